@@ -1,0 +1,26 @@
+import type { Core } from '@strapi/strapi';
+
+/** Photos only: newsrooms publish raster images; SVG and HTML can carry scripts. */
+export const ALLOWED_UPLOAD_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/gif'];
+
+const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
+  'users-permissions': {
+    config: {
+      jwtManagement: 'refresh',
+      sessions: { httpOnly: true },
+      jwtSecret: env('JWT_SECRET'),
+    },
+  },
+  upload: {
+    config: {
+      sizeLimit: env.int('UPLOAD_SIZE_LIMIT', 20 * 1024 * 1024),
+      // https://docs.strapi.io/cms/features/media-library#security
+      security: {
+        allowedTypes: ALLOWED_UPLOAD_TYPES,
+        deniedTypes: ['image/svg+xml', 'text/html', 'application/xhtml+xml'],
+      },
+    },
+  },
+});
+
+export default config;

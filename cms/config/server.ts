@@ -1,0 +1,22 @@
+import type { Core } from '@strapi/strapi';
+
+const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => ({
+  // Loopback by default: a newsroom exposes the CMS through a reverse proxy, never directly.
+  host: env('HOST', '127.0.0.1'),
+  port: env.int('PORT', 1337),
+  // Public URL of the CMS, used in absolute media URLs and the admin; empty means relative.
+  url: env('PUBLIC_URL', ''),
+  app: {
+    keys: env.array('APP_KEYS')!,
+  },
+  logger: {
+    // Strapi otherwise asks the npm registry for a newer version at every start.
+    // https://docs.strapi.io/cms/configurations/server#available-options
+    updates: { enabled: false },
+  },
+  webhooks: {
+    populateRelations: env.bool('WEBHOOKS_POPULATE_RELATIONS', false),
+  },
+});
+
+export default config;

@@ -1,0 +1,10 @@
+import type { Core } from '@strapi/strapi';
+import { authorPopulate } from '../../../utils/populate';
+
+/** The server decides what the author API returns (see utils/populate.ts). */
+export default (_config: unknown, _ctx: { strapi: Core.Strapi }) => {
+  return async (ctx: { query: Record<string, unknown> }, next: () => Promise<unknown>) => {
+    ctx.query.populate = authorPopulate.populate;
+    await next();
+  };
+};

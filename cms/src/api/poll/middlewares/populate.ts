@@ -1,0 +1,10 @@
+import type { Core } from '@strapi/strapi';
+import { pollPopulate } from '../../../utils/populate';
+
+/** The server decides what the poll API returns (see utils/populate.ts). */
+export default (_config: unknown, _ctx: { strapi: Core.Strapi }) => {
+  return async (ctx: { query: Record<string, unknown> }, next: () => Promise<unknown>) => {
+    ctx.query.populate = pollPopulate.populate;
+    await next();
+  };
+};

@@ -1,0 +1,7 @@
+import { factories } from '@strapi/strapi';
+
+const read = { middlewares: ['global::published-only'] };
+
+export default factories.createCoreRouter('api::tag.tag', {
+  config: { find: read, findOne: read },
+});

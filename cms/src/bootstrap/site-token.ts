@@ -1,0 +1,42 @@
+import path from 'path';
+import type { Core } from '@strapi/strapi';
+import { readEnvFile, upsertEnvFile } from '../utils/env-file';
+
+export const SITE_TOKEN_NAME = 'site-builder';
+
+interface TokenService {
+  hash(accessKey: string): string;
+  getByName(name: string): Promise<{ id: number; accessKey: string } | null>;
+  create(attrs: Record<string, unknown>): Promise<{ accessKey: string }>;
+  regenerate(id: number): Promise<{ accessKey: string }>;
+}
+
+/** Where the site build reads SITE_API_TOKEN from; SITE_ENV_FILE overrides (tests use their own). */
+export function siteEnvFile(strapi: Core.Strapi) {
+  return process.env.SITE_ENV_FILE || path.resolve(strapi.dirs.app.root, '..', 'site', '.env');
+}
+
+/**
+ * Makes sure the site builder has a read-only API token in its (git-ignored) env file. The token
+ * is created on first start; it is regenerated only when the file lost it or holds a stale one.
+ * Only a short prefix is ever logged.
+ */
+export async function ensureSiteToken(strapi: Core.Strapi) {
+  const tokens = strapi.service('admin::api-token-content-api') as unknown as TokenService;
+  const file = siteEnvFile(strapi);
+  const existing = await tokens.getByName(SITE_TOKEN_NAME);
+  const inFile = readEnvFile(file).SITE_API_TOKEN;
+  if (existing && inFile && tokens.hash(inFile) === existing.accessKey) return;
+
+  const { accessKey } = existing
+    ? await tokens.regenerate(existing.id)
+    : await tokens.create({
+        name: SITE_TOKEN_NAME,
+        description: 'Read-only token the static site build uses to fetch published content.',
+        type: 'read-only',
+        lifespan: null,
+      });
+  const publicUrl = strapi.config.get<string>('server.url') || `http://${strapi.config.get('server.host')}:${strapi.config.get('server.port')}`;
+  upsertEnvFile(file, { SITE_API_TOKEN: accessKey, CMS_URL: publicUrl.replace('0.0.0.0', '127.0.0.1') });
+  strapi.log.info(`Site builder token ${accessKey.slice(0, 6)}… written to ${file}`);
+}

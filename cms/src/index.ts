@@ -1,0 +1,33 @@
+import type { Core } from '@strapi/strapi';
+import { registerSlugs } from './documents/slugs';
+import { registerPublicationRules } from './documents/publication';
+import { applyPublicPermissions } from './bootstrap/permissions';
+import { ensureFirstAdmin } from './bootstrap/admin-user';
+import { ensureSiteToken } from './bootstrap/site-token';
+import { lockVoteCounts } from './bootstrap/admin-layout';
+import { seed } from './seed';
+
+export default {
+  register({ strapi }: { strapi: Core.Strapi }) {
+    registerSlugs(strapi);
+    registerPublicationRules(strapi);
+  },
+
+  /** Runs on every start; each step is idempotent. */
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await applyPublicPermissions(strapi);
+    await lockVoteCounts(strapi);
+    await ensureFirstAdmin(strapi);
+    if (process.env.SITE_TOKEN !== 'off') await ensureSiteToken(strapi);
+
+    const demoArticles = Number(process.env.SEED_DEMO_ARTICLES ?? 30);
+    if (demoArticles >= 0 && process.env.SEED_DEMO !== 'false') {
+      const empty = (await strapi.db.query('api::article.article').count()) === 0;
+      if (empty) {
+        strapi.log.info('Empty database: seeding the Vietnamese demo newsroom…');
+        const { created } = await seed(strapi, { articles: demoArticles });
+        strapi.log.info(`Demo content seeded: ${JSON.stringify(created)}`);
+      }
+    }
+  },
+};

@@ -1,0 +1,83 @@
+/**
+ * The one module that talks to the CMS. Every published document the site renders comes through
+ * here: paged (Strapi caps pageSize at 100), retried on network errors and 5xx with backoff,
+ * timed out, and failing the build with the URL and the cause — never returning half the data.
+ */
+export interface StrapiClientOptions {
+  baseUrl: string;
+  token?: string;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+export class CmsError extends Error {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly status?: number
+  ) {
+    super(message);
+    this.name = 'CmsError';
+  }
+}
+
+interface Page<T> {
+  data: T[];
+  meta: { pagination: { page: number; pageSize: number; pageCount: number; total: number } };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createStrapiClient({ baseUrl, token, timeoutMs = 15_000, retries = 3 }: StrapiClientOptions) {
+  const base = baseUrl.replace(/\/+$/, '');
+
+  async function get<T>(path: string, params: Record<string, string | number> = {}): Promise<T> {
+    const url = `${base}/api/${path}?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`;
+    for (let attempt = 0; ; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          headers: { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        const cause = (error as Error).cause ?? error;
+        if (attempt < retries) {
+          await sleep(250 * 2 ** attempt);
+          continue;
+        }
+        throw new CmsError(`CMS at ${base} is unreachable (${String((cause as Error).message ?? cause)}) for ${url}: is it running? (CMS_URL)`, url);
+      }
+      if (res.ok) return (await res.json()) as T;
+      if (res.status === 401 || res.status === 403) {
+        throw new CmsError(`CMS at ${base} refused the API token (${res.status}) for ${url}: set SITE_API_TOKEN to a valid read-only token.`, url, res.status);
+      }
+      if (res.status >= 500 && attempt < retries) {
+        await sleep(250 * 2 ** attempt);
+        continue;
+      }
+      const body = await res.text().catch(() => '');
+      throw new CmsError(`CMS answered ${res.status} for ${url}: ${body.slice(0, 300)}`, url, res.status);
+    }
+  }
+
+  /** Every published document of a collection, all pages, in the given order. */
+  async function all<T>(collection: string, params: Record<string, string | number> = {}): Promise<T[]> {
+    const out: T[] = [];
+    for (let page = 1; ; page++) {
+      const res = await get<Page<T>>(collection, { ...params, 'pagination[page]': page, 'pagination[pageSize]': 100 });
+      out.push(...res.data);
+      const { pageCount, total } = res.meta.pagination;
+      if (page >= pageCount) {
+        if (out.length !== total) {
+          throw new CmsError(`CMS returned ${out.length} of ${total} ${collection}: the content changed during the build; build again.`, `${base}/api/${collection}`);
+        }
+        return out;
+      }
+    }
+  }
+
+  return { get, all };
+}
+
+export type StrapiClient = ReturnType<typeof createStrapiClient>;
