@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 
+// https://docs.strapi.io/cms/configurations/middlewares
 const config: Core.Config.Middlewares = [
   'strapi::logger',
   'strapi::errors',
@@ -8,6 +9,8 @@ const config: Core.Config.Middlewares = [
   'strapi::poweredBy',
   'strapi::query',
   'strapi::body',
+  // After the body parser, which stores uploaded files: refuse anything but raster photos.
+  'global::raster-uploads',
   'strapi::session',
   'strapi::favicon',
   'strapi::public',

@@ -6,6 +6,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
   port: env.int('PORT', 1337),
   // Public URL of the CMS, used in absolute media URLs and the admin; empty means relative.
   url: env('PUBLIC_URL', ''),
+  // Uploads live in public/uploads by default; tests and containers point this elsewhere.
+  dirs: { public: env('PUBLIC_DIR', './public') },
   app: {
     keys: env.array('APP_KEYS')!,
   },

@@ -1,6 +1,6 @@
 import { factories } from '@strapi/strapi';
 
-const read = { middlewares: ['global::published-only', 'api::article.populate'] };
+const read = { policies: ['global::published-only'], middlewares: ['api::article.populate'] };
 
 export default factories.createCoreRouter('api::article.article', {
   config: { find: read, findOne: read },

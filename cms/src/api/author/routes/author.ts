@@ -1,6 +1,6 @@
 import { factories } from '@strapi/strapi';
 
-const read = { middlewares: ['global::published-only', 'api::author.populate'] };
+const read = { policies: ['global::published-only'], middlewares: ['api::author.populate'] };
 
 export default factories.createCoreRouter('api::author.author', {
   config: { find: read, findOne: read },

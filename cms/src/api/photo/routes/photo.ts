@@ -1,6 +1,6 @@
 import { factories } from '@strapi/strapi';
 
-const read = { middlewares: ['global::published-only', 'api::photo.populate'] };
+const read = { policies: ['global::published-only'], middlewares: ['api::photo.populate'] };
 
 export default factories.createCoreRouter('api::photo.photo', {
   config: { find: read, findOne: read },

@@ -1,6 +1,6 @@
 import { factories } from '@strapi/strapi';
 
-const read = { middlewares: ['global::published-only'] };
+const read = { policies: ['global::published-only'] };
 
 export default factories.createCoreRouter('api::tag.tag', {
   config: { find: read, findOne: read },

@@ -1,0 +1,247 @@
+/**
+ * The CMS's public contract, checked over HTTP against real Strapi processes on SQLite and on
+ * PostgreSQL: what the public may read, what it may never see, and how writes are shaped.
+ */
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'dotenv';
+import fixture from '../../cms/src/seed/fixtures/seed-article.json';
+import { api, DATABASES, startCms, type RunningCms } from '../helpers/cms';
+
+const TYPES = ['articles', 'authors', 'categories', 'tags', 'photos', 'polls'];
+
+describe.each(DATABASES)('CMS on %s', (database) => {
+  let cms: RunningCms;
+  let token: string;
+  const q = (path: string) => `${cms.url}/api/${path}`;
+
+  beforeAll(async () => {
+    cms = await startCms(database);
+    token = await cms.fullAccessToken();
+  });
+  afterAll(async () => {
+    await cms?.destroy();
+  });
+
+  async function createArticle(data: Record<string, unknown>, status: 'draft' | 'published' = 'draft') {
+    const authors = (await api(q('authors'))).json.data;
+    const res = await api(q(`articles?status=${status}`), {
+      method: 'POST',
+      token,
+      body: { data: { lead: 'Tin vắn.', authors: [authors[0].documentId], ...data } },
+    });
+    expect(res.status, res.text).toBe(201);
+    return res.json.data as { documentId: string; slug: string; title: string };
+  }
+
+  describe('what the public may read', () => {
+    it('an article comes with everything its page renders, in one request', async () => {
+      const res = await api(q(`articles?filters[slug][$eq]=${encodeURIComponent(
+        'tiep-tuc-sang-tao-nhieu-mo-hinh-moi-voi-phuong-cham-dan-can-dan-lam-dan-huong-thu'
+      )}`));
+      expect(res.status).toBe(200);
+      const [article] = res.json.data;
+      expect(article.title).toBe(fixture.title);
+      expect(article.lead).toBe(fixture.lead);
+      expect(article.category).toMatchObject({ name: 'An ninh trật tự', slug: 'an-ninh-trat-tu' });
+      expect(article.authors.map((a: { name: string }) => a.name)).toEqual(['Mai Hà']);
+      expect(article.authors[0]).toMatchObject({ slug: 'mai-ha', role: 'Phóng viên' });
+      expect(article.tags.map((t: { slug: string }) => t.slug)).toContain('thieu-hoa');
+      expect(article.cover.image.formats.small.url).toMatch(/^\/uploads\/.+\.jpg$/);
+      expect(article.cover.image).toMatchObject({ width: 1600, height: 1067 });
+      expect(article.poll).toBeNull();
+      expect(new Date(article.publicationDate).toISOString()).toBe('2022-08-16T02:30:00.000Z');
+    });
+
+    it('the seed article round-trips with its four captions where they stand in the text', async () => {
+      const res = await api(q('articles?filters[title][$eq]=' + encodeURIComponent(fixture.title)));
+      const [article] = res.json.data;
+      expect(article.photos.map((p: { caption: string }) => p.caption)).toEqual(fixture.photos.map((p) => p.caption));
+      for (const photo of article.photos) {
+        expect(photo.credit).toBe('Ảnh: Mai Hà');
+        expect(photo.alt.length).toBeGreaterThan(10);
+        expect(photo.image.url).toMatch(/^\/uploads\//);
+      }
+      const blocks: string[] = article.body.split('\n\n');
+      const expected = fixture.body.map((b) => (typeof b === 'string' ? b : `photo:${b.photo}`));
+      expect(blocks.map((b) => /\(photo:(\d)\)$/.exec(b)?.[0].slice(1, -1) ?? b)).toEqual(expected);
+      // The uploaded placeholder really is an image of the announced size.
+      const image = await fetch(`${cms.url}${article.photos[0].image.url}`);
+      expect(image.headers.get('content-type')).toBe('image/jpeg');
+    });
+
+    it('polls expose their options with id, label and votes', async () => {
+      const res = await api(q('polls'));
+      expect(res.status).toBe(200);
+      expect(res.json.data).toHaveLength(2);
+      for (const poll of res.json.data) {
+        expect(poll.question).toBeTruthy();
+        expect(Date.parse(poll.opensAt)).toBeLessThan(Date.parse(poll.closesAt));
+        for (const option of poll.options) {
+          expect(option).toEqual({ id: expect.any(Number), label: expect.any(String), votes: expect.any(Number) });
+        }
+      }
+    });
+
+    it.each(TYPES)('GET /api/%s answers 200 to anyone', async (type) => {
+      const res = await api(q(type));
+      expect(res.status).toBe(200);
+      expect(res.json.data.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('what the public may not do', () => {
+    it.each(TYPES)('POST, PUT and DELETE on /api/%s are refused with 403', async (type) => {
+      const [first] = (await api(q(type))).json.data;
+      expect((await api(q(type), { method: 'POST', body: { data: {} } })).status).toBe(403);
+      expect((await api(q(`${type}/${first.documentId}`), { method: 'PUT', body: { data: {} } })).status).toBe(403);
+      expect((await api(q(`${type}/${first.documentId}`), { method: 'DELETE' })).status).toBe(403);
+      expect((await api(q(`${type}/${first.documentId}`))).status).toBe(200);
+    });
+
+    it('cannot register, log in, list users or files', async () => {
+      const register = await api(`${cms.url}/api/auth/local/register`, {
+        method: 'POST',
+        body: { username: 'reader', email: 'reader@example.com', password: 'Reader1234' },
+      });
+      expect(register.status).toBe(403);
+      expect((await api(`${cms.url}/api/users`)).status).toBe(403);
+      expect((await api(`${cms.url}/api/upload/files`)).status).toBe(403);
+    });
+
+    it("never sees an author's email, nor filters on it", async () => {
+      const authors = await api(q('authors'));
+      const articles = await api(q('articles?pagination[pageSize]=100'));
+      for (const body of [authors.text, articles.text]) expect(body).not.toMatch(/@toasoan\.example/);
+      expect(authors.json.data[0]).not.toHaveProperty('email');
+      expect((await api(q('authors?filters[email][$contains]=toasoan'))).status).toBe(400);
+    });
+  });
+
+  describe('drafts never reach the public', () => {
+    let draft: { documentId: string; title: string };
+    beforeAll(async () => {
+      draft = await createArticle({ title: 'BẢN NHÁP MẬT: chưa được duyệt đăng' });
+    });
+
+    it.each(TYPES)('GET /api/%s?status=draft is refused with 403', async (type) => {
+      const res = await api(q(`${type}?status=draft`));
+      expect(res.status).toBe(403);
+      expect(res.json.error.message).toMatch(/only published content/);
+    });
+
+    it('a draft is absent from lists, searches and its own URL', async () => {
+      const list = await api(q('articles?pagination[pageSize]=100'));
+      expect(list.text).not.toContain('BẢN NHÁP MẬT');
+      expect((await api(q(`articles?filters[title][$contains]=${encodeURIComponent('NHÁP MẬT')}`))).json.data).toEqual([]);
+      expect((await api(q(`articles/${draft.documentId}`))).status).toBe(404);
+      expect((await api(q(`articles/${draft.documentId}?status=draft`))).status).toBe(403);
+    });
+
+    it("the site builder's read-only token reads published content but no drafts, and cannot write", async () => {
+      const siteToken = parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN;
+      expect(siteToken).toMatch(/^[0-9a-f]{64,}$/);
+      expect((await api(q('articles'), { token: siteToken })).status).toBe(200);
+      expect((await api(q('articles?status=draft'), { token: siteToken })).status).toBe(403);
+      expect((await api(q('articles'), { method: 'POST', token: siteToken, body: { data: { title: 'x' } } })).status).toBe(403);
+      expect(cms.log()).not.toContain(siteToken);
+    });
+
+    it('a full-access token (preview tools) may read drafts', async () => {
+      const res = await api(q(`articles/${draft.documentId}?status=draft`), { token });
+      expect(res.status).toBe(200);
+      expect(res.json.data.title).toBe(draft.title);
+    });
+  });
+
+  describe('slugs are filled and unique on every write path', () => {
+    it.each([
+      ['Tiếp tục sáng tạo nhiều mô hình mới với phương châm “Dân cần, dân làm, dân hưởng thụ” (kỳ 2)', 'tiep-tuc-sang-tao-nhieu-mo-hinh-moi-voi-phuong-cham-dan-can-dan-lam-dan-huong-thu-ky-2'],
+      ['Đường về Đồng Tâm: ưu tiên vốn cho giao thông', 'duong-ve-dong-tam-uu-tien-von-cho-giao-thong'],
+      ['Năm 2025: 15 xã đạt chuẩn nông thôn mới', 'nam-2025-15-xa-dat-chuan-nong-thon-moi'],
+    ])('"%s" → %s', async (title, slug) => {
+      expect((await createArticle({ title })).slug).toBe(slug);
+    });
+
+    it('two articles with the same title get distinct slugs', async () => {
+      const a = await createArticle({ title: 'Họp báo thường kỳ tháng 11' });
+      const b = await createArticle({ title: 'Họp báo thường kỳ tháng 11' });
+      expect(a.slug).toBe('hop-bao-thuong-ky-thang-11');
+      expect(b.slug).toBe('hop-bao-thuong-ky-thang-11-2');
+    });
+
+    it('a very long title gets a slug of at most 120 characters, cut between words', async () => {
+      const title = 'Hội nghị triển khai nhiệm vụ bảo đảm an ninh trật tự '.repeat(4).trim().slice(0, 250);
+      const { slug } = await createArticle({ title });
+      expect(slug.length).toBeLessThanOrEqual(120);
+      expect(slug).toMatch(/^hoi-nghi-trien-khai(-[a-z0-9]+)+$/);
+    });
+
+    it('editing the title keeps the published URL; publishing keeps the slug', async () => {
+      const created = await createArticle({ title: 'Tin nóng trong ngày' }, 'published');
+      const res = await api(q(`articles/${created.documentId}?status=published`), {
+        method: 'PUT',
+        token,
+        body: { data: { title: 'Tin nóng trong ngày (cập nhật)' } },
+      });
+      expect(res.status, res.text).toBe(200);
+      expect(res.json.data.slug).toBe(created.slug);
+      expect((await api(q(`articles?filters[slug][$eq]=${created.slug}`))).json.data).toHaveLength(1);
+    });
+
+    it('a slug given by hand is normalised', async () => {
+      expect((await createArticle({ title: 'Bất kỳ', slug: 'Tin Mới Nhất' })).slug).toBe('tin-moi-nhat');
+    });
+  });
+
+  describe('publishing rules', () => {
+    it('an article cannot be published without an author', async () => {
+      const res = await api(q('articles?status=published'), {
+        method: 'POST',
+        token,
+        body: { data: { title: 'Không tác giả', lead: 'Tin vắn.' } },
+      });
+      expect(res.status).toBe(400);
+      expect(res.json.error.message).toMatch(/at least one author/);
+    });
+
+    it('the publication date readers see defaults to the publish time', async () => {
+      const before = Date.now();
+      const created = await createArticle({ title: 'Tin mới xuất bản' }, 'published');
+      const res = await api(q(`articles/${created.documentId}`));
+      const date = Date.parse(res.json.data.publicationDate);
+      expect(date).toBeGreaterThanOrEqual(before - 1000);
+      expect(date).toBeLessThanOrEqual(Date.now() + 1000);
+    });
+  });
+
+  describe('uploads accept raster images only', () => {
+    async function upload(name: string, type: string, content: Buffer | string) {
+      const form = new FormData();
+      form.append('files', new Blob([content], { type }), name);
+      const res = await fetch(`${cms.url}/api/upload`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+      return { status: res.status, json: (await res.json()) as any };
+    }
+
+    it.each([
+      ['logo.svg', 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'],
+      ['page.html', 'text/html', '<!doctype html><html><body><script>alert(1)</script></body></html>'],
+      ['disguised.jpg', 'image/jpeg', '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'],
+      ['notes.pdf', 'application/pdf', '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF'],
+    ])('%s (%s) is refused with a clear 400', async (name, type, content) => {
+      const res = await upload(name, type, content);
+      expect(res.status).toBe(400);
+      expect(res.json.error.message).toMatch(/type|allowed|image/i);
+    });
+
+    it('a PNG is accepted', async () => {
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64'
+      );
+      const res = await upload('pixel.png', 'image/png', png);
+      expect(res.status).toBe(201);
+      expect(res.json[0].mime).toBe('image/png');
+    });
+  });
+});

@@ -1,0 +1,201 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const CMS_DIR = path.join(ROOT, 'cms');
+export const STRAPI_BIN = path.join(ROOT, 'node_modules', '.bin', 'strapi');
+
+/** PostgreSQL server the suites create throw-away databases on (trust auth on dev and CI machines). */
+export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export type Database = 'sqlite' | 'postgres';
+/** Which databases the CMS suites run on: CMS_TEST_DATABASES=sqlite,postgres (default both). */
+export const DATABASES = (process.env.CMS_TEST_DATABASES ?? 'sqlite,postgres').split(',') as Database[];
+
+export const ADMIN = { email: 'editor@toasoan.example', password: 'Test1234-editor' };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const secret = () => randomBytes(24).toString('base64');
+
+/** A fresh, isolated CMS environment: its own database, uploads dir, secrets and site env file. */
+export async function isolatedEnv(database: Database, extra: Record<string, string> = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cms-'));
+  const envPath = path.join(dir, 'cms.env');
+  fs.writeFileSync(envPath, '');
+  fs.mkdirSync(path.join(dir, 'public', 'uploads'), { recursive: true });
+  const env: Record<string, string> = {
+    ENV_PATH: envPath,
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    PUBLIC_DIR: path.join(dir, 'public'),
+    SERVE_ADMIN: 'false',
+    APP_KEYS: [secret(), secret()].join(','),
+    API_TOKEN_SALT: secret(),
+    ADMIN_JWT_SECRET: secret(),
+    TRANSFER_TOKEN_SALT: secret(),
+    JWT_SECRET: secret(),
+    ENCRYPTION_KEY: secret(),
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SITE_ENV_FILE: path.join(dir, 'site.env'),
+    SEED_DEMO_ARTICLES: '3',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    NODE_ENV: 'production',
+    ...extra,
+  };
+  let dropDatabase = async () => {};
+  if (database === 'postgres') {
+    const name = `newsroom_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: TEST_PG_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(TEST_PG_URL);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: TEST_PG_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    };
+  } else {
+    env.DATABASE_CLIENT = 'sqlite';
+    env.DATABASE_FILENAME = path.join(dir, 'data.db');
+  }
+  return {
+    dir,
+    env,
+    async cleanup() {
+      await dropDatabase();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RunningCms {
+  url: string;
+  env: Record<string, string>;
+  dir: string;
+  log: () => string;
+  /** Stops the server (keeping its database and files) so it can be started again. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops the server and removes its database and files. */
+  destroy(): Promise<void>;
+  adminJwt(): Promise<string>;
+  /** A full-access API token, created through the admin API as an editor would. */
+  fullAccessToken(): Promise<string>;
+}
+
+/** Boots the real CMS (`strapi start`, compiled by the global setup, no admin panel) over HTTP. */
+export async function startCms(database: Database, extra: Record<string, string> = {}): Promise<RunningCms> {
+  const { dir, env, cleanup } = await isolatedEnv(database, extra);
+  const url = `http://127.0.0.1:${env.PORT}`;
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  async function start() {
+    output = '';
+    child = spawn(STRAPI_BIN, ['start'], { cwd: CMS_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const deadline = Date.now() + 180_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`Strapi exited (${child.exitCode}) before it answered:\n${output}`);
+      try {
+        const res = await fetch(`${url}/_health`);
+        if (res.status === 204) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    throw new Error(`Strapi did not answer at ${url} within 180 s:\n${output}`);
+  }
+
+  async function stop() {
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child!.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+
+  let jwt: string | undefined;
+  async function adminJwt() {
+    if (jwt) return jwt;
+    const res = await fetch(`${url}/admin/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    if (!res.ok) throw new Error(`admin login failed: ${res.status} ${await res.text()}`);
+    jwt = ((await res.json()) as { data: { token: string } }).data.token;
+    return jwt;
+  }
+
+  let fullAccess: string | undefined;
+  async function fullAccessToken() {
+    if (fullAccess) return fullAccess;
+    const res = await fetch(`${url}/admin/api-tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await adminJwt()}` },
+      body: JSON.stringify({ name: `tests-${randomBytes(3).toString('hex')}`, type: 'full-access', lifespan: null }),
+    });
+    if (!res.ok) throw new Error(`creating a full-access token failed: ${res.status} ${await res.text()}`);
+    fullAccess = ((await res.json()) as { data: { accessKey: string } }).data.accessKey;
+    return fullAccess;
+  }
+
+  await start();
+  return {
+    url,
+    env,
+    dir,
+    log: () => output,
+    start,
+    stop,
+    async destroy() {
+      await stop();
+      await cleanup();
+    },
+    adminJwt,
+    fullAccessToken,
+  };
+}
+
+/** JSON over HTTP with an optional bearer token; returns status and parsed body. */
+export async function api(url: string, init: { method?: string; token?: string; body?: unknown } = {}) {
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
+    },
+    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+  });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = { raw: text };
+  }
+  return { status: res.status, json, text };
+}
