@@ -55,6 +55,7 @@ export async function isolatedEnv(database: Database, extra: Record<string, stri
     SITE_ENV_FILE: path.join(dir, 'site.env'),
     SEED_DEMO_ARTICLES: '3',
     STRAPI_TELEMETRY_DISABLED: 'true',
+    CMS_SKIP_COMPILE: '1',
     NODE_ENV: 'production',
     ...extra,
   };

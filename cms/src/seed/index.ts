@@ -14,8 +14,25 @@ export interface SeedOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+type Counts = { articles: number; photos: number; authors: number; categories: number; tags: number; polls: number };
+
 export interface SeedResult {
-  created: { articles: number; photos: number; authors: number; categories: number; tags: number; polls: number };
+  /** What this run added. */
+  created: Counts;
+  /** What the database holds afterwards (published articles). */
+  totals: Counts;
+}
+
+async function totals(strapi: Core.Strapi): Promise<Counts> {
+  const count = (uid: UID.ContentType, where = {}) => strapi.db.query(uid).count({ where });
+  return {
+    articles: await count('api::article.article', { publishedAt: { $notNull: true } }),
+    photos: await count('api::photo.photo'),
+    authors: await count('api::author.author'),
+    categories: await count('api::category.category'),
+    tags: await count('api::tag.tag'),
+    polls: await count('api::poll.poll'),
+  };
 }
 
 type Ids = Map<string, string>;
@@ -185,5 +202,6 @@ export async function seed(strapi: Core.Strapi, { articles, onProgress }: SeedOp
       tags: nTags,
       polls: nPolls,
     },
+    totals: await totals(strapi),
   };
 }

@@ -31,7 +31,7 @@ const result = await withCms(async (strapi: Core.Strapi) => {
       if (done === total || Date.now() - last > 1000) {
         last = Date.now();
         const rate = done / ((Date.now() - started) / 1000);
-        process.stdout.write(`\rSeeding articles: ${done}/${total} (${rate.toFixed(0)}/s)   `);
+        process.stdout.write(`\rSeeding articles: ${done}/${total} (${rate.toFixed(1)}/s)   `);
       }
     },
   });

@@ -15,7 +15,11 @@ export async function withCms<T>(fn: (strapi: Core.Strapi) => Promise<T>): Promi
   process.env.ENV_PATH ??= path.join(CMS_DIR, '.env');
   // Strapi's ESM build imports `lodash/fp` as a directory, which Node's ESM loader refuses: use CJS.
   const { compileStrapi, createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
-  const context = await compileStrapi({ appDir: CMS_DIR });
+  // CMS_SKIP_COMPILE=1: dist/ is already current (the test suites compile once, then share it).
+  const context =
+    process.env.CMS_SKIP_COMPILE === '1'
+      ? { appDir: CMS_DIR, distDir: path.join(CMS_DIR, 'dist') }
+      : await compileStrapi({ appDir: CMS_DIR });
   const strapi = await createStrapi({ ...context, autoReload: false, serveAdminPanel: false }).load();
   try {
     return await fn(strapi);
