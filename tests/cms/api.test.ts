@@ -36,9 +36,13 @@ describe.each(DATABASES)('CMS on %s', (database) => {
 
   describe('what the public may read', () => {
     it('an article comes with everything its page renders, in one request', async () => {
-      const res = await api(q(`articles?filters[slug][$eq]=${encodeURIComponent(
-        'tiep-tuc-sang-tao-nhieu-mo-hinh-moi-voi-phuong-cham-dan-can-dan-lam-dan-huong-thu'
-      )}`));
+      const res = await api(
+        q(
+          `articles?filters[slug][$eq]=${encodeURIComponent(
+            'tiep-tuc-sang-tao-nhieu-mo-hinh-moi-voi-phuong-cham-dan-can-dan-lam-dan-huong-thu'
+          )}`
+        )
+      );
       expect(res.status).toBe(200);
       const [article] = res.json.data;
       expect(article.title).toBe(fixture.title);
@@ -133,7 +137,9 @@ describe.each(DATABASES)('CMS on %s', (database) => {
     it('a draft is absent from lists, searches and its own URL', async () => {
       const list = await api(q('articles?pagination[pageSize]=100'));
       expect(list.text).not.toContain('BẢN NHÁP MẬT');
-      expect((await api(q(`articles?filters[title][$contains]=${encodeURIComponent('NHÁP MẬT')}`))).json.data).toEqual([]);
+      expect((await api(q(`articles?filters[title][$contains]=${encodeURIComponent('NHÁP MẬT')}`))).json.data).toEqual(
+        []
+      );
       expect((await api(q(`articles/${draft.documentId}`))).status).toBe(404);
       expect((await api(q(`articles/${draft.documentId}?status=draft`))).status).toBe(403);
     });
@@ -143,7 +149,9 @@ describe.each(DATABASES)('CMS on %s', (database) => {
       expect(siteToken).toMatch(/^[0-9a-f]{64,}$/);
       expect((await api(q('articles'), { token: siteToken })).status).toBe(200);
       expect((await api(q('articles?status=draft'), { token: siteToken })).status).toBe(403);
-      expect((await api(q('articles'), { method: 'POST', token: siteToken, body: { data: { title: 'x' } } })).status).toBe(403);
+      expect(
+        (await api(q('articles'), { method: 'POST', token: siteToken, body: { data: { title: 'x' } } })).status
+      ).toBe(403);
       expect(cms.log()).not.toContain(siteToken);
     });
 
@@ -156,7 +164,10 @@ describe.each(DATABASES)('CMS on %s', (database) => {
 
   describe('slugs are filled and unique on every write path', () => {
     it.each([
-      ['Tiếp tục sáng tạo nhiều mô hình mới với phương châm “Dân cần, dân làm, dân hưởng thụ” (kỳ 2)', 'tiep-tuc-sang-tao-nhieu-mo-hinh-moi-voi-phuong-cham-dan-can-dan-lam-dan-huong-thu-ky-2'],
+      [
+        'Tiếp tục sáng tạo nhiều mô hình mới với phương châm “Dân cần, dân làm, dân hưởng thụ” (kỳ 2)',
+        'tiep-tuc-sang-tao-nhieu-mo-hinh-moi-voi-phuong-cham-dan-can-dan-lam-dan-huong-thu-ky-2',
+      ],
       ['Đường về Đồng Tâm: ưu tiên vốn cho giao thông', 'duong-ve-dong-tam-uu-tien-von-cho-giao-thong'],
       ['Năm 2025: 15 xã đạt chuẩn nông thôn mới', 'nam-2025-15-xa-dat-chuan-nong-thon-moi'],
     ])('"%s" → %s', async (title, slug) => {
@@ -216,10 +227,14 @@ describe.each(DATABASES)('CMS on %s', (database) => {
   });
 
   describe('uploads accept raster images only', () => {
-    async function upload(name: string, type: string, content: Buffer | string) {
+    async function upload(name: string, type: string, content: Uint8Array<ArrayBuffer> | string) {
       const form = new FormData();
       form.append('files', new Blob([content], { type }), name);
-      const res = await fetch(`${cms.url}/api/upload`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+      const res = await fetch(`${cms.url}/api/upload`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: form,
+      });
       return { status: res.status, json: (await res.json()) as any };
     }
 
@@ -235,9 +250,9 @@ describe.each(DATABASES)('CMS on %s', (database) => {
     });
 
     it('a PNG is accepted', async () => {
-      const png = Buffer.from(
+      const png = new Uint8Array(Buffer.from(
         'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-        'base64'
+        'base64')
       );
       const res = await upload('pixel.png', 'image/png', png);
       expect(res.status).toBe(201);

@@ -12,7 +12,10 @@ function seed(env: Record<string, string>, articles: number) {
   });
   expect(run.status, run.stderr + run.stdout).toBe(0);
   const summary = run.stdout.trim().split('\n').pop()!;
-  return { ...(JSON.parse(summary) as { created: Record<string, number>; totals: Record<string, number> }), stdout: run.stdout };
+  return {
+    ...(JSON.parse(summary) as { created: Record<string, number>; totals: Record<string, number> }),
+    stdout: run.stdout,
+  };
 }
 
 describe.each(DATABASES)('npm run seed on %s', (database) => {

@@ -113,7 +113,11 @@ export async function startCms(database: Database, extra: Record<string, string>
 
   async function start() {
     output = '';
-    child = spawn(STRAPI_BIN, ['start'], { cwd: CMS_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(STRAPI_BIN, ['start'], {
+      cwd: CMS_DIR,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const deadline = Date.now() + 180_000;

@@ -36,7 +36,9 @@ export async function ensureSiteToken(strapi: Core.Strapi) {
         type: 'read-only',
         lifespan: null,
       });
-  const publicUrl = strapi.config.get<string>('server.url') || `http://${strapi.config.get('server.host')}:${strapi.config.get('server.port')}`;
+  const publicUrl =
+    strapi.config.get<string>('server.url') ||
+    `http://${strapi.config.get('server.host')}:${strapi.config.get('server.port')}`;
   upsertEnvFile(file, { SITE_API_TOKEN: accessKey, CMS_URL: publicUrl.replace('0.0.0.0', '127.0.0.1') });
   strapi.log.info(`Site builder token ${accessKey.slice(0, 6)}… written to ${file}`);
 }

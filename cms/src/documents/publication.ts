@@ -42,9 +42,7 @@ export function registerPublicationRules(strapi: Core.Strapi) {
       if (draft) {
         if (!draft.authors?.length) throw noAuthor();
         if (!draft.publicationDate) {
-          await strapi.db
-            .query(ARTICLE)
-            .update({ where: { id: draft.id }, data: { publicationDate: new Date() } });
+          await strapi.db.query(ARTICLE).update({ where: { id: draft.id }, data: { publicationDate: new Date() } });
         }
       }
     }

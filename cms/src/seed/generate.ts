@@ -53,7 +53,11 @@ export function generatePhoto(i: number): GeneratedPhoto {
 }
 
 function sentence(r: ReturnType<typeof prng>, place: string, subject: string) {
-  return r.pick(SENTENCES).replace('{place}', place).replace('{subject}', subject).replace('{n}', String(r.int(2, 95)));
+  return r
+    .pick(SENTENCES)
+    .replace('{place}', place)
+    .replace('{subject}', subject)
+    .replace('{n}', String(r.int(2, 95)));
 }
 
 /** Demo article number `n` (1-based): varied length, 1–2 authors, 1–3 tags, 0–2 body photos. */

@@ -76,7 +76,10 @@ async function uploadJpeg(strapi: Core.Strapi, name: string, buffer: Buffer, alt
   }
 }
 
-async function ensurePhotos(strapi: Core.Strapi, photos: { sourceKey: string; caption: string; credit: string; alt: string }[]) {
+async function ensurePhotos(
+  strapi: Core.Strapi,
+  photos: { sourceKey: string; caption: string; credit: string; alt: string }[]
+) {
   const uid = 'api::photo.photo';
   const existing: { documentId: string; sourceKey: string }[] = await strapi.db
     .query(uid)
@@ -98,7 +101,7 @@ async function ensurePolls(strapi: Core.Strapi) {
   const day = 86_400_000;
   const items = POLLS.map((p, i) => ({
     question: p.question,
-    options: p.options.map((label, j) => ({ label, votes: p.open ? 0 : [412, 268, 155, 40][j] ?? 0 })),
+    options: p.options.map((label, j) => ({ label, votes: p.open ? 0 : ([412, 268, 155, 40][j] ?? 0) })),
     opensAt: new Date(p.open ? now - 7 * day : Date.UTC(2024, 0, 1 + i)).toISOString(),
     closesAt: new Date(p.open ? now + 90 * day : Date.UTC(2024, 1, 1 + i)).toISOString(),
     showResultsBeforeClose: true,
@@ -125,7 +128,12 @@ export async function seed(strapi: Core.Strapi, { articles, onProgress }: SeedOp
     AUTHORS.map((a) => ({ ...a, slug: toSlug(a.name), email: `${toSlug(a.name).replace(/-/g, '.')}@toasoan.example` }))
   );
   const allTags = [...new Set([...TAGS, ...fixture.tags])];
-  const [tags, nTags] = await ensureBy(strapi, 'api::tag.tag', 'slug', allTags.map((name) => ({ name, slug: toSlug(name) })));
+  const [tags, nTags] = await ensureBy(
+    strapi,
+    'api::tag.tag',
+    'slug',
+    allTags.map((name) => ({ name, slug: toSlug(name) }))
+  );
   const fixturePhotos = fixture.photos.map((p, i) => ({ ...p, sourceKey: `${fixture.sourceKey}-photo-${i + 1}` }));
   const poolPhotos = Array.from({ length: PHOTO_POOL_SIZE }, (_, i) => generatePhoto(i));
   const [photos, nPhotos] = await ensurePhotos(strapi, [...fixturePhotos, ...poolPhotos]);
@@ -153,7 +161,10 @@ export async function seed(strapi: Core.Strapi, { articles, onProgress }: SeedOp
         sourceKey: fixture.sourceKey,
         title: fixture.title,
         lead: fixture.lead,
-        body: toMarkdown(fixture.body, fixture.photos.map((p) => p.alt)),
+        body: toMarkdown(
+          fixture.body,
+          fixture.photos.map((p) => p.alt)
+        ),
         publicationDate: new Date(fixture.publicationDate).toISOString(),
         featured: fixture.featured,
         category: byName(categories, fixture.category),

@@ -9,7 +9,10 @@ describe('toSlug turns Vietnamese titles into readable URLs', () => {
     ],
     ['Đại tá Nguyễn Quang Huy dự Ngày hội ở Đông Sơn', 'dai-ta-nguyen-quang-huy-du-ngay-hoi-o-dong-son'],
     ['Thiệu Hóa: người dân đón Tết Nguyên đán', 'thieu-hoa-nguoi-dan-don-tet-nguyen-dan'],
-    ['Ưu tiên vốn cho đường giao thông, “điểm nghẽn” ở Mường Lát', 'uu-tien-von-cho-duong-giao-thong-diem-nghen-o-muong-lat'],
+    [
+      'Ưu tiên vốn cho đường giao thông, “điểm nghẽn” ở Mường Lát',
+      'uu-tien-von-cho-duong-giao-thong-diem-nghen-o-muong-lat',
+    ],
     ['Sơ kết 6 tháng: 112 nghị quyết, 100% dân tham gia', 'so-ket-6-thang-112-nghi-quyet-100-dan-tham-gia'],
     ['  Khai mạc  Hội thao   quốc phòng – an ninh  ', 'khai-mac-hoi-thao-quoc-phong-an-ninh'],
     ['ĐƯỜNG HỒ CHÍ MINH QUA XỨ THANH', 'duong-ho-chi-minh-qua-xu-thanh'],

@@ -10,7 +10,12 @@ const SPELLED_SYMBOLS = /[%&<>|$€£¥₫©®™∞♥]/g;
  * punctuation (including curly quotes) dropped, words joined by hyphens, cut at a word boundary.
  */
 export function toSlug(text: string, maxLength = MAX_SLUG_LENGTH): string {
-  const slug = slugify(text.normalize('NFC').replace(SPELLED_SYMBOLS, ' '), { locale: 'vi', lower: true, strict: true, trim: true });
+  const slug = slugify(text.normalize('NFC').replace(SPELLED_SYMBOLS, ' '), {
+    locale: 'vi',
+    lower: true,
+    strict: true,
+    trim: true,
+  });
   if (slug.length <= maxLength) return slug;
   const cut = slug.slice(0, maxLength + 1);
   const lastHyphen = cut.lastIndexOf('-');

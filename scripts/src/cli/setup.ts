@@ -6,5 +6,7 @@ const result = ensureCmsEnv(CMS_ENV_FILE);
 if (result.written.length) console.log(`Wrote ${result.written.join(', ')} to ${result.file}`);
 else console.log(`${result.file} already holds every secret; nothing changed.`);
 if (result.newAdminPassword) {
-  console.log(`\nFirst admin: ${result.adminEmail}\nPassword:    ${result.newAdminPassword}\n(shown once; it is kept in ${result.file} as ADMIN_PASSWORD)\n`);
+  console.log(
+    `\nFirst admin: ${result.adminEmail}\nPassword:    ${result.newAdminPassword}\n(shown once; it is kept in ${result.file} as ADMIN_PASSWORD)\n`
+  );
 }

@@ -46,11 +46,18 @@ export function createStrapiClient({ baseUrl, token, timeoutMs = 15_000, retries
           await sleep(250 * 2 ** attempt);
           continue;
         }
-        throw new CmsError(`CMS at ${base} is unreachable (${String((cause as Error).message ?? cause)}) for ${url}: is it running? (CMS_URL)`, url);
+        throw new CmsError(
+          `CMS at ${base} is unreachable (${String((cause as Error).message ?? cause)}) for ${url}: is it running? (CMS_URL)`,
+          url
+        );
       }
       if (res.ok) return (await res.json()) as T;
       if (res.status === 401 || res.status === 403) {
-        throw new CmsError(`CMS at ${base} refused the API token (${res.status}) for ${url}: set SITE_API_TOKEN to a valid read-only token.`, url, res.status);
+        throw new CmsError(
+          `CMS at ${base} refused the API token (${res.status}) for ${url}: set SITE_API_TOKEN to a valid read-only token.`,
+          url,
+          res.status
+        );
       }
       if (res.status >= 500 && attempt < retries) {
         await sleep(250 * 2 ** attempt);
@@ -70,7 +77,10 @@ export function createStrapiClient({ baseUrl, token, timeoutMs = 15_000, retries
       const { pageCount, total } = res.meta.pagination;
       if (page >= pageCount) {
         if (out.length !== total) {
-          throw new CmsError(`CMS returned ${out.length} of ${total} ${collection}: the content changed during the build; build again.`, `${base}/api/${collection}`);
+          throw new CmsError(
+            `CMS returned ${out.length} of ${total} ${collection}: the content changed during the build; build again.`,
+            `${base}/api/${collection}`
+          );
         }
         return out;
       }

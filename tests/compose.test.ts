@@ -1,0 +1,66 @@
+/** docker-compose.yml is checked by parsing: no Docker engine runs on development or CI machines. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT } from './helpers/cms';
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  environment?: Record<string, string | number>;
+  env_file?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  restart?: string;
+}
+
+const text = fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+const compose = parse(text) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+
+function collectStrings(value: unknown, key = '', out: [string, string][] = []): [string, string][] {
+  if (typeof value === 'string' || typeof value === 'number') out.push([key, String(value)]);
+  else if (Array.isArray(value)) value.forEach((v) => collectStrings(v, key, out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) collectStrings(v, k, out);
+  return out;
+}
+
+describe('docker-compose.yml', () => {
+  it('runs PostgreSQL on a named volume, with a healthcheck', () => {
+    const { postgres } = compose.services;
+    expect(postgres.image).toMatch(/^postgres:\d+/);
+    expect(postgres.volumes).toContain('pgdata:/var/lib/postgresql/data');
+    expect(postgres.healthcheck?.test.join(' ')).toContain('pg_isready');
+    expect(compose.volumes).toHaveProperty('pgdata');
+  });
+
+  it('builds the CMS from cms/, configured from an env file, once PostgreSQL is healthy', () => {
+    const { cms } = compose.services;
+    expect(cms.build?.dockerfile).toBe('cms/Dockerfile');
+    expect(fs.existsSync(path.join(ROOT, cms.build!.context, cms.build!.dockerfile))).toBe(true);
+    expect(cms.env_file).toContain('cms/.env');
+    expect(cms.depends_on?.postgres.condition).toBe('service_healthy');
+    expect(cms.environment?.DATABASE_CLIENT).toBe('postgres');
+    expect(cms.volumes?.some((v) => v.startsWith('uploads:') && v.endsWith('/public/uploads'))).toBe(true);
+    expect(cms.healthcheck?.test.join(' ')).toContain('/_health');
+    expect(compose.volumes).toHaveProperty('uploads');
+  });
+
+  it('every service restarts on failure and has a healthcheck', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect(service.restart, name).toBe('unless-stopped');
+      expect(service.healthcheck, name).toBeDefined();
+    }
+  });
+
+  it('writes no secret: every secret-like setting comes from the environment', () => {
+    for (const [key, value] of collectStrings(compose.services)) {
+      if (/PASSWORD|SECRET|SALT|TOKEN|APP_KEYS|ENCRYPTION_KEY/i.test(key) && !/_FILE$/.test(key)) {
+        expect(value, key).toMatch(/^\$\{[A-Z_]+(:[?-][^}]*)?\}$/);
+      }
+    }
+    // Nothing that looks like a generated key (long base64/hex runs) anywhere in the file.
+    expect(text).not.toMatch(/[A-Za-z0-9+/=]{32,}/);
+  });
+});
