@@ -6,6 +6,8 @@ import { defineConfig } from 'astro/config';
 export default defineConfig({
   site: process.env.SITE_URL || 'http://127.0.0.1:4321',
   output: 'static',
+  // The publisher builds each release into its own directory.
+  outDir: process.env.SITE_OUT_DIR || './dist',
   trailingSlash: 'always',
   build: { format: 'directory' },
 });

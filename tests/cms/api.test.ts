@@ -250,9 +250,11 @@ describe.each(DATABASES)('CMS on %s', (database) => {
     });
 
     it('a PNG is accepted', async () => {
-      const png = new Uint8Array(Buffer.from(
-        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-        'base64')
+      const png = new Uint8Array(
+        Buffer.from(
+          'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+          'base64'
+        )
       );
       const res = await upload('pixel.png', 'image/png', png);
       expect(res.status).toBe(201);
