@@ -16,6 +16,11 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
     // https://docs.strapi.io/cms/configurations/server#available-options
     updates: { enabled: false },
   },
+  http: {
+    // Longer than any proxy's or client's idle timeout, so an idle keep-alive connection is never
+    // closed by Strapi just as a request is sent on it (clients then see "other side closed").
+    serverOptions: { keepAliveTimeout: env.int('HTTP_KEEP_ALIVE_TIMEOUT', 65_000) },
+  },
   webhooks: {
     populateRelations: env.bool('WEBHOOKS_POPULATE_RELATIONS', false),
   },
