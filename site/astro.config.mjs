@@ -1,13 +1,38 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
+import sitemap from '@astrojs/sitemap';
+import { loadEnv } from 'vite';
+
+// astro.config runs before Vite loads .env files: read them here (CMS_URL, SITE_URL).
+const env = { ...loadEnv('production', process.cwd(), ''), ...process.env };
+const cmsUrl = new URL(env.CMS_URL || 'http://127.0.0.1:1337');
 
 // Static output: every page is generated at build time from the CMS.
 // https://docs.astro.build/en/reference/configuration-reference/
 export default defineConfig({
-  site: process.env.SITE_URL || 'http://127.0.0.1:4321',
+  site: env.SITE_URL || 'http://127.0.0.1:4321',
   output: 'static',
   // The publisher builds each release into its own directory.
-  outDir: process.env.SITE_OUT_DIR || './dist',
+  outDir: env.SITE_OUT_DIR || './dist',
   trailingSlash: 'always',
-  build: { format: 'directory' },
+  build: { format: 'directory', inlineStylesheets: 'always' },
+  // Optimised images are cached here between builds (the pipeline and CI keep this directory).
+  cacheDir: env.SITE_CACHE_DIR || './node_modules/.astro',
+  image: {
+    // Only the CMS's own uploads may be fetched and optimised at build time.
+    // https://docs.astro.build/en/guides/images/#authorizing-remote-images
+    remotePatterns: [
+      {
+        protocol: cmsUrl.protocol.replace(':', ''),
+        hostname: cmsUrl.hostname,
+        ...(cmsUrl.port ? { port: cmsUrl.port } : {}),
+      },
+    ],
+  },
+  integrations: [
+    // Search and error pages are not content to index.
+    sitemap({ filter: (page) => !/\/(tim-kiem|404)\/?$/.test(page) }),
+  ],
+  prefetch: false,
+  devToolbar: { enabled: false },
 });

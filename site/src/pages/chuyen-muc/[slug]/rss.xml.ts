@@ -1,0 +1,20 @@
+import type { APIRoute, GetStaticPaths } from 'astro';
+import { loadContent } from '../../../lib/content';
+import { SITE } from '../../../lib/config';
+import { articleFeed } from '../../../lib/feeds';
+import type { Category } from '../../../lib/schema';
+
+export const getStaticPaths = (async () => {
+  const { categories } = await loadContent();
+  return categories.map((category) => ({ params: { slug: category.slug }, props: { category } }));
+}) satisfies GetStaticPaths;
+
+export const GET: APIRoute = async ({ props }) => {
+  const { category } = props as { category: Category };
+  const { byCategory } = await loadContent();
+  return articleFeed(
+    `${category.name} | ${SITE.name}`,
+    category.description ?? category.name,
+    byCategory.get(category.slug) ?? []
+  );
+};

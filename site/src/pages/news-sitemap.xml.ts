@@ -1,0 +1,24 @@
+import type { APIRoute } from 'astro';
+import { loadContent, shownDate } from '../lib/content';
+import { SITE } from '../lib/config';
+
+const escape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const TWO_DAYS = 2 * 24 * 3600 * 1000;
+
+/** Google News sitemap: the articles of the last two days (https://developers.google.com/search/docs/crawling-indexing/sitemaps/news-sitemap). */
+export const GET: APIRoute = async () => {
+  const { articles } = await loadContent();
+  const since = Date.now() - TWO_DAYS;
+  const recent = articles.filter((a) => Date.parse(shownDate(a)) >= since).slice(0, 1000);
+  const body = `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+${recent
+  .map(
+    (a) =>
+      `<url><loc>${SITE.url}/bai-viet/${a.slug}/</loc><news:news><news:publication><news:name>${escape(SITE.name)}</news:name><news:language>vi</news:language></news:publication><news:publication_date>${new Date(shownDate(a)).toISOString()}</news:publication_date><news:title>${escape(a.title)}</news:title></news:news></url>`
+  )
+  .join('\n')}
+</urlset>
+`;
+  return new Response(body, { headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
+};
