@@ -1,6 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import sitemap from '@astrojs/sitemap';
+import pagefind from './src/integrations/pagefind.ts';
 import { loadEnv } from 'vite';
 
 // astro.config runs before Vite loads .env files: read them here (CMS_URL, SITE_URL).
@@ -32,6 +33,7 @@ export default defineConfig({
   integrations: [
     // Search and error pages are not content to index.
     sitemap({ filter: (page) => !/\/(tim-kiem|404)\/?$/.test(page) }),
+    pagefind(),
   ],
   prefetch: false,
   devToolbar: { enabled: false },

@@ -2,29 +2,17 @@
  * The reader's site, built for real from a seeded CMS (booted for real) with the token the CMS
  * wrote, and read back with cheerio: what a reader and a crawler get.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { load, type CheerioAPI } from 'cheerio';
-import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fixture from '../../cms/src/seed/fixtures/seed-article.json';
-import { api, ROOT, startCms, type RunningCms } from '../helpers/cms';
+import { api, type RunningCms } from '../helpers/cms';
+import { buildFromCms, buildSite, SEED_SLUG } from './fixture';
 import { XSS_PAYLOADS } from './xss-payloads';
 
-const SITE_DIR = path.join(ROOT, 'site');
-const SEED_SLUG = 'tiep-tuc-sang-tao-nhieu-mo-hinh-moi-voi-phuong-cham-dan-can-dan-lam-dan-huong-thu';
 const DRAFT_TITLE = 'Bản nháp tuyệt mật chưa duyệt';
 const DRAFT_BODY = 'Nội dung nháp không bao giờ được lên trang';
-
-function buildSite(env: Record<string, string>) {
-  return spawnSync(path.join(ROOT, 'node_modules', '.bin', 'astro'), ['build'], {
-    cwd: SITE_DIR,
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-}
 
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -40,22 +28,18 @@ describe('the site built from the CMS', () => {
   let xssSlug: string;
   const page = (p: string): CheerioAPI =>
     load(fs.readFileSync(path.join(outDir, p, p.endsWith('.html') ? '' : 'index.html'), 'utf8'));
-  const cmsTotal = async (query: string) =>
-    (await api(`${cms.url}/api/articles?pagination[pageSize]=1&${query}`)).json.meta.pagination.total as number;
-
-  beforeAll(async () => {
-    cms = await startCms('sqlite', { SEED_DEMO_ARTICLES: '130' });
-    const token = await cms.fullAccessToken();
-    const authors = (await api(`${cms.url}/api/authors`)).json.data;
-    const photos = (await api(`${cms.url}/api/photos`)).json.data;
-    const draft = await api(`${cms.url}/api/articles?status=draft`, {
+  async function addDraftAndXss(running: RunningCms) {
+    const token = await running.fullAccessToken();
+    const authors = (await api(`${running.url}/api/authors`)).json.data;
+    const photos = (await api(`${running.url}/api/photos`)).json.data;
+    const draft = await api(`${running.url}/api/articles?status=draft`, {
       method: 'POST',
       token,
       body: { data: { title: DRAFT_TITLE, lead: DRAFT_BODY, body: DRAFT_BODY, authors: [authors[0].documentId] } },
     });
     expect(draft.status, draft.text).toBe(201);
     // Every text field an editor writes carries XSS payloads.
-    const xssPhoto = await api(`${cms.url}/api/photos`, {
+    const xssPhoto = await api(`${running.url}/api/photos`, {
       method: 'POST',
       token,
       body: {
@@ -68,7 +52,7 @@ describe('the site built from the CMS', () => {
       },
     });
     expect(xssPhoto.status, xssPhoto.text).toBe(201);
-    const xss = await api(`${cms.url}/api/articles?status=published`, {
+    const xss = await api(`${running.url}/api/articles?status=published`, {
       method: 'POST',
       token,
       body: {
@@ -84,15 +68,12 @@ describe('the site built from the CMS', () => {
     });
     expect(xss.status, xss.text).toBe(201);
     xssSlug = xss.json.data.slug;
+  }
+  const cmsTotal = async (query: string) =>
+    (await api(`${cms.url}/api/articles?pagination[pageSize]=1&${query}`)).json.meta.pagination.total as number;
 
-    outDir = path.join(cms.dir, 'site-dist');
-    siteEnv = {
-      ...parse(fs.readFileSync(cms.env.SITE_ENV_FILE)),
-      SITE_OUT_DIR: outDir,
-      SITE_URL: 'https://tin.example.vn',
-    };
-    const build = buildSite(siteEnv);
-    expect(build.status, build.stderr + build.stdout).toBe(0);
+  beforeAll(async () => {
+    ({ cms, outDir, siteEnv } = await buildFromCms({ articles: 130, prepare: addDraftAndXss }));
   });
   afterAll(async () => {
     await cms?.destroy();

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import sirv from 'sirv';
+
+/**
+ * Serves a built site directory the way a production web server would: files with caching
+ * headers (long for hashed assets under /_astro/, short for HTML), and the site's 404 page.
+ */
+export function createStaticServer(root: () => string) {
+  // sirv indexes the directory once; a new index is made when the live directory changes.
+  let current: { dir: string; serve: ReturnType<typeof sirv> } | undefined;
+  const handlerFor = (dir: string) => {
+    if (current?.dir !== dir) {
+      const serve = sirv(dir, {
+        etag: true,
+        dev: false,
+        setHeaders(res, pathname) {
+          const immutable = pathname.startsWith('/_astro/');
+          res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=60');
+        },
+      });
+      current = { dir, serve };
+    }
+    return current.serve;
+  };
+  return http.createServer((req, res) => {
+    const dir = fs.realpathSync(root());
+    handlerFor(dir)(req, res, () => {
+      const notFound = path.join(dir, '404.html');
+      res.statusCode = 404;
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      if (fs.existsSync(notFound)) fs.createReadStream(notFound).pipe(res);
+      else res.end('Not found');
+    });
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * The built site as readers get it: in Debian's Chromium (playwright-core), checked by axe-core
+ * for accessibility, searched with Pagefind, weighed, and validated by the W3C Nu HTML checker.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { load } from 'cheerio';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, type RunningCms } from '../helpers/cms';
+import { buildFromCms, SEED_SLUG, serve } from './fixture';
+
+const require = createRequire(import.meta.url);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SAMPLE = {
+  home: '/',
+  article: `/bai-viet/${SEED_SLUG}/`,
+  category: '/chuyen-muc/an-ninh-trat-tu/',
+  author: '/tac-gia/mai-ha/',
+  tag: '/the/thieu-hoa/',
+  search: '/tim-kiem/',
+  notFound: '/khong-co-trang-nay/',
+};
+
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // Root in CI needs --no-sandbox; the rest keeps Chromium off this machine's closed network.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+describe('the built site in a browser', () => {
+  let cms: RunningCms;
+  let outDir: string;
+  let site: { url: string; close: () => Promise<unknown> };
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ({ cms, outDir } = await buildFromCms({ articles: 30 }));
+    site = await serve(outDir);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await cms?.destroy();
+  });
+
+  it.each(Object.entries(SAMPLE))('axe-core finds no serious or critical violation on the %s page', async (_, url) => {
+    const page = await browser.newPage();
+    await page.goto(site.url + url, { waitUntil: 'networkidle' });
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const result = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (
+              o: object
+            ) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+          };
+        }
+      ).axe;
+      return axe.run({ resultTypes: ['violations'] });
+    });
+    const bad = result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`
+      );
+    expect(bad).toEqual([]);
+    await page.close();
+  });
+
+  it('answers an unknown URL with the Vietnamese 404 page', async () => {
+    const res = await fetch(site.url + SAMPLE.notFound);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('Không tìm thấy trang');
+  });
+
+  it('search finds "Thiệu Hóa" when the reader types "thieu hoa", in Vietnamese', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}/tim-kiem/?q=thieu%20hoa`);
+    const results = page.locator('.pagefind-ui__result-link');
+    await results.first().waitFor({ timeout: 15_000 });
+    const hrefs = await results.evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    expect(hrefs.length).toBeGreaterThan(0);
+    expect(hrefs.every((h) => h?.startsWith('/bai-viet/'))).toBe(true);
+    await expect.poll(() => page.locator('.pagefind-ui__message').textContent()).toMatch(/kết quả cho thieu hoa/);
+    // The seed article is about Thiệu Hóa; its title is what the reader sees in the results.
+    await page.fill('.pagefind-ui__search-input', 'dan can dan lam dan huong thu');
+    await expect
+      .poll(() => results.first().textContent(), { timeout: 10_000 })
+      .toMatch(/Dân cần, dân làm, dân hưởng thụ/);
+    await page.close();
+  });
+
+  it('ships an article page under 30 KB gzip with under 3 KB of JavaScript (without images)', () => {
+    const html = fs.readFileSync(path.join(outDir, SAMPLE.article, 'index.html'), 'utf8');
+    const $ = load(html);
+    const external = $('script[src], link[rel=stylesheet]')
+      .map((_, el) => $(el).attr('src') ?? $(el).attr('href'))
+      .get()
+      .map((href) => fs.readFileSync(path.join(outDir, href)));
+    const inlineJs = $('script:not([type="application/ld+json"]):not([src])')
+      .map((_, el) => $(el).text())
+      .get()
+      .join('');
+    const jsGzip =
+      gzipSync(inlineJs).length +
+      external.filter((_, i) => $('script[src]').length > i).reduce((n, b) => n + gzipSync(b).length, 0);
+    const totalGzip = gzipSync(html).length + external.reduce((n, b) => n + gzipSync(b).length, 0);
+    expect(totalGzip).toBeLessThanOrEqual(30 * 1024);
+    expect(jsGzip).toBeLessThanOrEqual(3 * 1024);
+  });
+
+  it('the W3C Nu HTML checker reports no errors on the sample pages', () => {
+    const files = Object.values(SAMPLE).map((url) =>
+      url === SAMPLE.notFound ? path.join(outDir, '404.html') : path.join(outDir, url, 'index.html')
+    );
+    const vnu = spawnSync(
+      'java',
+      [
+        '-jar',
+        path.join(ROOT, 'node_modules/vnu-jar/build/dist/vnu.jar'),
+        '--format',
+        'json',
+        '--errors-only',
+        ...files,
+      ],
+      {
+        encoding: 'utf8',
+      }
+    );
+    expect(vnu.error, 'java is needed for the Nu HTML checker').toBeUndefined();
+    const messages = (
+      JSON.parse(vnu.stderr || '{"messages":[]}') as { messages: { type: string; message: string; url: string }[] }
+    ).messages;
+    expect(
+      messages
+        .filter((m) => m.type === 'error')
+        .map((m) => `${path.relative(outDir, new URL(m.url).pathname)}: ${m.message}`)
+    ).toEqual([]);
+  });
+});
