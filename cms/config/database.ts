@@ -49,6 +49,17 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Database 
       },
       useNullAsDefault: true,
       acquireConnectionTimeout,
+      pool: {
+        // WAL lets readers (the site build) run while an editor saves, and NORMAL sync is durable
+        // across crashes of the process in WAL mode while not fsyncing every statement.
+        // https://www.sqlite.org/wal.html
+        afterCreate(conn: unknown, done: (err?: Error, conn?: unknown) => void) {
+          const db = conn as { pragma(sql: string): unknown };
+          db.pragma('journal_mode = WAL');
+          db.pragma('synchronous = NORMAL');
+          done(undefined, conn);
+        },
+      },
     },
   };
 };

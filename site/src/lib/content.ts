@@ -60,6 +60,7 @@ function group(articles: Article[], keys: (a: Article) => string[]) {
 }
 
 async function load(): Promise<SiteContent> {
+  const started = performance.now();
   // Paged by a unique key (id) so no row is skipped or repeated between pages; sorted here.
   const byId = { sort: 'id:asc' };
   const [articleRows, categoryRows, authorRows, tagRows, pollRows] = await Promise.all([
@@ -70,6 +71,8 @@ async function load(): Promise<SiteContent> {
     cms.all('polls', byId),
   ]);
   const articles = parseAll(article, articleRows, 'article').sort((a, b) => shownDate(b).localeCompare(shownDate(a)));
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.info(`[content] fetched ${articles.length} articles from ${CMS_URL} in ${seconds} s`);
   return {
     articles,
     categories: parseAll(category, categoryRows, 'category').sort((a, b) => (a.menuOrder ?? 0) - (b.menuOrder ?? 0)),

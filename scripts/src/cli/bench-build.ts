@@ -1,0 +1,122 @@
+/**
+ * `npm run bench:build -- --articles 10000`: seeds (or reuses) a CMS with N demo articles on its
+ * own SQLite file, boots it, builds the site from it twice (cold image cache, then warm) and
+ * prints fetch, render, image and search-index times, pages per second and peak RSS.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { bin, quietEnv } from '../lib/bin.js';
+import { CMS_DIR, ROOT, SITE_DIR } from '../lib/paths.js';
+import { run, startChild, stopChildren, waitForHttp } from '../lib/processes.js';
+import { readEnvFile } from '../../../cms/src/utils/env-file.js';
+import { generateSecrets } from '../lib/secrets.js';
+
+const { values } = parseArgs({
+  options: { articles: { type: 'string', default: '1000' }, port: { type: 'string', default: '1338' } },
+});
+const articles = Number(values.articles);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-bench-'));
+const cmsEnv = {
+  ...quietEnv(),
+  ...generateSecrets(),
+  ENV_PATH: path.join(work, 'none.env'),
+  DATABASE_CLIENT: 'sqlite',
+  DATABASE_FILENAME: `.tmp/bench-${articles}.db`,
+  PUBLIC_DIR: path.join(CMS_DIR, '.tmp', `bench-${articles}-public`),
+  PORT: values.port!,
+  HOST: '127.0.0.1',
+  SERVE_ADMIN: 'false',
+  SEED_DEMO: 'false',
+  SITE_ENV_FILE: path.join(work, 'site.env'),
+  NODE_ENV: 'production',
+};
+fs.writeFileSync(cmsEnv.ENV_PATH, '');
+fs.mkdirSync(path.join(cmsEnv.PUBLIC_DIR, 'uploads'), { recursive: true });
+
+interface BuildFigures {
+  seconds: number;
+  peakRssMb: number;
+  fetch: number;
+  pages: number;
+  render: number;
+  images: number;
+  imageCount: number;
+  search: number;
+}
+
+/** Runs `astro build`, sampling the peak resident memory of its process tree. */
+function build(label: string, cacheDir: string): Promise<BuildFigures> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(bin('astro', SITE_DIR), ['build'], {
+      cwd: SITE_DIR,
+      env: {
+        ...quietEnv(),
+        ...readEnvFile(cmsEnv.SITE_ENV_FILE),
+        SITE_OUT_DIR: path.join(work, label),
+        SITE_CACHE_DIR: cacheDir,
+      },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (out += d));
+    let peak = 0;
+    const sampler = setInterval(() => {
+      try {
+        const hwm = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
+      } catch {
+        // exited
+      }
+    }, 100);
+    child.on('exit', (code) => {
+      clearInterval(sampler);
+      if (code !== 0) return reject(new Error(`astro build failed:\n${out.slice(-3000)}`));
+      const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
+      resolve({
+        seconds: (performance.now() - started) / 1000,
+        peakRssMb: peak,
+        fetch: num(/\[content\] fetched \d+ articles .* in ([\d.]+) s/),
+        pages: num(/\[build\] (\d+) page\(s\) built/),
+        render: num(/\[build\] \d+ page\(s\) built in ([\d.]+)s/),
+        images: num(/generating optimized images[\s\S]*?Completed in ([\d.]+)(?:ms|s)/) || 0,
+        imageCount: (out.match(/▶ \/_astro\/.*\(before:/g) ?? []).length,
+        search: num(/Indexed \d+ pages for search in ([\d.]+) s/),
+      });
+    });
+  });
+}
+
+async function main() {
+  console.log(`Seeding (or reusing) ${articles} articles in cms/.tmp/bench-${articles}.db …`);
+  await run('npm', ['run', '--silent', 'seed', '--', '--articles', String(articles)], { cwd: ROOT, env: cmsEnv });
+
+  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: cmsEnv });
+  await waitForHttp(`http://127.0.0.1:${cmsEnv.PORT}/_health`, 180_000, () => cms.exitCode === null);
+  cms.stdout?.removeAllListeners('data'); // request logs would drown the figures
+
+  const cache = path.join(work, 'astro-cache');
+  const cold = await build('cold', cache);
+  const warm = await build('warm', cache);
+  await stopChildren();
+
+  const row = (name: string, f: BuildFigures) =>
+    `| ${name} | ${f.pages} | ${f.fetch.toFixed(1)} | ${f.render.toFixed(1)} | ${f.images.toFixed(1)} (${f.imageCount}) | ${f.search.toFixed(1)} | ${f.seconds.toFixed(1)} | ${(f.pages / f.seconds).toFixed(0)} | ${f.peakRssMb.toFixed(0)} |`;
+  console.log(`
+Site build from the CMS, ${articles} articles (+ the seed article), ${os.cpus().length} cores, Node ${process.version}
+| build | pages | fetch s | pages built s | images s (files) | search index s | total s | pages/s | peak RSS MB |
+|---|---|---|---|---|---|---|---|---|
+${row('cold image cache', cold)}
+${row('warm image cache', warm)}
+"pages built" is Astro's own figure and includes the fetch; images are encoded once per photo and width.`);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().catch(async (error: Error) => {
+  console.error(error.message);
+  await stopChildren();
+  process.exit(1);
+});
