@@ -68,23 +68,36 @@ export function createStrapiClient({ baseUrl, token, timeoutMs = 15_000, retries
     }
   }
 
-  /** Every published document of a collection, all pages, in the given order. */
-  async function all<T>(collection: string, params: Record<string, string | number> = {}): Promise<T[]> {
-    const out: T[] = [];
-    for (let page = 1; ; page++) {
-      const res = await get<Page<T>>(collection, { ...params, 'pagination[page]': page, 'pagination[pageSize]': 100 });
-      out.push(...res.data);
-      const { pageCount, total } = res.meta.pagination;
-      if (page >= pageCount) {
-        if (out.length !== total) {
-          throw new CmsError(
-            `CMS returned ${out.length} of ${total} ${collection}: the content changed during the build; build again.`,
-            `${base}/api/${collection}`
-          );
-        }
-        return out;
+  /**
+   * Every document of a collection, all pages, in the given order. Page 1 tells how many pages
+   * there are; the rest are fetched `concurrency` at a time.
+   */
+  async function all<T>(
+    collection: string,
+    params: Record<string, string | number> = {},
+    concurrency = 4
+  ): Promise<T[]> {
+    const pageOf = (page: number) =>
+      get<Page<T>>(collection, { ...params, 'pagination[page]': page, 'pagination[pageSize]': 100 });
+    const first = await pageOf(1);
+    const { pageCount, total } = first.meta.pagination;
+    const pages: T[][] = [first.data];
+    let next = 2;
+    const worker = async () => {
+      while (next <= pageCount) {
+        const page = next++;
+        pages[page - 1] = (await pageOf(page)).data;
       }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(0, pageCount - 1)) }, worker));
+    const out = pages.flat();
+    if (out.length !== total) {
+      throw new CmsError(
+        `CMS returned ${out.length} of ${total} ${collection}: the content changed during the build; build again.`,
+        `${base}/api/${collection}`
+      );
     }
+    return out;
   }
 
   return { get, all };
