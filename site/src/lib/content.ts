@@ -93,14 +93,21 @@ export function loadContent(): Promise<SiteContent> {
   return cached;
 }
 
-/** Articles sharing the category or tags of `a`, most shared tags first, then newest. */
+/** How many of the newest articles of each of `a`'s category and tags are considered as related. */
+const RELATED_WINDOW = 200;
+
+/**
+ * Articles sharing the category or tags of `a`, most shared tags first, then newest. Only the
+ * newest RELATED_WINDOW of each list are scored, so a page costs the same on 10 or 10,000 articles.
+ */
 export function related(content: SiteContent, a: Article, count: number): Article[] {
   const tagSlugs = new Set(a.tags.map((t) => t.slug));
   const score = (b: Article) =>
     b.tags.filter((t) => tagSlugs.has(t.slug)).length * 2 + (b.category?.slug === a.category?.slug ? 1 : 0);
+  const newest = (list: Article[] | undefined) => (list ?? []).slice(0, RELATED_WINDOW);
   const candidates = new Set<Article>([
-    ...(a.category ? (content.byCategory.get(a.category.slug) ?? []) : []),
-    ...a.tags.flatMap((t) => content.byTag.get(t.slug) ?? []),
+    ...(a.category ? newest(content.byCategory.get(a.category.slug)) : []),
+    ...a.tags.flatMap((t) => newest(content.byTag.get(t.slug))),
   ]);
   candidates.delete(a);
   return [...candidates]

@@ -1,0 +1,62 @@
+/**
+ * `npm run bench:lighthouse`: runs Lighthouse (12.2.3: 13 needs Node 22) in Debian's Chromium on
+ * the built site's pages (default: the seed article) and prints the four category scores.
+ * Builds nothing: run `npm start` (or build the site) first; the site is served here from
+ * site/dist the way production serves it.
+ */
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import { SITE_DIR } from '../lib/paths.js';
+import { createStaticServer } from '../lib/static-server.js';
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: 'string', default: path.join(SITE_DIR, 'dist') },
+    page: {
+      type: 'string',
+      multiple: true,
+      default: ['/bai-viet/tiep-tuc-sang-tao-nhieu-mo-hinh-moi-voi-phuong-cham-dan-can-dan-lam-dan-huong-thu/', '/'],
+    },
+  },
+});
+
+const server = createStaticServer(() => values.dir!);
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  chromeFlags: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+try {
+  console.log('| page | performance | accessibility | best practices | SEO | LCP ms | CLS | TBT ms | bytes |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const page of values.page!) {
+    const result = await lighthouse(`${base}${page}`, { port: chrome.port, output: 'json', logLevel: 'error' });
+    const lhr = result!.lhr;
+    const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
+    const audit = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
+    console.log(
+      `| ${page} | ${score('performance')} | ${score('accessibility')} | ${score('best-practices')} | ${score('seo')} | ${audit('largest-contentful-paint').toFixed(0)} | ${audit('cumulative-layout-shift').toFixed(3)} | ${audit('total-blocking-time').toFixed(0)} | ${audit('total-byte-weight').toFixed(0)} |`
+    );
+    for (const [id, a] of Object.entries(lhr.audits)) {
+      if (a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary') {
+        const items = (a.details as { items?: Record<string, unknown>[] } | undefined)?.items ?? [];
+        console.log(`  - ${id}: ${a.title} ${items.map((i) => JSON.stringify(i).slice(0, 200)).join(' ')}`);
+      }
+    }
+  }
+} finally {
+  await chrome.kill();
+  server.close();
+}
