@@ -125,7 +125,13 @@ describe.each(DATABASES)('CMS on %s', (database) => {
   describe('drafts never reach the public', () => {
     let draft: { documentId: string; title: string };
     beforeAll(async () => {
-      draft = await createArticle({ title: 'BẢN NHÁP MẬT: chưa được duyệt đăng' });
+      const [category] = (await api(q('categories'))).json.data;
+      const [tag] = (await api(q('tags'))).json.data;
+      draft = await createArticle({
+        title: 'BẢN NHÁP MẬT: chưa được duyệt đăng',
+        category: category.documentId,
+        tags: [tag.documentId],
+      });
     });
 
     it.each(TYPES)('GET /api/%s?status=draft is refused with 403', async (type) => {
@@ -142,6 +148,12 @@ describe.each(DATABASES)('CMS on %s', (database) => {
       );
       expect((await api(q(`articles/${draft.documentId}`))).status).toBe(404);
       expect((await api(q(`articles/${draft.documentId}?status=draft`))).status).toBe(403);
+      // Nor does it come along as a relation of a category, tag or author.
+      for (const path of ['categories?populate=articles', 'tags?populate=articles', 'authors?populate=articles']) {
+        const res = await api(q(path));
+        expect(res.status, path).toBe(200);
+        expect(res.text, path).not.toContain('BẢN NHÁP MẬT');
+      }
     });
 
     it("the site builder's read-only token reads published content but no drafts, and cannot write", async () => {
