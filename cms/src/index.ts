@@ -5,6 +5,7 @@ import { applyPublicPermissions } from './bootstrap/permissions';
 import { ensureFirstAdmin } from './bootstrap/admin-user';
 import { ensureSiteToken } from './bootstrap/site-token';
 import { lockVoteCounts } from './bootstrap/admin-layout';
+import { ensureIndexes } from './bootstrap/indexes';
 import { seed } from './seed';
 
 export default {
@@ -15,6 +16,7 @@ export default {
 
   /** Runs on every start; each step is idempotent. */
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await ensureIndexes(strapi);
     await applyPublicPermissions(strapi);
     await lockVoteCounts(strapi);
     await ensureFirstAdmin(strapi);

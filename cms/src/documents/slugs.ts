@@ -11,17 +11,19 @@ export const SLUG_SOURCES: Partial<Record<UID.ContentType, string>> = {
 
 type Data = Record<string, unknown>;
 
-/** `base`, or `base-2`, `base-3`… — the first slug no other document of `uid` holds. */
+/** `base`, or `base-2`, `base-3`… — the first slug no other document of `uid` holds (one query). */
 async function uniqueSlug(strapi: Core.Strapi, uid: UID.ContentType, base: string, documentId?: string) {
   const fallback = base || uid.split('.').pop()!;
-  for (let n = 1; ; n++) {
-    const candidate = n === 1 ? fallback : `${fallback}-${n}`;
-    const taken = await strapi.db.query(uid).findOne({
-      select: ['id'],
-      where: { slug: candidate, ...(documentId ? { documentId: { $ne: documentId } } : {}) },
-    });
-    if (!taken) return candidate;
-  }
+  const rows: { slug: string }[] = await strapi.db.query(uid).findMany({
+    select: ['slug'],
+    where: {
+      $or: [{ slug: fallback }, { slug: { $startsWith: `${fallback}-` } }],
+      ...(documentId ? { documentId: { $ne: documentId } } : {}),
+    },
+  });
+  const taken = new Set(rows.map((r) => r.slug));
+  if (!taken.has(fallback)) return fallback;
+  for (let n = 2; ; n++) if (!taken.has(`${fallback}-${n}`)) return `${fallback}-${n}`;
 }
 
 /**
