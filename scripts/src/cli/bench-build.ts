@@ -47,6 +47,25 @@ interface BuildFigures {
   search: number;
 }
 
+/** Resident memory (MB) of a process and all its descendants (Pagefind runs as a child binary). */
+function treeRssMb(root: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
+      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
+      rss.set(Number(entry), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // exited while reading
+    }
+  }
+  const sum = (pid: number): number => (rss.get(pid) ?? 0) + (children.get(pid) ?? []).reduce((n, c) => n + sum(c), 0);
+  return sum(root);
+}
+
 /** Runs `astro build`, sampling the peak resident memory of its process tree. */
 function build(label: string, cacheDir: string): Promise<BuildFigures> {
   return new Promise((resolve, reject) => {
@@ -65,13 +84,8 @@ function build(label: string, cacheDir: string): Promise<BuildFigures> {
     child.stderr.on('data', (d: Buffer) => (out += d));
     let peak = 0;
     const sampler = setInterval(() => {
-      try {
-        const hwm = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
-      } catch {
-        // exited
-      }
-    }, 100);
+      if (child.pid) peak = Math.max(peak, treeRssMb(child.pid));
+    }, 200);
     child.on('exit', (code) => {
       clearInterval(sampler);
       if (code !== 0) return reject(new Error(`astro build failed:\n${out.slice(-3000)}`));
@@ -111,7 +125,8 @@ Site build from the CMS, ${articles} articles (+ the seed article), ${os.cpus().
 |---|---|---|---|---|---|---|---|---|
 ${row('cold image cache', cold)}
 ${row('warm image cache', warm)}
-"pages built" is Astro's own figure and includes the fetch; images are encoded once per photo and width.`);
+"pages built" is Astro's own figure: it includes the fetch, the images and the search index (Pagefind).
+Peak RSS is of the whole process tree (Astro and Pagefind), sampled every 200 ms.`);
   fs.rmSync(work, { recursive: true, force: true });
 }
 
