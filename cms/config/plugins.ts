@@ -14,6 +14,10 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   upload: {
     config: {
       sizeLimit: env.int('UPLOAD_SIZE_LIMIT', 20 * 1024 * 1024),
+      // Uploaded file names carry a content hash, so they can be cached for a year. This is what
+      // lets the site build reuse its encoded images: Strapi's default (max-age=0, and no 304s)
+      // made Astro re-encode every photo on every build.
+      providerOptions: { localServer: { maxage: 365 * 24 * 3600 * 1000, immutable: true } },
       // https://docs.strapi.io/cms/features/media-library#security
       security: {
         allowedTypes: ALLOWED_UPLOAD_TYPES,
