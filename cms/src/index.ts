@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { registerSlugs } from './documents/slugs';
 import { registerPublicationRules } from './documents/publication';
+import { registerPollVoteGuard } from './documents/poll-votes';
 import { applyPublicPermissions } from './bootstrap/permissions';
 import { ensureFirstAdmin } from './bootstrap/admin-user';
 import { ensureSiteToken } from './bootstrap/site-token';
@@ -12,6 +13,7 @@ export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     registerSlugs(strapi);
     registerPublicationRules(strapi);
+    registerPollVoteGuard(strapi);
   },
 
   /** Runs on every start; each step is idempotent. */

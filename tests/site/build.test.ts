@@ -243,7 +243,11 @@ describe('the site built from the CMS', () => {
       }
     });
     expect($('iframe, object, embed, svg, math')).toHaveLength(0);
-    expect($('form').map((_, el) => $(el).attr('action') ?? '(none)').get()).toEqual(['/tim-kiem/']); // the header's search
+    expect(
+      $('form')
+        .map((_, el) => $(el).attr('action') ?? '(none)')
+        .get()
+    ).toEqual(['/tim-kiem/']); // the header's search
     expect(
       $('script').filter((_, el) => /alert/.test($(el).text()) && $(el).attr('type') !== 'application/ld+json')
     ).toHaveLength(0);
