@@ -36,7 +36,12 @@ describe.each(DATABASES)('polls on %s', (database) => {
   };
 
   beforeAll(async () => {
-    cms = await startCms(database, { SEED_DEMO_ARTICLES: '2' });
+    // Every vote in this file comes from 127.0.0.1: the limit leaves room for the tests before the last.
+    cms = await startCms(database, {
+      SEED_DEMO_ARTICLES: '2',
+      POLL_RATE_LIMIT: '300',
+      POLL_RATE_WINDOW_SECONDS: '120',
+    });
     token = await cms.fullAccessToken();
     const polls: Poll[] = (await api(`${cms.url}/api/polls`)).json.data;
     open = polls.find((p) => Date.parse(p.closesAt) > Date.now())!;
@@ -141,5 +146,40 @@ describe.each(DATABASES)('polls on %s', (database) => {
     // And the public poll API shows the same counts.
     const poll = (await api(`${cms.url}/api/polls/${open.documentId}`)).json.data as Poll;
     expect(poll.options.map((o) => o.votes)).toEqual(before.options.map((o: { votes: number }) => o.votes));
+  });
+
+  it('lets the site origin call the poll routes with credentials, and no other origin or route', async () => {
+    const preflight = (path: string, origin: string) =>
+      fetch(`${cms.url}${path}`, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type',
+        },
+      });
+    const site = await preflight(`/api/polls/${open.documentId}/votes`, 'http://127.0.0.1:4321');
+    expect(site.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:4321');
+    expect(site.headers.get('access-control-allow-credentials')).toBe('true');
+    const evil = await preflight(`/api/polls/${open.documentId}/votes`, 'https://evil.example');
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    const other = await fetch(`${cms.url}/api/articles`, { headers: { Origin: 'http://127.0.0.1:4321' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers a client that votes too often with 429 and Retry-After, counting nothing', async () => {
+    const before = (await results(open.documentId)).total;
+    let limited: Response | undefined;
+    for (let i = 0; i < 400 && !limited; i++) {
+      const res = await vote(open.documentId, { option: open.options[0].id });
+      if (res.status === 429) limited = res;
+    }
+    expect(limited, 'no 429 within 400 votes').toBeDefined();
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await limited!.json()).error.name).toBe('RateLimitError');
+    const counted = (await results(open.documentId)).total - before;
+    const again = await vote(open.documentId, { option: open.options[0].id });
+    expect(again.status).toBe(429);
+    expect((await results(open.documentId)).total - before).toBe(counted);
   });
 });

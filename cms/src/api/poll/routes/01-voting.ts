@@ -5,7 +5,7 @@ export default {
       method: 'POST',
       path: '/polls/:documentId/votes',
       handler: 'api::poll.voting.vote',
-      config: { auth: false },
+      config: { auth: false, middlewares: ['api::poll.rate-limit'] },
     },
     {
       method: 'GET',
