@@ -69,7 +69,7 @@ describe('the Strapi client', () => {
     });
     const error = await createStrapiClient({ baseUrl: url, timeoutMs: 100, retries: 1 })
       .get('articles')
-      .catch((e) => e);
+      .catch((e: Error) => e);
     expect(error.message).toMatch(/unreachable/);
     expect(error.message).toContain(url);
   });
