@@ -67,9 +67,9 @@ describe('the Strapi client', () => {
     const url = await fakeCms(() => {
       // never answers
     });
-    const error = await createStrapiClient({ baseUrl: url, timeoutMs: 100, retries: 1 })
+    const error = (await createStrapiClient({ baseUrl: url, timeoutMs: 100, retries: 1 })
       .get('articles')
-      .catch((e: Error) => e);
+      .catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/unreachable/);
     expect(error.message).toContain(url);
   });
