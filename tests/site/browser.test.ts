@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { load } from 'cheerio';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, type RunningCms } from '../helpers/cms';
+import { api, freePort, ROOT, type RunningCms } from '../helpers/cms';
 import { buildFromCms, SEED_SLUG, serve } from './fixture';
 
 const require = createRequire(import.meta.url);
@@ -48,8 +48,10 @@ describe('the built site in a browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    ({ cms, outDir } = await buildFromCms({ articles: 30 }));
-    site = await serve(outDir);
+    // The site's origin is known before the CMS starts: the CMS allows it (CORS) and returns to it.
+    const port = await freePort();
+    ({ cms, outDir } = await buildFromCms({ articles: 30, siteUrl: `http://127.0.0.1:${port}` }));
+    site = await serve(outDir, port);
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -156,5 +158,85 @@ describe('the built site in a browser', () => {
         .filter((m) => m.type === 'error')
         .map((m) => `${path.relative(outDir, new URL(m.url).pathname)}: ${m.message}`)
     ).toEqual([]);
+  });
+
+  describe('the poll box', () => {
+    let articlePath: string;
+    let pollId: string;
+    beforeAll(async () => {
+      const { data } = (await api(`${cms.url}/api/articles?filters[poll][closesAt][$gt]=${new Date().toISOString()}`))
+        .json;
+      articlePath = `/bai-viet/${data[0].slug}/`;
+      pollId = data[0].poll.documentId;
+    });
+    const total = async () => (await api(`${cms.url}/api/polls/${pollId}/results`)).json.data.total as number;
+
+    it('a reader votes, sees the result bars, and still sees them after a reload', async () => {
+      const before = await total();
+      const context = await browser.newContext({ userAgent: 'reader-with-js' });
+      const page = await context.newPage();
+      await page.goto(site.url + articlePath);
+      const box = page.locator('.poll');
+      await box.getByRole('radio').nth(1).check();
+      await box.getByRole('button', { name: 'Bình chọn' }).click();
+      await expect.poll(() => box.locator('.poll-status').textContent()).toBe('Cảm ơn bạn đã bình chọn.');
+      expect(await box.locator('.poll-results li').count()).toBe(4);
+      expect(await box.locator('.poll-results').textContent()).toMatch(/100%[\s\S]*Tổng số: \d+ lượt bình chọn/);
+      expect(await box.locator('form').isHidden()).toBe(true);
+      expect(await total()).toBe(before + 1);
+
+      await page.reload();
+      await expect
+        .poll(() => box.locator('.poll-status').textContent())
+        .toBe('Bạn đã bình chọn trong cuộc thăm dò này.');
+      expect(await box.locator('.poll-results li').count()).toBe(4);
+      await context.close();
+    });
+
+    it('works without JavaScript: the form posts to the CMS, which sends the reader back to the article', async () => {
+      const before = await total();
+      const context = await browser.newContext({ javaScriptEnabled: false, userAgent: 'reader-without-js' });
+      const page = await context.newPage();
+      await page.goto(site.url + articlePath);
+      await page.locator('.poll').getByRole('radio').first().check();
+      await page.locator('.poll').getByRole('button', { name: 'Bình chọn' }).click();
+      await page.waitForURL(`${site.url}${articlePath}#binh-chon-da-ghi-nhan`);
+      expect(await page.locator('#binh-chon-da-ghi-nhan').isVisible()).toBe(true);
+      expect(await total()).toBe(before + 1);
+      // Voting again from the same browser: back on the page, told so, nothing counted.
+      await page.goto(site.url + articlePath);
+      await page.locator('.poll').getByRole('radio').first().check();
+      await page.locator('.poll').getByRole('button', { name: 'Bình chọn' }).click();
+      await page.waitForURL(/#binh-chon-da-binh-chon$/);
+      expect(await page.locator('#binh-chon-da-binh-chon').isVisible()).toBe(true);
+      expect(await total()).toBe(before + 1);
+      await context.close();
+    });
+
+    it('the poll island stays under 3 KB of JavaScript, gzip', () => {
+      const $ = load(fs.readFileSync(path.join(outDir, articlePath, 'index.html'), 'utf8'));
+      const js = $('script:not([type="application/ld+json"])')
+        .map((_, el) =>
+          $(el).attr('src') ? fs.readFileSync(path.join(outDir, $(el).attr('src')!), 'utf8') : $(el).text()
+        )
+        .get()
+        .join('');
+      expect(js).toContain('poll');
+      expect(gzipSync(js).length).toBeLessThanOrEqual(3 * 1024);
+    });
+
+    it('shows a quiet message, and leaves the page alone, when the CMS is unreachable', async () => {
+      const context = await browser.newContext({ userAgent: 'reader-offline' });
+      await context.route(`${cms.url}/**`, (route) => route.abort());
+      const page = await context.newPage();
+      await page.goto(site.url + articlePath);
+      await page.locator('.poll').getByRole('radio').first().check();
+      await page.locator('.poll').getByRole('button', { name: 'Bình chọn' }).click();
+      await expect
+        .poll(() => page.locator('.poll-status').textContent())
+        .toBe('Tạm thời chưa kết nối được hệ thống bình chọn.');
+      expect(await page.locator('h1').textContent()).toBeTruthy();
+      await context.close();
+    });
   });
 });

@@ -27,15 +27,16 @@ export interface BuiltSite {
 
 /** Boots a seeded CMS, lets `prepare` add content, and builds the site from it into a temp dir. */
 export async function buildFromCms(
-  options: { articles?: number; prepare?: (cms: RunningCms) => Promise<void> } = {}
+  options: { articles?: number; prepare?: (cms: RunningCms) => Promise<void>; siteUrl?: string } = {}
 ): Promise<BuiltSite> {
-  const cms = await startCms('sqlite', { SEED_DEMO_ARTICLES: String(options.articles ?? 30) });
+  const siteUrl = options.siteUrl ?? 'https://tin.example.vn';
+  const cms = await startCms('sqlite', { SEED_DEMO_ARTICLES: String(options.articles ?? 30), SITE_ORIGINS: siteUrl });
   await options.prepare?.(cms);
   const outDir = path.join(cms.dir, 'site-dist');
   const siteEnv = {
     ...parse(fs.readFileSync(cms.env.SITE_ENV_FILE)),
     SITE_OUT_DIR: outDir,
-    SITE_URL: 'https://tin.example.vn',
+    SITE_URL: siteUrl,
   };
   const build = buildSite(siteEnv);
   if (build.status !== 0) throw new Error(`astro build failed:\n${build.stdout}\n${build.stderr}`);
@@ -43,9 +44,9 @@ export async function buildFromCms(
 }
 
 /** Serves a built site on a free local port, like production would. */
-export async function serve(outDir: string) {
+export async function serve(outDir: string, port = 0) {
   const server = createStaticServer(() => outDir);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${bound}`, close: () => new Promise((r) => server.close(r)) };
 }

@@ -9,6 +9,8 @@ const ONE_YEAR = 365 * 24 * 3600 * 1000;
 interface Ctx {
   params: { documentId: string };
   request: { body?: unknown; header: Record<string, string | undefined> };
+  is(type: string): string | false | null;
+  redirect(url: string): void;
   ip: string;
   secure: boolean;
   status: number;
@@ -42,13 +44,42 @@ function parseOption(body: unknown): number {
   return option;
 }
 
+/** What a no-JavaScript form post lands on: the article, with the outcome as a fragment the page styles. */
+const FRAGMENT: Record<VoteOutcome['kind'], string> = {
+  counted: 'da-ghi-nhan',
+  duplicate: 'da-binh-chon',
+  closed: 'da-ket-thuc',
+  'not-open': 'chua-mo',
+  'not-found': 'loi',
+  'unknown-option': 'loi',
+};
+
+/** The page a form post returns to must be on the site itself (no open redirect). */
+function safeReturn(value: unknown): string {
+  const origins = (process.env.SITE_ORIGINS ?? 'http://127.0.0.1:4321,http://localhost:4321')
+    .split(',')
+    .map((o) => o.trim());
+  try {
+    const url = new URL(String(value));
+    if (origins.includes(url.origin)) return `${url.origin}${url.pathname}`;
+  } catch {
+    // not a URL
+  }
+  throw new errors.ValidationError(`"return" must be a page of the site (${origins.join(', ')}).`);
+}
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const voting = () =>
     strapi.service('api::poll.voting') as unknown as ReturnType<typeof import('../services/voting').default>;
 
   return {
     async vote(ctx: Ctx) {
-      const option = parseOption(ctx.request.body);
+      // A plain HTML form (no JavaScript) posts `option` and `return`, and is sent back to the page.
+      const form = ctx.is('application/x-www-form-urlencoded') ? (ctx.request.body as Record<string, string>) : null;
+      const returnTo = form ? safeReturn(form.return) : null;
+      const option = parseOption(
+        form ? { option: /^\d{1,12}$/.test(form.option ?? '') ? Number(form.option) : form.option } : ctx.request.body
+      );
       let voterId = ctx.cookies.get(COOKIE, { signed: true });
       if (!voterId) {
         voterId = randomUUID();
@@ -63,6 +94,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const clientHash = voting().clientHash(ctx.ip, ctx.request.header['user-agent'] ?? '');
       const outcome: VoteOutcome = await voting().vote(ctx.params.documentId, option, { voterId, clientHash });
+      if (returnTo) {
+        ctx.status = 303;
+        return ctx.redirect(`${returnTo}#binh-chon-${FRAGMENT[outcome.kind]}`);
+      }
       switch (outcome.kind) {
         case 'not-found':
           throw new errors.NotFoundError(`No poll ${ctx.params.documentId}.`);
