@@ -110,7 +110,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         case 'duplicate':
           return conflict(ctx, 'AlreadyVoted', 'You have already voted in this poll.', { option: outcome.option });
         case 'counted': {
-          const poll = await voting().findPoll(ctx.params.documentId);
+          const poll = await voting().pollSettings(ctx.params.documentId);
           const visible = poll!.showResultsBeforeClose !== false || outcome.results.closed;
           ctx.status = 201;
           ctx.body = { data: { option: outcome.option, results: visible ? outcome.results : null } };

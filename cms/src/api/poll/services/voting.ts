@@ -38,13 +38,39 @@ const isUniqueViolation = (error: unknown) => {
 export const isClosed = (poll: Pick<PollRow, 'closesAt'>, now = new Date()) =>
   !!poll.closesAt && now >= new Date(poll.closesAt);
 
+/** How long a poll's settings (dates, options) are reused between votes; counts are always live. */
+const SETTINGS_TTL_MS = 5_000;
+
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  settings: new Map<string, { poll: PollRow | null; at: number }>(),
+
   async findPoll(documentId: string): Promise<PollRow | null> {
     return strapi.db.query('api::poll.poll').findOne({
       where: { documentId },
       select: ['documentId', 'opensAt', 'closesAt', 'showResultsBeforeClose'],
       populate: { options: { select: ['id', 'label', 'votes'] } },
     });
+  },
+
+  /** The poll's settings, cached for a few seconds: a burst of votes costs no poll lookups. */
+  async pollSettings(documentId: string): Promise<PollRow | null> {
+    const hit = this.settings.get(documentId);
+    if (hit && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.poll;
+    const poll = await this.findPoll(documentId);
+    this.settings.set(documentId, { poll, at: Date.now() });
+    return poll;
+  },
+
+  /** The poll with its live counts (one small query on top of the cached settings). */
+  async withCounts(poll: PollRow): Promise<PollRow> {
+    const options: { id: number; label: string; votes: number }[] = await strapi.db
+      .connection(OPTIONS_TABLE)
+      .select('id', 'label', 'votes')
+      .whereIn(
+        'id',
+        poll.options.map((o) => o.id)
+      );
+    return { ...poll, options: options.map((o) => ({ ...o, votes: Number(o.votes) })) };
   },
 
   results(poll: PollRow): PollResults {
@@ -74,7 +100,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     optionId: number,
     voter: { voterId: string; clientHash: string }
   ): Promise<VoteOutcome> {
-    const poll = await this.findPoll(documentId);
+    const poll = await this.pollSettings(documentId);
     if (!poll) return { kind: 'not-found' };
     if (!poll.options.some((o) => o.id === optionId)) return { kind: 'unknown-option' };
     const now = new Date();
@@ -106,7 +132,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
         .first();
       return { kind: 'duplicate', option: Number(earlier?.option_id) };
     }
-    return { kind: 'counted', option: optionId, results: this.results((await this.findPoll(documentId))!) };
+    return { kind: 'counted', option: optionId, results: this.results(await this.withCounts(poll)) };
   },
 
   /** A salted, windowed hash of the client: raw IP addresses are never stored or logged. */
