@@ -12,9 +12,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, freePort, ROOT, type RunningCms } from '../helpers/cms';
 import { buildFromCms, SEED_SLUG, serve } from './fixture';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/src/lib/chromium';
 
 const require = createRequire(import.meta.url);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SAMPLE = {
   home: '/',
   article: `/bai-viet/${SEED_SLUG}/`,
@@ -25,20 +25,8 @@ const SAMPLE = {
   notFound: '/khong-co-trang-nay/',
 };
 
-export function launchChromium() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    // Root in CI needs --no-sandbox; the rest keeps Chromium off this machine's closed network.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+function launchChromium() {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
 }
 
 describe('the built site in a browser', () => {

@@ -11,6 +11,7 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { SITE_DIR } from '../lib/paths.js';
 import { createStaticServer } from '../lib/static-server.js';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../lib/chromium.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,16 +28,8 @@ const server = createStaticServer(() => values.dir!);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const chrome = await chromeLauncher.launch({
-  chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  chromeFlags: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
+  chromePath: CHROMIUM_PATH,
+  chromeFlags: ['--headless=new', ...CHROMIUM_FLAGS],
 });
 try {
   console.log('| page | performance | accessibility | best practices | SEO | LCP ms | CLS | TBT ms | bytes |');
