@@ -51,7 +51,10 @@ function setup(box: HTMLElement) {
     total.textContent = MSG.total(r.total);
     const status = document.createElement('p');
     status.className = 'poll-status';
-    panel.replaceChildren(list, total, status);
+    const question = document.createElement('p');
+    question.className = 'poll-question';
+    question.textContent = form.querySelector('legend')?.textContent ?? '';
+    panel.replaceChildren(question, list, total, status);
     form.hidden = true;
     say(text);
   };
