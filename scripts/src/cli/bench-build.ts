@@ -39,6 +39,7 @@ fs.mkdirSync(path.join(cmsEnv.PUBLIC_DIR, 'uploads'), { recursive: true });
 interface BuildFigures {
   seconds: number;
   peakRssMb: number;
+  astroPeakRssMb: number;
   fetch: number;
   pages: number;
   render: number;
@@ -66,6 +67,12 @@ function treeRssMb(root: number): number {
   return sum(root);
 }
 
+/** Astro prints "Completed in 31ms" or "Completed in 2.61s" after the image step. */
+function imageSeconds(out: string) {
+  const m = /generating optimized images[\s\S]*?Completed in ([\d.]+)(ms|s)/.exec(out);
+  return m ? Number(m[1]) / (m[2] === 'ms' ? 1000 : 1) : 0;
+}
+
 /** Runs `astro build`, sampling the peak resident memory of its process tree. */
 function build(label: string, cacheDir: string): Promise<BuildFigures> {
   return new Promise((resolve, reject) => {
@@ -83,8 +90,16 @@ function build(label: string, cacheDir: string): Promise<BuildFigures> {
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (out += d));
     let peak = 0;
+    let astroPeak = 0;
     const sampler = setInterval(() => {
-      if (child.pid) peak = Math.max(peak, treeRssMb(child.pid));
+      if (!child.pid) return;
+      peak = Math.max(peak, treeRssMb(child.pid));
+      try {
+        const hwm = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        astroPeak = Math.max(astroPeak, Number(hwm?.[1] ?? 0) / 1024);
+      } catch {
+        // exited
+      }
     }, 200);
     child.on('exit', (code) => {
       clearInterval(sampler);
@@ -93,10 +108,11 @@ function build(label: string, cacheDir: string): Promise<BuildFigures> {
       resolve({
         seconds: (performance.now() - started) / 1000,
         peakRssMb: peak,
+        astroPeakRssMb: astroPeak,
         fetch: num(/\[content\] fetched \d+ articles .* in ([\d.]+) s/),
         pages: num(/\[build\] (\d+) page\(s\) built/),
         render: num(/\[build\] \d+ page\(s\) built in ([\d.]+)s/),
-        images: num(/generating optimized images[\s\S]*?Completed in ([\d.]+)(?:ms|s)/) || 0,
+        images: imageSeconds(out),
         imageCount: (out.match(/▶ \/_astro\/.*\(before:/g) ?? []).length,
         search: num(/Indexed \d+ pages for search in ([\d.]+) s/),
       });
@@ -118,10 +134,10 @@ async function main() {
   await stopChildren();
 
   const row = (name: string, f: BuildFigures) =>
-    `| ${name} | ${f.pages} | ${f.fetch.toFixed(1)} | ${f.render.toFixed(1)} | ${f.images.toFixed(1)} (${f.imageCount}) | ${f.search.toFixed(1)} | ${f.seconds.toFixed(1)} | ${(f.pages / f.seconds).toFixed(0)} | ${f.peakRssMb.toFixed(0)} |`;
+    `| ${name} | ${f.pages} | ${f.fetch.toFixed(1)} | ${f.render.toFixed(1)} | ${f.images.toFixed(1)} (${f.imageCount}) | ${f.search.toFixed(1)} | ${f.seconds.toFixed(1)} | ${(f.pages / f.seconds).toFixed(0)} | ${f.astroPeakRssMb.toFixed(0)} / ${f.peakRssMb.toFixed(0)} |`;
   console.log(`
 Site build from the CMS, ${articles} articles (+ the seed article), ${os.cpus().length} cores, Node ${process.version}
-| build | pages | fetch s | pages built s | images s (files) | search index s | total s | pages/s | peak RSS MB |
+| build | pages | fetch s | pages built s | images s (files encoded) | search index s | total s | pages/s | peak RSS MB: Astro / with Pagefind |
 |---|---|---|---|---|---|---|---|---|
 ${row('cold image cache', cold)}
 ${row('warm image cache', warm)}
