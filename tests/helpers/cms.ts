@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { generateSecrets } from '../../scripts/src/lib/secrets';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CMS_DIR = path.join(ROOT, 'cms');
@@ -30,8 +31,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const secret = () => randomBytes(24).toString('base64');
-
 /** A fresh, isolated CMS environment: its own database, uploads dir, secrets and site env file. */
 export async function isolatedEnv(database: Database, extra: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cms-'));
@@ -44,12 +43,7 @@ export async function isolatedEnv(database: Database, extra: Record<string, stri
     PORT: String(await freePort()),
     PUBLIC_DIR: path.join(dir, 'public'),
     SERVE_ADMIN: 'false',
-    APP_KEYS: [secret(), secret()].join(','),
-    API_TOKEN_SALT: secret(),
-    ADMIN_JWT_SECRET: secret(),
-    TRANSFER_TOKEN_SALT: secret(),
-    JWT_SECRET: secret(),
-    ENCRYPTION_KEY: secret(),
+    ...generateSecrets(),
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     SITE_ENV_FILE: path.join(dir, 'site.env'),
