@@ -18,5 +18,4 @@ export const quietEnv = (): NodeJS.ProcessEnv => ({
   ...process.env,
   STRAPI_TELEMETRY_DISABLED: 'true',
   ASTRO_TELEMETRY_DISABLED: '1',
-  NODE_OPTIONS: process.env.NODE_OPTIONS ?? '',
 });

@@ -1,5 +1,6 @@
 import { SITE } from './config';
 import { mediaUrl, shownDate } from './content';
+import { T } from './strings';
 import type { Article } from './schema';
 
 /** schema.org NewsArticle and BreadcrumbList for an article page. */
@@ -27,14 +28,12 @@ export function articleJsonLd(article: Article, path: string, crumbs: { name: st
     {
       '@context': 'https://schema.org',
       '@type': 'BreadcrumbList',
-      itemListElement: [{ name: 'Trang chủ', href: '/' }, ...crumbs, { name: article.title, href: path }].map(
-        (c, i) => ({
-          '@type': 'ListItem',
-          position: i + 1,
-          name: c.name,
-          item: `${SITE.url}${c.href}`,
-        })
-      ),
+      itemListElement: [{ name: T.home, href: '/' }, ...crumbs, { name: article.title, href: path }].map((c, i) => ({
+        '@type': 'ListItem',
+        position: i + 1,
+        name: c.name,
+        item: `${SITE.url}${c.href}`,
+      })),
     },
   ];
 }

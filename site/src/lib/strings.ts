@@ -28,6 +28,7 @@ export const T = {
   searchPlaceholder: 'Nhập từ khóa cần tìm…',
   searchNoScript: 'Tìm kiếm cần bật JavaScript trong trình duyệt.',
   menu: 'Chuyên mục',
+  breadcrumb: 'Đường dẫn',
   skipToContent: 'Chuyển đến nội dung chính',
   page: (n: number) => `Trang ${n}`,
   pagination: 'Phân trang',
@@ -43,4 +44,19 @@ export const T = {
   rss: 'RSS',
   photo: 'Ảnh',
   copyright: (year: number, name: string) => `© ${year} ${name}. Giữ toàn quyền.`,
+  searchLabel: 'Tìm kiếm trên trang',
+  /** Pagefind UI's own strings (https://pagefind.app/docs/ui/#translations). */
+  pagefind: {
+    placeholder: 'Nhập từ khóa cần tìm…',
+    clear_search: 'Xóa',
+    load_more: 'Xem thêm kết quả',
+    search_label: 'Tìm kiếm trên trang',
+    filters_label: 'Bộ lọc',
+    zero_results: 'Không tìm thấy kết quả cho [SEARCH_TERM]',
+    many_results: '[COUNT] kết quả cho [SEARCH_TERM]',
+    one_result: '[COUNT] kết quả cho [SEARCH_TERM]',
+    alt_search: 'Không có kết quả cho [SEARCH_TERM]. Kết quả cho [DIFFERENT_TERM]',
+    search_suggestion: 'Không có kết quả cho [SEARCH_TERM]. Hãy thử:',
+    searching: 'Đang tìm [SEARCH_TERM]…',
+  },
 } as const;

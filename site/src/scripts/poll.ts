@@ -3,6 +3,8 @@
  * the result bars with percentages and the total, and remembers that this reader voted. Kept
  * tiny on purpose (< 3 KB gzip); without it, the form posts to the CMS and still works.
  */
+import { T } from '../lib/strings';
+
 interface Results {
   total: number;
   closed: boolean;
@@ -10,14 +12,14 @@ interface Results {
 }
 
 const MSG = {
-  thanks: 'Cảm ơn bạn đã bình chọn.',
-  already: 'Bạn đã bình chọn trong cuộc thăm dò này.',
-  closed: 'Cuộc thăm dò đã kết thúc.',
-  hidden: 'Kết quả sẽ được công bố khi cuộc thăm dò kết thúc.',
-  tooMany: 'Bạn thao tác quá nhanh, vui lòng thử lại sau ít phút.',
-  error: 'Chưa gửi được bình chọn. Vui lòng thử lại sau.',
-  offline: 'Tạm thời chưa kết nối được hệ thống bình chọn.',
-  total: (n: number) => `Tổng số: ${n.toLocaleString('vi-VN')} lượt bình chọn`,
+  thanks: T.pollThanks,
+  already: T.pollAlreadyVoted,
+  closed: T.pollClosed,
+  hidden: T.pollHidden,
+  tooMany: T.pollTooMany,
+  error: T.pollError,
+  offline: T.pollUnavailable,
+  total: T.pollTotal,
 };
 
 function setup(box: HTMLElement) {
