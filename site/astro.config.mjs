@@ -1,6 +1,5 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
-import sitemap from '@astrojs/sitemap';
 import pagefind from './src/integrations/pagefind.ts';
 import { loadEnv } from 'vite';
 
@@ -31,8 +30,7 @@ export default defineConfig({
     ],
   },
   integrations: [
-    // Search and error pages are not content to index.
-    sitemap({ filter: (page) => !/\/(tim-kiem|404)\/?$/.test(page) }),
+    // The sitemap is generated from the content (src/pages/sitemap-*.ts), so scoped rebuilds keep it whole.
     pagefind(),
   ],
   prefetch: false,

@@ -7,6 +7,7 @@ import { ensureFirstAdmin } from './bootstrap/admin-user';
 import { ensureSiteToken } from './bootstrap/site-token';
 import { lockVoteCounts } from './bootstrap/admin-layout';
 import { ensureIndexes } from './bootstrap/indexes';
+import { ensurePublishWebhook } from './bootstrap/publish-webhook';
 import { seed } from './seed';
 
 export default {
@@ -33,5 +34,7 @@ export default {
         strapi.log.info(`Demo content seeded: ${JSON.stringify(created)}`);
       }
     }
+    // After seeding, so the demo content does not reach the publisher as thousands of events.
+    await ensurePublishWebhook(strapi);
   },
 };

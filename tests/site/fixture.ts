@@ -1,44 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse } from 'dotenv';
 import { ROOT, startCms, type RunningCms } from '../helpers/cms';
 import { createStaticServer } from '../../scripts/src/lib/static-server';
+import { withSiteBuildLockSync } from '../../scripts/src/lib/build-lock';
 
 export const SITE_DIR = path.join(ROOT, 'site');
 export const SEED_SLUG = 'tiep-tuc-sang-tao-nhieu-mo-hinh-moi-voi-phuong-cham-dan-can-dan-lam-dan-huong-thu';
 
-/**
- * One site build at a time across test files: when the output directory is outside site/, Astro
- * writes its intermediate server chunks to site/.astro, so two concurrent builds would delete
- * each other's files.
- */
-function withBuildLock<T>(run: () => T): T {
-  const lock = path.join(os.tmpdir(), 'newsroom-site-build.lock');
-  const deadline = Date.now() + 600_000;
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}`);
-      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 600_000) fs.rmSync(lock, { recursive: true, force: true }); // left by a killed run
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
-    }
-  }
-  try {
-    return run();
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 /** Runs `astro build` for real, against the CMS the env points to. */
 export function buildSite(env: Record<string, string>) {
-  return withBuildLock(() =>
+  return withSiteBuildLockSync(() =>
     spawnSync(path.join(ROOT, 'node_modules', '.bin', 'astro'), ['build'], {
       cwd: SITE_DIR,
       env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },

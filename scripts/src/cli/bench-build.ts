@@ -9,32 +9,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bin, quietEnv } from '../lib/bin.js';
-import { CMS_DIR, ROOT, SITE_DIR } from '../lib/paths.js';
-import { run, startChild, stopChildren, waitForHttp } from '../lib/processes.js';
+import { CMS_DIR, SITE_DIR } from '../lib/paths.js';
+import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
 import { readEnvFile } from '../../../cms/src/utils/env-file.js';
-import { generateSecrets } from '../lib/secrets.js';
+import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
 
 const { values } = parseArgs({
   options: { articles: { type: 'string', default: '1000' }, port: { type: 'string', default: '1338' } },
 });
 const articles = Number(values.articles);
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-bench-'));
-const cmsEnv = {
-  ...quietEnv(),
-  ...generateSecrets(),
-  ENV_PATH: path.join(work, 'none.env'),
-  DATABASE_CLIENT: 'sqlite',
-  DATABASE_FILENAME: `.tmp/bench-${articles}.db`,
-  PUBLIC_DIR: path.join(CMS_DIR, '.tmp', `bench-${articles}-public`),
-  PORT: values.port!,
-  HOST: '127.0.0.1',
-  SERVE_ADMIN: 'false',
-  SEED_DEMO: 'false',
-  SITE_ENV_FILE: path.join(work, 'site.env'),
-  NODE_ENV: 'production',
-};
-fs.writeFileSync(cmsEnv.ENV_PATH, '');
-fs.mkdirSync(path.join(cmsEnv.PUBLIC_DIR, 'uploads'), { recursive: true });
+const { work, env: cmsEnv } = benchCmsEnv(articles, Number(values.port));
 
 interface BuildFigures {
   seconds: number;
@@ -109,7 +93,7 @@ function build(label: string, cacheDir: string): Promise<BuildFigures> {
         seconds: (performance.now() - started) / 1000,
         peakRssMb: peak,
         astroPeakRssMb: astroPeak,
-        fetch: num(/\[content\] fetched \d+ articles .* in ([\d.]+) s/),
+        fetch: num(/\[content\] loaded \d+ articles .* in ([\d.]+) s/),
         pages: num(/\[build\] (\d+) page\(s\) built/),
         render: num(/\[build\] \d+ page\(s\) built in ([\d.]+)s/),
         images: imageSeconds(out),
@@ -121,8 +105,7 @@ function build(label: string, cacheDir: string): Promise<BuildFigures> {
 }
 
 async function main() {
-  console.log(`Seeding (or reusing) ${articles} articles in cms/.tmp/bench-${articles}.db …`);
-  await run('npm', ['run', '--silent', 'seed', '--', '--articles', String(articles)], { cwd: ROOT, env: cmsEnv });
+  await seedBench(articles, cmsEnv);
 
   const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: cmsEnv });
   await waitForHttp(`http://127.0.0.1:${cmsEnv.PORT}/_health`, 180_000, () => cms.exitCode === null);

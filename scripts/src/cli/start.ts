@@ -1,23 +1,24 @@
 /**
  * `npm start`: the whole newsroom on one machine. Writes this install's secrets, builds the CMS
- * when its sources changed, starts Strapi (seeding demo content into an empty database), builds
- * the reader's site from it and serves it. Ctrl-C stops everything it started.
+ * when its sources changed, starts Strapi (seeding demo content into an empty database), then the
+ * publisher, which builds the reader's site, serves it, and rebuilds it on every publish (Strapi's
+ * webhook). Ctrl-C stops everything it started.
  */
-import { CMS_DIR, CMS_ENV_FILE, SITE_DIR, SITE_ENV_FILE } from '../lib/paths.js';
+import { CMS_DIR, CMS_ENV_FILE } from '../lib/paths.js';
 import { ensureCmsEnv } from '../lib/secrets.js';
 import { buildCmsIfChanged } from '../lib/cms-build.js';
 import { bin, quietEnv } from '../lib/bin.js';
-import { run, startChild, stopChildren, waitForHttp } from '../lib/processes.js';
+import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
+import { startPublisher, type RunningPublisher } from '../publisher/service.js';
 import { readEnvFile } from '../../../cms/src/utils/env-file.js';
 
-const SITE_HOST = process.env.SITE_HOST ?? '127.0.0.1';
-const SITE_PORT = process.env.SITE_PORT ?? '4321';
-
 let stopping = false;
+let publisher: RunningPublisher | undefined;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   console.log('\nStopping…');
+  await publisher?.close();
   await stopChildren();
   process.exit(code);
 }
@@ -39,18 +40,21 @@ async function main() {
   });
   await waitForHttp(`${cmsUrl}/_health`, 180_000, () => cms.exitCode === null);
 
-  const siteEnv = { ...quietEnv(), ...readEnvFile(SITE_ENV_FILE), SITE_URL: `http://${SITE_HOST}:${SITE_PORT}` };
-  await run(bin('astro', SITE_DIR), ['build'], { cwd: SITE_DIR, env: siteEnv });
-  startChild('site', bin('astro', SITE_DIR), ['preview', '--host', SITE_HOST, '--port', SITE_PORT], {
-    cwd: SITE_DIR,
-    env: siteEnv,
-  });
-  await waitForHttp(`http://${SITE_HOST}:${SITE_PORT}/`, 30_000);
-
+  publisher = await startPublisher({}, (msg, fields) => console.log(`[publisher] ${JSON.stringify({ msg, ...fields })}`));
+  const { releases } = publisher.publisher;
+  // The first start builds the whole site; later starts serve the live release at once.
+  while (!releases.live()) {
+    const status = publisher.publisher.status();
+    if (status.lastBuild?.result === 'failed' && !status.building && !status.queued) {
+      throw new Error(`The first site build failed: ${status.lastBuild.error}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
   console.log(`
 ┌──────────────────────────────────────────────────────────────
 │ Newsroom is running. Ctrl-C stops everything.
-│   Site (readers):  http://${SITE_HOST}:${SITE_PORT}/
+│   Site (readers):  ${publisher.siteUrl}
+│   Publisher:       ${publisher.hookUrl.replace('/hooks/strapi', '/status')}  (publishes in seconds)
 │   CMS admin:       ${cmsUrl}/admin
 │   Content API:     ${cmsUrl}/api/articles
 │   Admin login:     ${setup.adminEmail}  (password: ADMIN_PASSWORD in cms/.env)

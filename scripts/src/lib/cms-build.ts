@@ -1,33 +1,15 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CMS_DIR, ROOT } from './paths.js';
+import { CMS_DIR } from './paths.js';
+import { sourceHash } from './source-hash.js';
 import { bin, quietEnv } from './bin.js';
 import { run } from './processes.js';
 
 const INPUTS = ['src', 'config', 'package.json', 'tsconfig.json'];
 const STAMP = path.join(CMS_DIR, 'dist', '.source-hash');
 
-function listFiles(entry: string): string[] {
-  const stat = fs.statSync(entry, { throwIfNoEntry: false });
-  if (!stat) return [];
-  if (stat.isFile()) return [entry];
-  return fs
-    .readdirSync(entry)
-    .sort()
-    .flatMap((name) => listFiles(path.join(entry, name)));
-}
-
 /** A hash of everything the CMS build depends on: its sources and the installed lockfile. */
-export function cmsSourceHash() {
-  const hash = createHash('sha256');
-  const files = [...INPUTS.flatMap((i) => listFiles(path.join(CMS_DIR, i))), path.join(ROOT, 'package-lock.json')];
-  for (const file of files) {
-    if (!fs.existsSync(file)) continue;
-    hash.update(path.relative(ROOT, file)).update(fs.readFileSync(file));
-  }
-  return hash.digest('hex');
-}
+export const cmsSourceHash = () => sourceHash(CMS_DIR, INPUTS);
 
 /**
  * Builds the CMS (server and admin, ~1 min and ~2 GB) only when its sources changed since the

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { readEnvFile, upsertEnvFile } from '../../../cms/src/utils/env-file.js';
 
+/** Where `npm start` runs the publisher's webhook endpoint. */
+export const DEFAULT_WEBHOOK_URL = 'http://127.0.0.1:4322/hooks/strapi';
+
 const secret = (bytes = 32) => randomBytes(bytes).toString('base64');
 
 /** A password Strapi's admin accepts (8+ chars with lower, upper and digit), easy to copy. */
@@ -16,6 +19,8 @@ export function generateSecrets(): Record<string, string> {
     TRANSFER_TOKEN_SALT: secret(),
     JWT_SECRET: secret(),
     ENCRYPTION_KEY: secret(),
+    // Strapi sends it to the publisher in a header with every webhook (hex: header-safe).
+    PUBLISH_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
   };
 }
 
@@ -40,6 +45,7 @@ export function ensureCmsEnv(file: string): SetupResult {
   if (!current.ADMIN_PASSWORD) {
     missing.ADMIN_PASSWORD = process.env.ADMIN_PASSWORD || (newAdminPassword = generatePassword());
   }
+  if (!('PUBLISH_WEBHOOK_URL' in current)) missing.PUBLISH_WEBHOOK_URL = DEFAULT_WEBHOOK_URL;
   if (!('STRAPI_TELEMETRY_DISABLED' in current)) missing.STRAPI_TELEMETRY_DISABLED = 'true';
   if (Object.keys(missing).length) {
     if (!fs.existsSync(file))

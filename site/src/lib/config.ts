@@ -6,7 +6,7 @@ export const SITE = {
   name: 'Báo Điện tử Thiệu Hóa',
   shortName: 'Thiệu Hóa',
   description: 'Tin tức thời sự, an ninh trật tự, kinh tế, xã hội của huyện Thiệu Hóa, tỉnh Thanh Hóa.',
-  url: (process.env.SITE_URL || import.meta.env.SITE || 'http://127.0.0.1:4321').replace(/\/+$/, ''),
+  url: (process.env.SITE_URL || import.meta.env?.SITE || 'http://127.0.0.1:4321').replace(/\/+$/, ''),
   lang: 'vi',
   locale: 'vi-VN',
   ogLocale: 'vi_VN',

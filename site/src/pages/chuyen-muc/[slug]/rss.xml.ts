@@ -1,12 +1,13 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { loadContent } from '../../../lib/content';
+import { inScope } from '../../../lib/scope';
 import { SITE } from '../../../lib/config';
 import { articleFeed } from '../../../lib/feeds';
 import type { Category } from '../../../lib/schema';
 
 export const getStaticPaths = (async () => {
   const { categories } = await loadContent();
-  return categories.map((category) => ({ params: { slug: category.slug }, props: { category } }));
+  return categories.filter((c) => inScope('categories', c.slug)).map((category) => ({ params: { slug: category.slug }, props: { category } }));
 }) satisfies GetStaticPaths;
 
 export const GET: APIRoute = async ({ props }) => {

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { readEnvFile } from '../../../cms/src/utils/env-file.js';
+import { CMS_ENV_FILE, ROOT, SITE_DIR, SITE_ENV_FILE } from '../lib/paths.js';
+import { sourceHash } from '../lib/source-hash.js';
+
+/**
+ * The publisher's settings, from the environment, then site/.env (CMS URL and read-only token,
+ * written by the CMS) and cms/.env (the webhook secret, written by `npm run setup`).
+ */
+export interface PublisherConfig {
+  /** Holds releases/, snapshots/, work/ and the `current` symlink the web server serves. */
+  dir: string;
+  cmsUrl: string;
+  siteToken: string;
+  siteUrl: string;
+  secret: string;
+  hookHost: string;
+  hookPort: number;
+  /** Serve `current` here too (npm start); production has nginx do it. 0: don't. */
+  sitePort: number;
+  siteHost: string;
+  debounceMs: number;
+  /** Releases kept on disk, the live one included. */
+  keepReleases: number;
+  /** Attempts per burst of events before giving up until the next event. */
+  maxAttempts: number;
+  retryBaseMs: number;
+  /** A build may not drop more than this share of the live site's articles at once. */
+  maxDrop: number;
+  /** Index each release for search after it goes live. */
+  searchIndex: boolean;
+  /** Hash of the site's templates: when it changes, the next build is a full one. */
+  templateHash: string;
+  /** Extra environment for `astro build` (the tests' cache and output settings). */
+  buildEnv: Record<string, string>;
+}
+
+const int = (value: string | undefined, fallback: number, name: string) => {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, not "${value}".`);
+  return n;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): PublisherConfig {
+  const site = readEnvFile(env.SITE_ENV_FILE || SITE_ENV_FILE);
+  const cms = readEnvFile(env.CMS_ENV_FILE || CMS_ENV_FILE);
+  const secret = env.PUBLISH_WEBHOOK_SECRET || cms.PUBLISH_WEBHOOK_SECRET || '';
+  if (secret.length < 16) {
+    throw new Error('PUBLISH_WEBHOOK_SECRET is missing or shorter than 16 characters: run `npm run setup`.');
+  }
+  const siteToken = env.SITE_API_TOKEN || site.SITE_API_TOKEN || '';
+  if (!siteToken) throw new Error('SITE_API_TOKEN is not set: start the CMS once (it writes site/.env) or set it.');
+  const sitePort = int(env.SITE_PORT, 4321, 'SITE_PORT');
+  const siteHost = env.SITE_HOST || '127.0.0.1';
+  return {
+    dir: path.resolve(env.PUBLISH_DIR || path.join(ROOT, '.publish')),
+    cmsUrl: (env.CMS_URL || site.CMS_URL || 'http://127.0.0.1:1337').replace(/\/+$/, ''),
+    siteToken,
+    siteUrl: env.SITE_URL || site.SITE_URL || `http://${siteHost}:${sitePort}`,
+    secret,
+    hookHost: env.PUBLISH_HOST || '127.0.0.1',
+    hookPort: int(env.PUBLISH_PORT, 4322, 'PUBLISH_PORT'),
+    sitePort: env.PUBLISH_SERVE_SITE === 'false' ? 0 : sitePort,
+    siteHost,
+    debounceMs: int(env.PUBLISH_DEBOUNCE_MS, 1000, 'PUBLISH_DEBOUNCE_MS'),
+    keepReleases: Math.max(2, int(env.PUBLISH_KEEP_RELEASES, 5, 'PUBLISH_KEEP_RELEASES')),
+    maxAttempts: Math.max(1, int(env.PUBLISH_MAX_ATTEMPTS, 3, 'PUBLISH_MAX_ATTEMPTS')),
+    retryBaseMs: int(env.PUBLISH_RETRY_BASE_MS, 2000, 'PUBLISH_RETRY_BASE_MS'),
+    maxDrop: Math.min(1, int(env.PUBLISH_MAX_DROP, 0.5, 'PUBLISH_MAX_DROP')),
+    searchIndex: env.PUBLISH_SEARCH_INDEX !== 'off',
+    templateHash: sourceHash(SITE_DIR, ['src', 'public', 'astro.config.mjs', 'package.json', 'tsconfig.json']),
+    buildEnv: {},
+  };
+}

@@ -1,0 +1,325 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createStrapiClient, type StrapiClient } from '../../../site/src/lib/strapi.js';
+import { fetchSnapshot, readSnapshot, writeSnapshot, type Snapshot } from '../../../site/src/lib/snapshot.js';
+import { planPublish, type Plan } from '../../../site/src/lib/plan.js';
+import type { PublisherConfig } from './config.js';
+import { addEvent, isEmpty, mergeChanges, noChanges, type PendingChanges, type StrapiEvent } from './events.js';
+import { linkTree, moveInto, Releases } from './releases.js';
+import { articleCount, htmlFiles, validateRelease } from './validate.js';
+import { astroBuild, searchIndex } from './astro.js';
+import type { Logger } from './log.js';
+
+export interface BuildRecord {
+  id: string;
+  kind: 'full' | 'scoped' | 'none';
+  result: 'live' | 'failed' | 'skipped';
+  startedAt: string;
+  durationMs: number;
+  attempt: number;
+  summary?: string;
+  error?: string;
+}
+
+interface Running {
+  id: string;
+  startedAt: number;
+  abort: AbortController;
+}
+
+const RECENT_EVENTS = 20;
+const MAX_DRAFT_TITLES = 500;
+
+/**
+ * Turns CMS events into live releases. Bursts are coalesced: events wait a debounce window, at
+ * most one build runs and everything that arrives meanwhile folds into one next build. A build
+ * re-renders only what the events touched when it can (see site/src/lib/plan.ts), assembles a
+ * complete release, validates it and makes it live atomically; after it goes live the release is
+ * indexed for search in the background. A failed build changes nothing live, is retried with
+ * backoff a bounded number of times, then waits for the next event.
+ */
+export class Publisher {
+  readonly releases: Releases;
+  private cms: StrapiClient;
+  private pending: PendingChanges = noChanges();
+  /** Changes of a burst whose build gave up, folded into the next one. */
+  private carried: PendingChanges = noChanges();
+  private pendingSince = 0;
+  private debounce: NodeJS.Timeout | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private running: Running | undefined;
+  private indexing: { release: string; abort: AbortController } | undefined;
+  private indexDue: string | undefined;
+  private attempt = 0;
+  private events: { at: string; event: string; uid?: string; documentId?: string }[] = [];
+  private draftTitles = new Map<string, string>();
+  /** Builds started since this publisher started (the tests count them). */
+  buildsStarted = 0;
+  lastBuild: BuildRecord | undefined;
+  lastIndex: { release: string; result: 'done' | 'failed'; durationMs: number; error?: string } | undefined;
+
+  constructor(
+    private config: PublisherConfig,
+    private log: Logger
+  ) {
+    this.releases = new Releases(config.dir);
+    this.cms = createStrapiClient({ baseUrl: config.cmsUrl, token: config.siteToken });
+  }
+
+  /** Takes one Strapi event; the build follows after the debounce window. */
+  receive(e: StrapiEvent) {
+    const documentId = e.entry?.documentId;
+    this.events = [{ at: new Date().toISOString(), event: e.event, uid: e.uid, documentId }, ...this.events].slice(
+      0,
+      RECENT_EVENTS
+    );
+    this.log('event received', { event: e.event, uid: e.uid, documentId });
+    this.rememberDraft(e);
+    if (isEmpty(this.pending)) this.pendingSince = Date.now();
+    this.pending = addEvent(this.pending, e);
+    if (isEmpty(this.pending)) return;
+    this.attempt = 0; // a new event earns a fresh set of attempts
+    this.indexing?.abort.abort(); // search indexing yields to publishing; it runs again after
+    this.schedule();
+  }
+
+  /** Asks for a full build (first start, template change, by hand). */
+  requestFull(reason: string) {
+    if (isEmpty(this.pending)) this.pendingSince = Date.now();
+    this.pending = mergeChanges(this.pending, { ...noChanges(), full: reason });
+    this.schedule(0);
+  }
+
+  /** Rebuilds everything when the site's code changed since the live pages were built. */
+  requestIfTemplatesChanged() {
+    if (this.liveTemplates() !== this.config.templateHash) this.requestFull("the site's templates changed");
+  }
+
+  private rememberDraft(e: StrapiEvent) {
+    if (e.uid !== 'api::article.article' || !e.entry?.documentId || typeof e.entry.title !== 'string') return;
+    if (e.entry.publishedAt) this.draftTitles.delete(e.entry.documentId);
+    else if (e.event === 'entry.create' || e.event === 'entry.update') {
+      this.draftTitles.delete(e.entry.documentId);
+      this.draftTitles.set(e.entry.documentId, e.entry.title);
+      if (this.draftTitles.size > MAX_DRAFT_TITLES) this.draftTitles.delete(this.draftTitles.keys().next().value!);
+    }
+  }
+
+  private schedule(delay = this.config.debounceMs) {
+    if (this.running) return; // folds into the next build, started when this one ends
+    clearTimeout(this.debounce);
+    clearTimeout(this.retry);
+    // Trailing debounce, but a steady stream of events cannot hold publishing back for long.
+    const waited = Date.now() - this.pendingSince;
+    const wait = Math.max(0, Math.min(delay, this.config.debounceMs * 5 - waited));
+    this.debounce = setTimeout(() => void this.drain(), wait);
+  }
+
+  private async drain() {
+    this.debounce = undefined;
+    if (this.running || isEmpty(this.pending)) return;
+    const changes = this.pending;
+    this.pending = noChanges();
+    this.attempt++;
+    try {
+      await this.build(changes);
+      this.attempt = 0;
+    } catch {
+      this.pending = mergeChanges(changes, this.pending);
+      if (this.attempt < this.config.maxAttempts) {
+        const delay = this.config.retryBaseMs * 2 ** (this.attempt - 1);
+        this.log('build retry scheduled', { inMs: delay, attempt: this.attempt + 1 });
+        clearTimeout(this.retry);
+        this.retry = setTimeout(() => void this.drain(), delay);
+        return;
+      }
+      this.log('build given up', { attempts: this.attempt, note: 'the next event retries' });
+      this.attempt = 0;
+      // Kept for the next burst, so nothing is forgotten.
+      this.carried = mergeChanges(this.carried, this.pending);
+      this.pending = noChanges();
+    }
+    if (!isEmpty(this.pending)) this.schedule();
+    else void this.index();
+  }
+
+  private async build(changes: PendingChanges) {
+    const withCarried = mergeChanges(changes, this.carried);
+    this.carried = noChanges();
+    const id = this.releases.newId();
+    const abort = new AbortController();
+    this.running = { id, startedAt: Date.now(), abort };
+    this.buildsStarted++;
+    const startedAt = new Date().toISOString();
+    this.log('build started', { build: id, attempt: this.attempt, changes: withCarried });
+    let kind: BuildRecord['kind'] = 'full';
+    let summary: string | undefined;
+    try {
+      const live = this.releases.live();
+      const liveSnapshot = live && fs.existsSync(this.releases.snapshot(live.id)) ? this.releases.snapshot(live.id) : null;
+      const templatesChanged = live && this.liveTemplates() !== this.config.templateHash;
+      let plan: Plan = {
+        kind: 'full',
+        reason: withCarried.full ?? (!live ? 'first build' : templatesChanged ? "the site's templates changed" : 'no snapshot of the live release'),
+      };
+      if (live && liveSnapshot && !withCarried.full && !templatesChanged) {
+        plan = await planPublish(this.cms, readSnapshot(liveSnapshot), withCarried);
+      }
+      kind = plan.kind;
+      if (plan.kind === 'none') {
+        this.finish({ id, kind, result: 'skipped', startedAt, summary: plan.reason });
+        return;
+      }
+      summary = plan.kind === 'full' ? `full build: ${plan.reason}` : plan.summary;
+      this.log('build planned', { build: id, kind, summary });
+      const snapshot = plan.kind === 'full' ? await fetchSnapshot(this.cms) : plan.snapshot;
+      writeSnapshot(this.releases.snapshot(id), snapshot);
+      const written =
+        plan.kind === 'full' ? await this.buildFull(id, snapshot, abort.signal) : await this.buildScoped(id, plan, abort.signal);
+      validateRelease({
+        dir: this.releases.path(id),
+        snapshot,
+        liveArticles: live ? articleCount(this.releases.path(live.id)) : null,
+        maxDrop: this.config.maxDrop,
+        draftTitles: this.draftTitlesNotPublished(snapshot),
+        written,
+      });
+      this.releases.activate(id);
+      if (plan.kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
+      const pruned = this.releases.prune(this.config.keepReleases);
+      this.indexDue = id;
+      this.finish({ id, kind, result: 'live', startedAt, summary });
+      if (pruned.length) this.log('releases pruned', { build: id, pruned });
+    } catch (error) {
+      this.releases.discard(id);
+      fs.rmSync(path.join(this.releases.workDir, id), { recursive: true, force: true });
+      const message = abort.signal.aborted ? 'cancelled' : (error as Error).message;
+      this.finish({ id, kind, result: 'failed', startedAt, summary, error: message });
+      throw error;
+    } finally {
+      fs.rmSync(path.join(this.releases.workDir, `${id}.scope.json`), { force: true });
+      this.running = undefined;
+    }
+  }
+
+  /** Hash of the site's sources the live pages were last fully built with. */
+  private get templatesFile() {
+    return path.join(this.config.dir, 'templates.sha256');
+  }
+  private liveTemplates() {
+    return fs.existsSync(this.templatesFile) ? fs.readFileSync(this.templatesFile, 'utf8') : null;
+  }
+
+  private finish(record: Omit<BuildRecord, 'durationMs' | 'attempt'>) {
+    const durationMs = Date.now() - (this.running?.startedAt ?? Date.now());
+    this.lastBuild = { ...record, durationMs, attempt: this.attempt };
+    const { id, ...fields } = this.lastBuild;
+    const msg = { live: 'release live', failed: 'build failed', skipped: 'build skipped' }[record.result];
+    this.log(msg, { build: id, ...fields });
+  }
+
+  private draftTitlesNotPublished(snapshot: Snapshot) {
+    const published = new Set(snapshot.articles.map((a) => a.title));
+    return [...this.draftTitles.values()].filter((t) => !published.has(t));
+  }
+
+  private async buildFull(id: string, snapshot: Snapshot, signal: AbortSignal) {
+    const dir = this.releases.path(id);
+    await astroBuild(this.astroOptions(dir, this.releases.snapshot(id)), signal);
+    // Search keeps working (on the previous index) until this release is indexed.
+    const live = this.releases.live();
+    const liveIndex = live && path.join(this.releases.path(live.id), 'pagefind');
+    if (liveIndex && fs.existsSync(liveIndex) && !fs.existsSync(path.join(dir, 'pagefind'))) {
+      linkTree(liveIndex, path.join(dir, 'pagefind'));
+    }
+    return htmlFiles(dir);
+  }
+
+  private async buildScoped(id: string, plan: Extract<Plan, { kind: 'scoped' }>, signal: AbortSignal) {
+    const live = this.releases.live()!;
+    const out = path.join(this.releases.workDir, id);
+    const scopeFile = path.join(this.releases.workDir, `${id}.scope.json`);
+    fs.writeFileSync(scopeFile, JSON.stringify(plan.scope));
+    await astroBuild({ ...this.astroOptions(out, this.releases.snapshot(id)), scope: scopeFile }, signal);
+    const dir = this.releases.path(id);
+    linkTree(this.releases.path(live.id), dir);
+    for (const gone of plan.removed) fs.rmSync(path.join(dir, gone), { recursive: true, force: true });
+    const written = htmlFiles(out);
+    moveInto(out, dir);
+    fs.rmSync(out, { recursive: true, force: true });
+    return written;
+  }
+
+  private astroOptions(outDir: string, snapshot: string) {
+    return { outDir, snapshot, cmsUrl: this.config.cmsUrl, siteUrl: this.config.siteUrl, env: this.config.buildEnv };
+  }
+
+  /** Indexes the live release for search, as a new release of the same content. */
+  private async index() {
+    const release = this.indexDue;
+    if (!release || !this.config.searchIndex || this.running || this.indexing) return;
+    if (this.releases.live()?.id !== release) {
+      this.indexDue = undefined;
+      return;
+    }
+    const abort = new AbortController();
+    this.indexing = { release, abort };
+    const id = this.releases.newId();
+    const started = Date.now();
+    const out = path.join(this.releases.workDir, `${id}-pagefind`);
+    try {
+      await searchIndex(this.releases.path(release), out, abort.signal);
+      if (abort.signal.aborted || this.releases.live()?.id !== release) throw new Error('cancelled');
+      const dir = this.releases.path(id);
+      fs.mkdirSync(dir);
+      for (const entry of fs.readdirSync(this.releases.path(release), { withFileTypes: true })) {
+        if (entry.name === 'pagefind') continue;
+        const src = path.join(this.releases.path(release), entry.name);
+        if (entry.isDirectory()) linkTree(src, path.join(dir, entry.name));
+        else fs.linkSync(src, path.join(dir, entry.name));
+      }
+      moveInto(out, path.join(dir, 'pagefind'));
+      fs.linkSync(this.releases.snapshot(release), this.releases.snapshot(id));
+      this.releases.activate(id);
+      this.indexDue = undefined;
+      this.lastIndex = { release: id, result: 'done', durationMs: Date.now() - started };
+      this.log('search index live', { build: id, of: release, durationMs: Date.now() - started });
+    } catch (error) {
+      this.releases.discard(id);
+      const cancelled = abort.signal.aborted || (error as Error).message === 'cancelled';
+      if (!cancelled) {
+        this.indexDue = undefined; // not retried until the next release
+        this.lastIndex = { release, result: 'failed', durationMs: Date.now() - started, error: (error as Error).message };
+        this.log('search index failed', { build: release, error: (error as Error).message });
+      } else {
+        this.log('search index postponed', { build: release, reason: 'a publish came first' });
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+      this.indexing = undefined;
+    }
+  }
+
+  status() {
+    const live = this.releases.live();
+    return {
+      live: live && { release: live.id, since: live.since },
+      building: this.running ? { build: this.running.id, since: new Date(this.running.startedAt).toISOString() } : null,
+      queued: !isEmpty(this.pending),
+      indexing: this.indexing ? { release: this.indexing.release } : null,
+      lastBuild: this.lastBuild ?? null,
+      lastSearchIndex: this.lastIndex ?? null,
+      buildsStarted: this.buildsStarted,
+      releases: this.releases.list(),
+      recentEvents: this.events,
+    };
+  }
+
+  /** Cancels timers and any running build or indexing (the service is stopping). */
+  stop() {
+    clearTimeout(this.debounce);
+    clearTimeout(this.retry);
+    this.running?.abort.abort();
+    this.indexing?.abort.abort();
+  }
+}

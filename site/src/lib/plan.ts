@@ -1,0 +1,166 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { StrapiClient } from './strapi';
+import type { Article } from './schema';
+import type { Scope } from './scope';
+import { SITE } from './config';
+import { fetchArticles, fetchTaxonomies, related, toContent, type SiteContent, type Snapshot } from './snapshot';
+
+/**
+ * What a publish must rebuild. Given the content of the live release and the documents a burst
+ * of CMS events touched, re-fetches only those (plus the small collections) and works out every
+ * page whose HTML changes: the articles themselves, the articles that show them as related, and
+ * the category, author and tag listings they were or are on. Home, feeds and sitemaps are always
+ * rebuilt. When the change reaches every page (the category menu), it asks for a full build.
+ */
+export interface Changes {
+  /** Document ids by content-type uid, e.g. "api::article.article". */
+  documents: Record<string, string[]>;
+  /** URLs of uploaded files that were replaced or deleted. */
+  media: string[];
+}
+
+export type Plan =
+  | { kind: 'full'; reason: string }
+  | { kind: 'none'; reason: string }
+  | { kind: 'scoped'; snapshot: Snapshot; scope: Scope; removed: string[]; summary: string };
+
+const ARTICLE = 'api::article.article';
+/** Content types whose changes show only through the articles (and listings) that use them. */
+const SCOPED_TYPES = new Set([ARTICLE, 'api::photo.photo', 'api::author.author', 'api::tag.tag', 'api::poll.poll']);
+
+/** Rows of `before` and `after` (by document id) that differ, were added or were removed. */
+function changedIds<T extends { documentId: string }>(before: T[], after: T[]) {
+  const old = new Map(before.map((x) => [x.documentId, x]));
+  const ids = new Set<string>();
+  for (const x of after) {
+    if (!isDeepStrictEqual(old.get(x.documentId), x)) ids.add(x.documentId);
+    old.delete(x.documentId);
+  }
+  for (const id of old.keys()) ids.add(id);
+  return ids;
+}
+
+const imageUrls = (a: Article) => [
+  a.cover?.image?.url,
+  ...a.photos.map((p) => p.image?.url),
+  a.seo?.shareImage?.url,
+  ...a.authors.map((x) => x.avatar?.url),
+];
+
+export async function planPublish(cms: StrapiClient, live: Snapshot, changes: Changes): Promise<Plan> {
+  const unscoped = Object.keys(changes.documents).filter((uid) => !SCOPED_TYPES.has(uid));
+  if (unscoped.length) return { kind: 'full', reason: `changes to ${unscoped.join(', ')} reach every page` };
+
+  const taxonomies = await fetchTaxonomies(cms);
+  if (changedIds(live.categories, taxonomies.categories).size) {
+    return { kind: 'full', reason: 'the categories changed, and the menu is on every page' };
+  }
+  const authors = changedIds(live.authors, taxonomies.authors);
+  const tags = changedIds(live.tags, taxonomies.tags);
+  const polls = changedIds(live.polls, taxonomies.polls);
+  const photos = new Set(changes.documents['api::photo.photo'] ?? []);
+  const media = new Set(changes.media);
+
+  // Every article that shows a changed document, as the live release has it, plus those named.
+  const refetch = new Set(changes.documents[ARTICLE] ?? []);
+  for (const a of live.articles) {
+    if (
+      a.authors.some((x) => authors.has(x.documentId)) ||
+      a.tags.some((x) => tags.has(x.documentId)) ||
+      (a.poll && polls.has(a.poll.documentId)) ||
+      [a.cover, ...a.photos].some((p) => p && photos.has(p.documentId)) ||
+      imageUrls(a).some((url) => url && media.has(url))
+    ) {
+      refetch.add(a.documentId);
+    }
+  }
+  const fetched = refetch.size ? await fetchArticles(cms, [...refetch]) : [];
+  const articles = [...live.articles.filter((a) => !refetch.has(a.documentId)), ...fetched];
+  const snapshot: Snapshot = { version: 1, fetchedAt: new Date().toISOString(), articles, ...taxonomies };
+
+  const changed = changedIds(live.articles, articles);
+  if (!changed.size && !authors.size && !tags.size && !polls.size) {
+    return { kind: 'none', reason: 'nothing published changed (a draft was saved?)' };
+  }
+
+  const before = toContent(live);
+  const after = toContent(snapshot);
+  const scope = {
+    articles: new Set<string>(),
+    categories: new Set<string>(),
+    authors: new Set<string>(),
+    tags: new Set<string>(),
+  };
+  // An author's or tag's own page shows its name (and bio); a new or removed one appears or goes.
+  for (const content of [before, after]) {
+    for (const x of content.authors) if (authors.has(x.documentId)) scope.authors.add(x.slug);
+    for (const x of content.tags) if (tags.has(x.documentId)) scope.tags.add(x.slug);
+  }
+  const removed = new Set<string>();
+  const byId = (content: SiteContent) => new Map(content.articles.map((a) => [a.documentId, a]));
+  const beforeById = byId(before);
+  const afterById = byId(after);
+  for (const id of changed) {
+    const old = beforeById.get(id);
+    const now = afterById.get(id);
+    if (now) scope.articles.add(now.slug);
+    if (old && old.slug !== now?.slug) removed.add(`/bai-viet/${old.slug}/`);
+    for (const a of [old, now]) {
+      if (!a) continue;
+      if (a.category) scope.categories.add(a.category.slug);
+      for (const x of a.authors) scope.authors.add(x.slug);
+      for (const x of a.tags) scope.tags.add(x.slug);
+    }
+  }
+  for (const slug of relatedPages(before, after, changed)) scope.articles.add(slug);
+  for (const slug of scope.categories) removed.add(`/chuyen-muc/${slug}/`);
+  for (const slug of scope.authors) removed.add(`/tac-gia/${slug}/`);
+  for (const slug of scope.tags) removed.add(`/the/${slug}/`);
+
+  return {
+    kind: 'scoped',
+    snapshot,
+    scope: {
+      articles: [...scope.articles],
+      categories: [...scope.categories],
+      authors: [...scope.authors],
+      tags: [...scope.tags],
+    },
+    removed: [...removed],
+    summary: `${changed.size} article(s) changed; ${scope.articles.size} article page(s), ${scope.categories.size} categories, ${scope.authors.size} authors, ${scope.tags.size} tags to rebuild`,
+  };
+}
+
+/**
+ * Slugs of the unchanged articles whose "related" box changes: those that listed a changed
+ * article before, list it now, or whose list shifts because one left. Only articles published
+ * shortly after a changed one, in its category or tags, can be among them (see `related`).
+ */
+function relatedPages(before: SiteContent, after: SiteContent, changed: Set<string>) {
+  const window = 200;
+  const candidates = new Set<string>();
+  for (const content of [before, after]) {
+    for (const a of content.articles) {
+      if (!changed.has(a.documentId)) continue;
+      const lists = [a.category ? content.byCategory.get(a.category.slug) : undefined, ...a.tags.map((t) => content.byTag.get(t.slug))];
+      for (const list of lists) {
+        if (!list) continue;
+        const at = list.indexOf(a);
+        for (const b of list.slice(Math.max(0, at - window), at)) candidates.add(b.documentId);
+      }
+    }
+  }
+  const ids = (list: Article[]) => list.map((a) => a.documentId);
+  const pages = new Set<string>();
+  const afterById = new Map(after.articles.map((a) => [a.documentId, a]));
+  const beforeById = new Map(before.articles.map((a) => [a.documentId, a]));
+  for (const id of candidates) {
+    const now = afterById.get(id);
+    const old = beforeById.get(id);
+    if (!now || !old || changed.has(id)) continue;
+    const relatedNow = ids(related(after, now, SITE.relatedCount));
+    const relatedBefore = ids(related(before, old, SITE.relatedCount));
+    if (!isDeepStrictEqual(relatedNow, relatedBefore) || relatedNow.some((x) => changed.has(x))) pages.add(now.slug);
+  }
+  return pages;
+}

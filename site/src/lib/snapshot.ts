@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import type { StrapiClient } from './strapi';
+import {
+  article,
+  author,
+  category,
+  poll,
+  tag,
+  type Article,
+  type Author,
+  type Category,
+  type Poll,
+  type Tag,
+} from './schema';
+
+/**
+ * Everything the site shows, as the CMS returned it. A full build fetches it; the publisher keeps
+ * the snapshot of each release so a publish can re-fetch only what changed (see plan.ts).
+ */
+export interface Snapshot {
+  version: 1;
+  fetchedAt: string;
+  articles: Article[];
+  categories: Category[];
+  authors: Author[];
+  tags: Tag[];
+  polls: Poll[];
+}
+
+export interface SiteContent extends Omit<Snapshot, 'version' | 'fetchedAt'> {
+  bySlug: Map<string, Article>;
+  byCategory: Map<string, Article[]>;
+  byAuthor: Map<string, Article[]>;
+  byTag: Map<string, Article[]>;
+  /** Position of each article in `articles` (newest first). */
+  rank: Map<Article, number>;
+}
+
+/** The date readers see: the editor's publication date, else the moment it was published. */
+export const shownDate = (a: Pick<Article, 'publicationDate' | 'publishedAt'>) => a.publicationDate ?? a.publishedAt;
+
+export function parseAll<T>(schema: z.ZodType<T>, rows: unknown[], what: string): T[] {
+  return rows.map((row, i) => {
+    const result = schema.safeParse(row);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new Error(
+        `CMS ${what} #${i} does not match the site's schema at "${issue.path.join('.')}": ${issue.message}`
+      );
+    }
+    return result.data;
+  });
+}
+
+// Paged by a unique key (id) so no row is skipped or repeated between pages.
+const byId = { sort: 'id:asc' };
+
+/** The small collections, fetched whole on every build (a few requests). */
+export async function fetchTaxonomies(cms: StrapiClient) {
+  const [categoryRows, authorRows, tagRows, pollRows] = await Promise.all([
+    cms.all('categories', byId),
+    cms.all('authors', byId),
+    cms.all('tags', byId),
+    cms.all('polls', byId),
+  ]);
+  return {
+    categories: parseAll(category, categoryRows, 'category'),
+    authors: parseAll(author, authorRows, 'author'),
+    tags: parseAll(tag, tagRows, 'tag'),
+    polls: parseAll(poll, pollRows, 'poll'),
+  };
+}
+
+/** Published articles, all of them or those with the given document ids. */
+export async function fetchArticles(cms: StrapiClient, documentIds?: string[]): Promise<Article[]> {
+  if (!documentIds) return parseAll(article, await cms.all('articles', { ...byId, status: 'published' }), 'article');
+  const out: Article[] = [];
+  for (let i = 0; i < documentIds.length; i += 50) {
+    const filters = Object.fromEntries(
+      documentIds.slice(i, i + 50).map((id, j) => [`filters[documentId][$in][${j}]`, id])
+    );
+    out.push(...parseAll(article, await cms.all('articles', { ...byId, status: 'published', ...filters }), 'article'));
+  }
+  return out;
+}
+
+export async function fetchSnapshot(cms: StrapiClient): Promise<Snapshot> {
+  const [articles, taxonomies] = await Promise.all([fetchArticles(cms), fetchTaxonomies(cms)]);
+  return { version: 1, fetchedAt: new Date().toISOString(), articles, ...taxonomies };
+}
+
+export function readSnapshot(file: string): Snapshot {
+  const snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as Snapshot;
+  if (snapshot.version !== 1) throw new Error(`${file} is not a content snapshot of this site (version ${snapshot.version}).`);
+  return snapshot;
+}
+
+export function writeSnapshot(file: string, snapshot: Snapshot) {
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(snapshot));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+function group(articles: Article[], keys: (a: Article) => string[]) {
+  const map = new Map<string, Article[]>();
+  for (const a of articles) {
+    for (const key of keys(a)) {
+      const list = map.get(key);
+      if (list) list.push(a);
+      else map.set(key, [a]);
+    }
+  }
+  return map;
+}
+
+/** Sorted and indexed the way pages use it: articles newest first, menu order, names in Vietnamese order. */
+export function toContent(snapshot: Snapshot): SiteContent {
+  const articles = [...snapshot.articles].sort(
+    (a, b) => shownDate(b).localeCompare(shownDate(a)) || b.documentId.localeCompare(a.documentId)
+  );
+  return {
+    articles,
+    categories: [...snapshot.categories].sort((a, b) => (a.menuOrder ?? 0) - (b.menuOrder ?? 0)),
+    authors: [...snapshot.authors].sort((a, b) => a.name.localeCompare(b.name, 'vi')),
+    tags: [...snapshot.tags].sort((a, b) => a.name.localeCompare(b.name, 'vi')),
+    polls: [...snapshot.polls].sort((a, b) => (b.opensAt ?? '').localeCompare(a.opensAt ?? '')),
+    bySlug: new Map(articles.map((a) => [a.slug, a])),
+    byCategory: group(articles, (a) => (a.category ? [a.category.slug] : [])),
+    byAuthor: group(articles, (a) => a.authors.map((x) => x.slug)),
+    byTag: group(articles, (a) => a.tags.map((x) => x.slug)),
+    rank: new Map(articles.map((a, i) => [a, i])),
+  };
+}
+
+/** How many of the articles published just before `a`, in each of its category and tags, are considered. */
+const RELATED_WINDOW = 200;
+
+/** The articles of `list` (newest first) published before `a`, nearest first, at most RELATED_WINDOW. */
+function olderThan(content: SiteContent, list: Article[] | undefined, a: Article) {
+  if (!list) return [];
+  const rank = content.rank.get(a)!;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (content.rank.get(list[mid])! <= rank) lo = mid + 1;
+    else hi = mid;
+  }
+  return list.slice(lo, lo + RELATED_WINDOW);
+}
+
+/**
+ * Earlier coverage of the same story: articles published before `a` sharing its category or
+ * tags, most shared tags first, then nearest in time. Only earlier articles, so publishing a new
+ * story never changes older pages, and a page costs the same on 10 or 10,000 articles.
+ */
+export function related(content: SiteContent, a: Article, count: number): Article[] {
+  const tagSlugs = new Set(a.tags.map((t) => t.slug));
+  const score = (b: Article) =>
+    b.tags.filter((t) => tagSlugs.has(t.slug)).length * 2 + (b.category?.slug === a.category?.slug ? 1 : 0);
+  const candidates = new Set<Article>([
+    ...(a.category ? olderThan(content, content.byCategory.get(a.category.slug), a) : []),
+    ...a.tags.flatMap((t) => olderThan(content, content.byTag.get(t.slug), a)),
+  ]);
+  return [...candidates]
+    .map((b) => ({ b, s: score(b), r: content.rank.get(b)! }))
+    .sort((x, y) => y.s - x.s || x.r - y.r)
+    .slice(0, count)
+    .map((x) => x.b);
+}

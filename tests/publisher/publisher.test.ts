@@ -1,0 +1,283 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as cheerio from 'cheerio';
+import { parse } from 'dotenv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, freePort, ROOT, startCms, type RunningCms } from '../helpers/cms';
+import { startPublisher, type RunningPublisher } from '../../scripts/src/publisher/service';
+import { astroBuild } from '../../scripts/src/publisher/astro';
+import { htmlFiles } from '../../scripts/src/publisher/validate';
+
+/**
+ * The real CMS sends its webhooks to the real publisher, which builds the real site into
+ * releases and serves the live one: every assertion is on what a reader would be served.
+ */
+describe('the publisher', () => {
+  let cms: RunningCms;
+  let service: RunningPublisher;
+  let token: string;
+  let dir: string;
+  let site: string;
+  const secret = randomBytes(24).toString('hex');
+  const logs: Record<string, unknown>[] = [];
+
+  const status = () => service.publisher.status();
+  const hook = (body: unknown, headers: Record<string, string> = { 'X-Publish-Secret': secret }) =>
+    fetch(service.hookUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const page = async (p: string) => {
+    const res = await fetch(`${site}${p}`);
+    return { status: res.status, text: await res.text() };
+  };
+
+  /** Waits until nothing is queued, building or indexing (twice in a row: a debounce may be pending). */
+  async function settled(timeoutMs = 120_000) {
+    const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (Date.now() < deadline) {
+      const s = status();
+      quiet = !s.building && !s.queued && !s.indexing ? quiet + 1 : 0;
+      if (quiet >= 3) return s;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`The publisher did not settle: ${JSON.stringify(status())}`);
+  }
+
+  /** Waits for a build after `since` to end, and returns it. */
+  async function nextBuild(since: string | undefined, timeoutMs = 120_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const last = status().lastBuild;
+      if (last && last.id !== since) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`No build ended: ${JSON.stringify(status())}`);
+  }
+
+  beforeAll(async () => {
+    const hookPort = await freePort();
+    cms = await startCms('sqlite', {
+      SEED_DEMO_ARTICLES: '12',
+      PUBLISH_WEBHOOK_URL: `http://127.0.0.1:${hookPort}/hooks/strapi`,
+      PUBLISH_WEBHOOK_SECRET: secret,
+    });
+    token = await cms.fullAccessToken();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-publish-'));
+    const sitePort = await freePort();
+    service = await startPublisher(
+      {
+        dir,
+        cmsUrl: cms.url,
+        siteToken: parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN,
+        siteUrl: `http://127.0.0.1:${sitePort}`,
+        secret,
+        hookPort,
+        sitePort,
+        debounceMs: 400,
+        retryBaseMs: 300,
+        maxAttempts: 2,
+        keepReleases: 4,
+      },
+      (msg, fields) => logs.push({ msg, ...fields })
+    );
+    site = service.siteUrl!.replace(/\/$/, '');
+    await settled(300_000);
+  }, 400_000);
+
+  afterAll(async () => {
+    await service?.close();
+    await cms?.destroy();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function publishArticle(title: string) {
+    const [author] = (await api(`${cms.url}/api/authors`, { token })).json.data;
+    const [category] = (await api(`${cms.url}/api/categories`, { token })).json.data;
+    const before = status().lastBuild?.id;
+    const res = await api(`${cms.url}/api/articles?status=published`, {
+      method: 'POST',
+      token,
+      body: { data: { title, lead: 'Tin vắn.', body: 'Nội dung bài viết mới.', authors: [author.documentId], category: category.documentId } },
+    });
+    expect(res.status, res.text).toBe(201);
+    const build = await nextBuild(before);
+    return { article: res.json.data as { documentId: string; slug: string }, category, build };
+  }
+
+  /** Where an article must appear (or not) once published: its page, home, category, feeds, sitemap. */
+  async function whereListed(slug: string, categorySlug: string) {
+    const href = `/bai-viet/${slug}/`;
+    const has = (text: string) => text.includes(href);
+    return {
+      page: (await page(href)).status,
+      home: has((await page('/')).text),
+      category: has((await page(`/chuyen-muc/${categorySlug}/`)).text),
+      feed: has((await page('/rss.xml')).text),
+      categoryFeed: has((await page(`/chuyen-muc/${categorySlug}/rss.xml`)).text),
+      sitemap: has((await page('/sitemap-0.xml')).text),
+    };
+  }
+
+  it('builds the whole site once, indexes it for search, and serves it', async () => {
+    const s = status();
+    expect(s.live?.release).toBeTruthy();
+    expect(s.lastBuild).toMatchObject({ kind: 'full', result: 'live' });
+    expect(s.lastSearchIndex).toMatchObject({ result: 'done' });
+    const home = await page('/');
+    expect(home.status).toBe(200);
+    expect(cheerio.load(home.text)('html').attr('lang')).toBe('vi');
+    expect((await page('/pagefind/pagefind.js')).status).toBe(200);
+    expect(logs.every((l) => typeof l.msg === 'string')).toBe(true);
+    expect(logs.find((l) => l.msg === 'release live')).toHaveProperty('build');
+  });
+
+  it('refuses a missing or wrong secret (401) and a body that is not a Strapi event (400), queuing nothing', async () => {
+    const builds = status().buildsStarted;
+    const event = { event: 'entry.publish', uid: 'api::article.article', entry: { documentId: 'x' } };
+    expect((await hook(event, {})).status).toBe(401);
+    expect((await hook(event, { 'X-Publish-Secret': 'wrong' })).status).toBe(401);
+    expect((await hook(event, { 'X-Publish-Secret': `${secret}x` })).status).toBe(401);
+    expect((await hook('not json')).status).toBe(400);
+    expect((await hook({ event: 'entry.publish' })).status).toBe(400);
+    expect((await hook({ event: 'something.else', entry: {} })).status).toBe(400);
+    expect((await hook([1, 2])).status).toBe(400);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(status()).toMatchObject({ queued: false, building: null, buildsStarted: builds });
+  });
+
+  let published: Awaited<ReturnType<typeof publishArticle>>;
+  it('a publish in the CMS goes live through a scoped rebuild: page, home, category, feeds and sitemap', async () => {
+    published = await publishArticle('Khánh thành cầu Thiệu Hóa mới sau hai năm thi công');
+    expect(published.build).toMatchObject({ result: 'live', kind: 'scoped' });
+    expect(await whereListed(published.article.slug, published.category.slug)).toEqual({
+      page: 200,
+      home: true,
+      category: true,
+      feed: true,
+      categoryFeed: true,
+      sitemap: true,
+    });
+    const $ = cheerio.load((await page(`/bai-viet/${published.article.slug}/`)).text);
+    expect($('h1').text()).toContain('Khánh thành cầu Thiệu Hóa mới');
+    // Strapi sends entry.create and entry.publish for it; both arrive and fold into that one build.
+    expect(status().recentEvents.map((e) => e.event)).toEqual(expect.arrayContaining(['entry.create', 'entry.publish']));
+  });
+
+  it('a scoped rebuild produces the same pages as a full rebuild of the same content', async () => {
+    await settled();
+    const live = path.join(dir, 'current');
+    const release = fs.readlinkSync(live);
+    const snapshot = path.join(dir, 'snapshots', `${path.basename(release)}.json`);
+    const full = path.join(dir, 'full-compare');
+    await astroBuild({ outDir: full, snapshot, cmsUrl: cms.url, siteUrl: site });
+    const liveFiles = htmlFiles(live).sort();
+    expect(liveFiles).toEqual(htmlFiles(full).sort());
+    expect(liveFiles.length).toBeGreaterThan(20);
+    const differing = liveFiles.filter(
+      (f) => !fs.readFileSync(path.join(live, f)).equals(fs.readFileSync(path.join(full, f)))
+    );
+    expect(differing).toEqual([]);
+    fs.rmSync(full, { recursive: true, force: true });
+  }, 180_000);
+
+  it('an unpublished article disappears from its page, home, category, feeds and sitemap', async () => {
+    const before = status().lastBuild?.id;
+    const res = await fetch(
+      `${cms.url}/content-manager/collection-types/api::article.article/${published.article.documentId}/actions/unpublish`,
+      { method: 'POST', headers: { Authorization: `Bearer ${await cms.adminJwt()}`, 'Content-Type': 'application/json' }, body: '{}' }
+    );
+    expect(res.status, await res.text()).toBe(200);
+    expect(await nextBuild(before)).toMatchObject({ result: 'live', kind: 'scoped' });
+    expect(await whereListed(published.article.slug, published.category.slug)).toEqual({
+      page: 404,
+      home: false,
+      category: false,
+      feed: false,
+      categoryFeed: false,
+      sitemap: false,
+    });
+  });
+
+  let deleted: Awaited<ReturnType<typeof publishArticle>>;
+  it('a deleted article disappears too', async () => {
+    deleted = await publishArticle('Hội nghị tổng kết công tác chuyển đổi số năm nay');
+    expect((await page(`/bai-viet/${deleted.article.slug}/`)).status).toBe(200);
+    await settled();
+    const before = status().lastBuild?.id;
+    const res = await api(`${cms.url}/api/articles/${deleted.article.documentId}`, { method: 'DELETE', token });
+    expect(res.status).toBe(204);
+    expect(await nextBuild(before)).toMatchObject({ result: 'live' });
+    expect(await whereListed(deleted.article.slug, deleted.category.slug)).toMatchObject({ page: 404, home: false, sitemap: false });
+  });
+
+  it('`npm run rollback` puts the previous release back live in one step', async () => {
+    await settled();
+    const from = status().live!.release;
+    const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/src/cli/rollback.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PUBLISH_DIR: dir },
+      encoding: 'utf8',
+    });
+    const to = status().live!.release;
+    expect(to).not.toBe(from);
+    expect(out).toContain(`${to} is live again`);
+    // The release before the delete still has the article.
+    expect((await page(`/bai-viet/${deleted.article.slug}/`)).status).toBe(200);
+  });
+
+  it('50 events in 2 seconds make at most 2 builds', async () => {
+    await settled();
+    const builds = status().buildsStarted;
+    const [article] = (await api(`${cms.url}/api/articles`, { token })).json.data;
+    for (let i = 0; i < 50; i++) {
+      const res = await hook({ event: 'entry.update', uid: 'api::article.article', model: 'article', entry: { documentId: article.documentId } });
+      expect(res.status).toBe(202);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await settled();
+    expect(status().buildsStarted - builds).toBeGreaterThanOrEqual(1);
+    expect(status().buildsStarted - builds).toBeLessThanOrEqual(2);
+  });
+
+  it('events arriving during a build make exactly one follow-up build', async () => {
+    await settled();
+    const builds = status().buildsStarted;
+    expect((await hook({ event: 'trigger-test' })).status).toBe(202);
+    const deadline = Date.now() + 10_000;
+    while (!status().building && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(status().building).not.toBeNull();
+    for (let i = 0; i < 3; i++) expect((await hook({ event: 'trigger-test' })).status).toBe(202);
+    expect(status().queued).toBe(true);
+    await settled();
+    expect(status().buildsStarted - builds).toBe(2);
+    expect(status().lastBuild).toMatchObject({ result: 'live', kind: 'full' });
+  }, 180_000);
+
+  it('a build that fails (CMS down) leaves the live site byte for byte as it was, and says why', async () => {
+    await settled();
+    const live = status().live!.release;
+    const home = (await page('/')).text;
+    await cms.stop();
+    try {
+      expect((await hook({ event: 'trigger-test' })).status).toBe(202);
+      await settled();
+      const s = status();
+      expect(s.lastBuild).toMatchObject({ result: 'failed' });
+      expect(s.lastBuild!.error).toMatch(/unreachable/);
+      expect(s.live!.release).toBe(live);
+      expect((await page('/')).text).toBe(home);
+      const failures = logs.filter((l) => l.msg === 'build failed');
+      expect(failures.length).toBeGreaterThanOrEqual(2); // retried, then gave up until the next event
+      expect(logs.some((l) => l.msg === 'build given up')).toBe(true);
+      expect(fs.readdirSync(path.join(dir, 'work'))).toEqual([]);
+    } finally {
+      await cms.start();
+    }
+  }, 180_000);
+});
