@@ -2,9 +2,12 @@
 import { defineConfig } from 'astro/config';
 import pagefind from './src/integrations/pagefind.ts';
 import { loadEnv } from 'vite';
+import { fileURLToPath } from 'node:url';
 
-// astro.config runs before Vite loads .env files: read them here (CMS_URL, SITE_URL).
-const env = { ...loadEnv('production', process.cwd(), ''), ...process.env };
+// astro.config runs before Vite loads .env files: read them here (CMS_URL, SITE_URL), from this
+// directory whatever the working directory (the publisher builds with `--root`).
+const root = fileURLToPath(new URL('.', import.meta.url));
+const env = { ...loadEnv('production', root, ''), ...process.env };
 const cmsUrl = new URL(env.CMS_URL || 'http://127.0.0.1:1337');
 
 // Static output: every page is generated at build time from the CMS.

@@ -25,7 +25,15 @@ export function createStaticServer(root: () => string) {
     return current.serve;
   };
   return http.createServer((req, res) => {
-    const dir = fs.realpathSync(root());
+    let dir: string;
+    try {
+      dir = fs.realpathSync(root());
+    } catch {
+      // The first release is still being built.
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '10' });
+      res.end('Trang đang được xây dựng, vui lòng quay lại sau ít phút.');
+      return;
+    }
     handlerFor(dir)(req, res, () => {
       const notFound = path.join(dir, '404.html');
       res.statusCode = 404;

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { bin, quietEnv } from '../lib/bin.js';
 import { SITE_DIR } from '../lib/paths.js';
-import { withSiteBuildLock } from '../lib/build-lock.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BuildJob } from '../../../site/src/lib/job.js';
 
 /** The last lines a failed command printed: the cause, for logs and /status. */
 function tail(output: string, lines = 12) {
@@ -41,29 +43,85 @@ export function runCaptured(command: string, args: string[], env: NodeJS.Process
   });
 }
 
-export interface AstroBuild {
-  outDir: string;
-  snapshot: string;
-  scope?: string;
+export interface AstroOptions {
   cmsUrl: string;
   siteUrl: string;
   env?: Record<string, string>;
 }
 
-/** `astro build` from a content snapshot (never from the CMS), without the search index. */
-export function astroBuild(build: AstroBuild, signal?: AbortSignal) {
+/**
+ * `astro build` of the site in `dir` (output in <dir>/site), from a content snapshot, never from
+ * the CMS, without the search index. It runs with `--root` from `dir`, so Astro keeps its
+ * intermediate chunks in the output directory rather than in site/.astro, and builds of
+ * different directories never touch each other's files. `dir` must be inside site/: the chunks
+ * import the site's packages from there.
+ */
+function spawnBuild(dir: string, options: AstroOptions, extra: Record<string, string>, signal: AbortSignal) {
+  fs.mkdirSync(dir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...quietEnv(),
-    CMS_URL: build.cmsUrl,
-    SITE_URL: build.siteUrl,
-    SITE_OUT_DIR: build.outDir,
-    SITE_SNAPSHOT: build.snapshot,
+    CMS_URL: options.cmsUrl,
+    SITE_URL: options.siteUrl,
+    SITE_OUT_DIR: path.join(dir, 'site'),
     SITE_SEARCH_INDEX: 'off',
-    ...build.env,
+    ...options.env,
+    ...extra,
   };
-  if (build.scope) env.SITE_SCOPE = build.scope;
-  else delete env.SITE_SCOPE;
-  return withSiteBuildLock(() => runCaptured(bin('astro', SITE_DIR), ['build'], env, SITE_DIR, signal));
+  return runCaptured(bin('astro', SITE_DIR), ['build', '--root', SITE_DIR], env, dir, signal);
+}
+
+/** One build, start to end: renders `snapshot` (restricted to `scope` when given) into <dir>/site. */
+export function astroBuild(dir: string, options: AstroOptions & { snapshot: string; scope?: string }, signal?: AbortSignal) {
+  const extra: Record<string, string> = { SITE_SNAPSHOT: options.snapshot };
+  if (options.scope) extra.SITE_SCOPE = options.scope;
+  return spawnBuild(dir, options, extra, signal ?? new AbortController().signal);
+}
+
+/**
+ * A build started before there is anything to build: Astro compiles the site (about 3 s, most of
+ * a small build) and then waits for its job (site/src/lib/job.ts). The publisher keeps one ready,
+ * so a publish pays only for rendering the pages it touched.
+ */
+export class PreparedBuild {
+  readonly outDir: string;
+  private readonly jobFile: string;
+  private readonly abort = new AbortController();
+  private readonly done: Promise<string>;
+  private exited = false;
+
+  constructor(
+    readonly dir: string,
+    options: AstroOptions
+  ) {
+    this.outDir = path.join(dir, 'site');
+    this.jobFile = path.join(dir, 'job.json');
+    this.done = spawnBuild(
+      dir,
+      options,
+      { SITE_JOB_FILE: this.jobFile, SITE_JOB_PARENT: String(process.pid) },
+      this.abort.signal
+    ).finally(() => {
+      this.exited = true;
+    });
+    this.done.catch(() => {}); // a failure is reported to whoever runs the job
+  }
+
+  /** Still waiting for a job (not crashed, not cancelled). */
+  get ready() {
+    return !this.exited;
+  }
+
+  /** Hands over the job and resolves when the pages are written. */
+  run(job: BuildJob, signal?: AbortSignal) {
+    signal?.addEventListener('abort', () => this.cancel(), { once: true });
+    fs.writeFileSync(`${this.jobFile}.tmp`, JSON.stringify(job));
+    fs.renameSync(`${this.jobFile}.tmp`, this.jobFile);
+    return this.done;
+  }
+
+  cancel() {
+    this.abort.abort();
+  }
 }
 
 /** Pagefind over the article pages of `siteDir`, written to `outputPath`. */

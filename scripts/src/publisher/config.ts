@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { readEnvFile } from '../../../cms/src/utils/env-file.js';
 import { CMS_ENV_FILE, ROOT, SITE_DIR, SITE_ENV_FILE } from '../lib/paths.js';
@@ -29,6 +30,11 @@ export interface PublisherConfig {
   maxDrop: number;
   /** Index each release for search after it goes live. */
   searchIndex: boolean;
+  /**
+   * Where builds run before their output joins a release. Inside site/ so that Astro's compiled
+   * chunks resolve the site's packages; one folder per publish directory.
+   */
+  buildDir: string;
   /** Hash of the site's templates: when it changes, the next build is a full one. */
   templateHash: string;
   /** Extra environment for `astro build` (the tests' cache and output settings). */
@@ -53,8 +59,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PublisherConfi
   if (!siteToken) throw new Error('SITE_API_TOKEN is not set: start the CMS once (it writes site/.env) or set it.');
   const sitePort = int(env.SITE_PORT, 4321, 'SITE_PORT');
   const siteHost = env.SITE_HOST || '127.0.0.1';
+  const dir = path.resolve(env.PUBLISH_DIR || path.join(ROOT, '.publish'));
   return {
-    dir: path.resolve(env.PUBLISH_DIR || path.join(ROOT, '.publish')),
+    dir,
+    buildDir: path.join(SITE_DIR, '.astro', 'publisher', createHash('sha1').update(dir).digest('hex').slice(0, 10)),
     cmsUrl: (env.CMS_URL || site.CMS_URL || 'http://127.0.0.1:1337').replace(/\/+$/, ''),
     siteToken,
     siteUrl: env.SITE_URL || site.SITE_URL || `http://${siteHost}:${sitePort}`,

@@ -7,7 +7,7 @@ import type { PublisherConfig } from './config.js';
 import { addEvent, isEmpty, mergeChanges, noChanges, type PendingChanges, type StrapiEvent } from './events.js';
 import { linkTree, moveInto, Releases } from './releases.js';
 import { articleCount, htmlFiles, validateRelease } from './validate.js';
-import { astroBuild, searchIndex } from './astro.js';
+import { PreparedBuild, searchIndex } from './astro.js';
 import type { Logger } from './log.js';
 
 export interface BuildRecord {
@@ -19,6 +19,8 @@ export interface BuildRecord {
   attempt: number;
   summary?: string;
   error?: string;
+  /** Milliseconds per step: plan (fetch what changed), fetch (full builds), render, assemble, validate. */
+  phases?: Record<string, number>;
 }
 
 interface Running {
@@ -50,6 +52,9 @@ export class Publisher {
   private running: Running | undefined;
   private indexing: { release: string; abort: AbortController } | undefined;
   private indexDue: string | undefined;
+  private prepared: PreparedBuild | undefined;
+  private preparedCount = 0;
+  private stopped = false;
   private attempt = 0;
   private events: { at: string; event: string; uid?: string; documentId?: string }[] = [];
   private draftTitles = new Map<string, string>();
@@ -59,12 +64,35 @@ export class Publisher {
   lastIndex: { release: string; result: 'done' | 'failed'; durationMs: number; error?: string } | undefined;
 
   constructor(
-    private config: PublisherConfig,
+    readonly config: PublisherConfig,
     private log: Logger
   ) {
     this.releases = new Releases(config.dir);
     this.cms = createStrapiClient({ baseUrl: config.cmsUrl, token: config.siteToken });
+    // Leftovers of a publisher that was killed mid-build.
+    for (const d of [this.releases.workDir, config.buildDir]) fs.rmSync(d, { recursive: true, force: true });
+    fs.mkdirSync(this.releases.workDir, { recursive: true });
+    this.prepare();
   }
+
+  /** Keeps one build compiled and waiting for its job, so the next publish only renders. */
+  private prepare() {
+    if (this.stopped || this.prepared?.ready) return;
+    const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
+    this.prepared = new PreparedBuild(dir, this.astroOptions());
+  }
+
+  /** Renders `snapshot` (only `scope`, when given) with the prepared build; returns it. */
+  private async render(snapshot: string, scope: string | null, signal: AbortSignal) {
+    const build = this.prepared?.ready
+      ? this.prepared
+      : new PreparedBuild(path.join(this.config.buildDir, `build-${++this.preparedCount}`), this.astroOptions());
+    this.prepared = undefined;
+    this.rendering = build;
+    await build.run({ snapshot, scope }, signal);
+    return build;
+  }
+  private rendering: PreparedBuild | undefined;
 
   /** Takes one Strapi event; the build follows after the debounce window. */
   receive(e: StrapiEvent) {
@@ -153,6 +181,13 @@ export class Publisher {
     const startedAt = new Date().toISOString();
     this.log('build started', { build: id, attempt: this.attempt, changes: withCarried });
     let kind: BuildRecord['kind'] = 'full';
+    const phases: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (name: string) => {
+      const now = performance.now();
+      phases[name] = Math.round(now - mark);
+      mark = now;
+    };
     let summary: string | undefined;
     try {
       const live = this.releases.live();
@@ -164,6 +199,7 @@ export class Publisher {
       };
       if (live && liveSnapshot && !withCarried.full && !templatesChanged) {
         plan = await planPublish(this.cms, readSnapshot(liveSnapshot), withCarried);
+        lap('plan');
       }
       kind = plan.kind;
       if (plan.kind === 'none') {
@@ -174,8 +210,9 @@ export class Publisher {
       this.log('build planned', { build: id, kind, summary });
       const snapshot = plan.kind === 'full' ? await fetchSnapshot(this.cms) : plan.snapshot;
       writeSnapshot(this.releases.snapshot(id), snapshot);
+      lap('fetch');
       const written =
-        plan.kind === 'full' ? await this.buildFull(id, snapshot, abort.signal) : await this.buildScoped(id, plan, abort.signal);
+        plan.kind === 'full' ? await this.buildFull(id, abort.signal, lap) : await this.buildScoped(id, plan, abort.signal, lap);
       validateRelease({
         dir: this.releases.path(id),
         snapshot,
@@ -185,20 +222,23 @@ export class Publisher {
         written,
       });
       this.releases.activate(id);
+      lap('validate');
       if (plan.kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
       const pruned = this.releases.prune(this.config.keepReleases);
       this.indexDue = id;
-      this.finish({ id, kind, result: 'live', startedAt, summary });
+      this.finish({ id, kind, result: 'live', startedAt, summary, phases });
       if (pruned.length) this.log('releases pruned', { build: id, pruned });
     } catch (error) {
       this.releases.discard(id);
-      fs.rmSync(path.join(this.releases.workDir, id), { recursive: true, force: true });
       const message = abort.signal.aborted ? 'cancelled' : (error as Error).message;
       this.finish({ id, kind, result: 'failed', startedAt, summary, error: message });
       throw error;
     } finally {
       fs.rmSync(path.join(this.releases.workDir, `${id}.scope.json`), { force: true });
+      if (this.rendering) fs.rmSync(this.rendering.dir, { recursive: true, force: true });
+      this.rendering = undefined;
       this.running = undefined;
+      this.prepare();
     }
   }
 
@@ -223,9 +263,11 @@ export class Publisher {
     return [...this.draftTitles.values()].filter((t) => !published.has(t));
   }
 
-  private async buildFull(id: string, snapshot: Snapshot, signal: AbortSignal) {
+  private async buildFull(id: string, signal: AbortSignal, lap: (phase: string) => void) {
     const dir = this.releases.path(id);
-    await astroBuild(this.astroOptions(dir, this.releases.snapshot(id)), signal);
+    const build = await this.render(this.releases.snapshot(id), null, signal);
+    moveInto(build.outDir, dir);
+    lap('render');
     // Search keeps working (on the previous index) until this release is indexed.
     const live = this.releases.live();
     const liveIndex = live && path.join(this.releases.path(live.id), 'pagefind');
@@ -235,23 +277,28 @@ export class Publisher {
     return htmlFiles(dir);
   }
 
-  private async buildScoped(id: string, plan: Extract<Plan, { kind: 'scoped' }>, signal: AbortSignal) {
+  private async buildScoped(
+    id: string,
+    plan: Extract<Plan, { kind: 'scoped' }>,
+    signal: AbortSignal,
+    lap: (phase: string) => void
+  ) {
     const live = this.releases.live()!;
-    const out = path.join(this.releases.workDir, id);
     const scopeFile = path.join(this.releases.workDir, `${id}.scope.json`);
     fs.writeFileSync(scopeFile, JSON.stringify(plan.scope));
-    await astroBuild({ ...this.astroOptions(out, this.releases.snapshot(id)), scope: scopeFile }, signal);
+    const out = (await this.render(this.releases.snapshot(id), scopeFile, signal)).outDir;
+    lap('render');
     const dir = this.releases.path(id);
     linkTree(this.releases.path(live.id), dir);
     for (const gone of plan.removed) fs.rmSync(path.join(dir, gone), { recursive: true, force: true });
     const written = htmlFiles(out);
     moveInto(out, dir);
-    fs.rmSync(out, { recursive: true, force: true });
+    lap('assemble');
     return written;
   }
 
-  private astroOptions(outDir: string, snapshot: string) {
-    return { outDir, snapshot, cmsUrl: this.config.cmsUrl, siteUrl: this.config.siteUrl, env: this.config.buildEnv };
+  private astroOptions() {
+    return { cmsUrl: this.config.cmsUrl, siteUrl: this.config.siteUrl, env: this.config.buildEnv };
   }
 
   /** Indexes the live release for search, as a new release of the same content. */
@@ -317,6 +364,8 @@ export class Publisher {
 
   /** Cancels timers and any running build or indexing (the service is stopping). */
   stop() {
+    this.stopped = true;
+    this.prepared?.cancel();
     clearTimeout(this.debounce);
     clearTimeout(this.retry);
     this.running?.abort.abort();

@@ -115,13 +115,35 @@ export function linkTree(from: string, to: string) {
   }
 }
 
-/** Moves every file of `from` into `to`, replacing files of the same name (rename: never in place). */
+/**
+ * Moves every file of `from` into `to`, replacing files of the same name: by rename (a new
+ * directory entry, never a write into a file a live release shares), or across file systems by
+ * copying to a temporary name and renaming that.
+ */
 export function moveInto(from: string, to: string) {
+  if (!fs.existsSync(to)) {
+    try {
+      fs.renameSync(from, to); // a whole new directory: one rename
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    }
+  }
   fs.mkdirSync(to, { recursive: true });
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const src = path.join(from, entry.name);
     const dest = path.join(to, entry.name);
     if (entry.isDirectory()) moveInto(src, dest);
-    else fs.renameSync(src, dest);
+    else moveFile(src, dest);
+  }
+}
+
+function moveFile(src: string, dest: string) {
+  try {
+    fs.renameSync(src, dest);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    fs.copyFileSync(src, `${dest}.tmp`);
+    fs.renameSync(`${dest}.tmp`, dest);
   }
 }

@@ -1,4 +1,6 @@
 import { createStrapiClient } from './strapi';
+import { waitForJob } from './job';
+import { useScope } from './scope';
 import { fetchSnapshot, readSnapshot, toContent, type SiteContent } from './snapshot';
 
 export { related, shownDate, type SiteContent } from './snapshot';
@@ -10,7 +12,8 @@ import type { Poll } from './schema';
  * `status=draft` to the read-only token), and the client asks for published explicitly anyway.
  *
  * The publisher hands the build a content snapshot (SITE_SNAPSHOT) instead of letting it fetch,
- * and may restrict it to the pages a change touched (SITE_SCOPE, see scope.ts).
+ * and may restrict it to the pages a change touched (SITE_SCOPE, see scope.ts), or hands both
+ * over to a build it started ahead of time (SITE_JOB_FILE, see job.ts).
  */
 function env(name: string): string | undefined {
   return process.env[name] || (import.meta.env?.[name] as string | undefined);
@@ -20,8 +23,11 @@ export const CMS_URL = (env('CMS_URL') || 'http://127.0.0.1:1337').replace(/\/+$
 export const cms = createStrapiClient({ baseUrl: CMS_URL, token: env('SITE_API_TOKEN') });
 
 async function load(): Promise<SiteContent> {
+  const jobFile = env('SITE_JOB_FILE');
+  const job = jobFile ? await waitForJob(jobFile, Number(env('SITE_JOB_PARENT') ?? 0)) : null;
+  useScope(job ? job.scope : env('SITE_SCOPE'));
   const started = performance.now();
-  const file = env('SITE_SNAPSHOT');
+  const file = job?.snapshot ?? env('SITE_SNAPSHOT');
   const snapshot = file ? readSnapshot(file) : await fetchSnapshot(cms);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const source = file ? `snapshot ${file}` : CMS_URL;

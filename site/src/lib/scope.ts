@@ -2,8 +2,9 @@ import fs from 'node:fs';
 
 /**
  * Which pages a build renders. A full build renders every page; a publish renders only the pages
- * a change touched (computed by plan.ts and handed over in the file named by SITE_SCOPE). Pages
- * that list everything (home, feeds, sitemaps) are always rendered.
+ * a change touched (computed by plan.ts, handed over as a JSON file: SITE_SCOPE, or the job the
+ * publisher gives a waiting build, see job.ts). Pages that list everything (home, feeds, sitemaps)
+ * are always rendered.
  */
 export interface Scope {
   articles: string[];
@@ -14,22 +15,22 @@ export interface Scope {
 
 export type ScopeKind = keyof Scope;
 
-function readScope(): Record<ScopeKind, Set<string>> | null {
-  const file = process.env.SITE_SCOPE;
-  if (!file) return null;
-  const scope = JSON.parse(fs.readFileSync(file, 'utf8')) as Scope;
-  return {
-    articles: new Set(scope.articles),
-    categories: new Set(scope.categories),
-    authors: new Set(scope.authors),
-    tags: new Set(scope.tags),
+let scope: Record<ScopeKind, Set<string>> | null = null;
+
+/** Restricts this build to the scope in `file` (null: every page). Set before pages are listed. */
+export function useScope(file: string | null | undefined) {
+  if (!file) {
+    scope = null;
+    return;
+  }
+  const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Scope;
+  scope = {
+    articles: new Set(s.articles),
+    categories: new Set(s.categories),
+    authors: new Set(s.authors),
+    tags: new Set(s.tags),
   };
 }
-
-const scope = readScope();
-
-/** True when this build is scoped to part of the site. */
-export const isScoped = scope !== null;
 
 /** Whether the page(s) of the `kind` entry `slug` are rendered by this build. */
 export const inScope = (kind: ScopeKind, slug: string) => !scope || scope[kind].has(slug);

@@ -1,0 +1,167 @@
+/**
+ * `npm run bench:publish -- --articles 10000 --publishes 12`: how long a publish takes to be
+ * served. Seeds (or reuses) a CMS with N articles, starts the real publisher with Strapi's webhook
+ * pointing at it, builds the site in full once (the figure to compare with), then publishes
+ * articles one after another through the CMS and times each from the publish call to the new
+ * page answering 200 on the site. Prints p50/p95 and where the time goes.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { bin } from '../lib/bin.js';
+import { CMS_DIR } from '../lib/paths.js';
+import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
+import { readEnvFile } from '../../../cms/src/utils/env-file.js';
+import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
+import { startPublisher } from '../publisher/service.js';
+import type { BuildRecord } from '../publisher/publisher.js';
+
+const { values } = parseArgs({
+  options: {
+    articles: { type: 'string', default: '1000' },
+    publishes: { type: 'string', default: '12' },
+    port: { type: 'string', default: '1340' },
+    'hook-port': { type: 'string', default: '4332' },
+    'site-port': { type: 'string', default: '4331' },
+  },
+});
+const articles = Number(values.articles);
+const publishes = Math.max(10, Number(values.publishes));
+const secret = randomBytes(24).toString('hex');
+const admin = { email: 'bench@toasoan.example', password: `Bench${randomBytes(6).toString('hex')}1` };
+const { work, env: cmsEnv } = benchCmsEnv(articles, Number(values.port), {
+  PUBLISH_WEBHOOK_URL: `http://127.0.0.1:${values['hook-port']}/hooks/strapi`,
+  PUBLISH_WEBHOOK_SECRET: secret,
+  ADMIN_EMAIL: admin.email,
+  ADMIN_PASSWORD: admin.password,
+});
+const cmsUrl = `http://127.0.0.1:${cmsEnv.PORT}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function json(url: string, init: RequestInit = {}) {
+  const res = await fetch(url, { ...init, headers: { 'Content-Type': 'application/json', ...init.headers } });
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A full-access token, made through the admin API as an editor would. */
+async function editorToken() {
+  // The first admin is created at startup; a seeded database may have one from an earlier run.
+  const login = await fetch(`${cmsUrl}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(admin),
+  });
+  if (!login.ok) throw new Error(`Admin login failed (${login.status}): delete cms/.tmp/bench-${articles}.db and retry.`);
+  const jwt = ((await login.json()) as { data: { token: string } }).data.token;
+  const token = await json(`${cmsUrl}/admin/api-tokens`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${jwt}` },
+    body: JSON.stringify({ name: `bench-${randomBytes(3).toString('hex')}`, type: 'full-access', lifespan: 7 * 24 * 3600 * 1000 }),
+  });
+  return token.data.accessKey as string;
+}
+
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+async function main() {
+  await seedBench(articles, cmsEnv);
+  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: cmsEnv });
+  await waitForHttp(`${cmsUrl}/_health`, 180_000, () => cms.exitCode === null);
+  cms.stdout?.removeAllListeners('data');
+  cms.stderr?.removeAllListeners('data');
+
+  const builds: BuildRecord[] = [];
+  const dir = path.join(work, 'publish');
+  const service = await startPublisher(
+    {
+      dir,
+      cmsUrl,
+      siteToken: readEnvFile(cmsEnv.SITE_ENV_FILE).SITE_API_TOKEN,
+      secret,
+      hookPort: Number(values['hook-port']),
+      sitePort: Number(values['site-port']),
+      siteUrl: `http://127.0.0.1:${values['site-port']}`,
+      buildEnv: { SITE_CACHE_DIR: path.join(work, 'astro-cache') },
+    },
+    (msg, fields) => {
+      if (msg === 'release live' || msg === 'build failed') builds.push(fields as unknown as BuildRecord);
+      if (msg === 'build failed') console.error(`build failed: ${fields?.error}`);
+      if (msg === 'search index live') console.log(`  search index of ${fields?.of} live after ${fields?.durationMs} ms`);
+    }
+  );
+  const { publisher } = service;
+  console.log(`Full build of ${articles} articles…`);
+  while (!publisher.releases.live()) {
+    if (publisher.lastBuild?.result === 'failed') throw new Error(`The full build failed: ${publisher.lastBuild.error}`);
+    await sleep(200);
+  }
+  const full = publisher.lastBuild!;
+  console.log(`  live after ${(full.durationMs / 1000).toFixed(1)} s (${JSON.stringify(full.phases)})`);
+
+  const token = await editorToken();
+  const [author] = (await json(`${cmsUrl}/api/authors`, { headers: { Authorization: `Bearer ${token}` } })).data;
+  const categories = (await json(`${cmsUrl}/api/categories`, { headers: { Authorization: `Bearer ${token}` } })).data;
+  const latencies: number[] = [];
+  const scoped: BuildRecord[] = [];
+  for (let i = 0; i < publishes; i++) {
+    // Publishes come one at a time, as editors make them, with the search index of the last one
+    // still running in the background (a publish interrupts it).
+    while (publisher.status().building || publisher.status().queued) await sleep(100);
+    await sleep(1500);
+    const title = `Bài đo thời gian xuất bản số ${i + 1} lúc ${new Date().toISOString()}`;
+    const before = builds.length;
+    const started = performance.now();
+    const created = await json(`${cmsUrl}/api/articles?status=published`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        data: {
+          title,
+          lead: 'Bài viết do bench:publish tạo để đo thời gian xuất bản.',
+          body: 'Nội dung bài viết.',
+          authors: [author.documentId],
+          category: categories[i % categories.length].documentId,
+        },
+      }),
+    });
+    const url = `${service.siteUrl}bai-viet/${created.data.slug}/`;
+    for (;;) {
+      const res = await fetch(url);
+      if (res.status === 200) break;
+      if (performance.now() - started > 120_000) throw new Error(`${url} was not served within 120 s.`);
+      await sleep(25);
+    }
+    const ms = performance.now() - started;
+    latencies.push(ms);
+    const build = builds.slice(before).find((b) => b.result === 'live');
+    if (build) scoped.push(build);
+    console.log(`  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (${build?.kind}: ${JSON.stringify(build?.phases)})`);
+  }
+  await service.close();
+  await stopChildren();
+
+  const mean = (key: string) =>
+    Math.round(scoped.reduce((n, b) => n + (b.phases?.[key] ?? 0), 0) / Math.max(1, scoped.length));
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  console.log(`
+Publish → served, ${articles} articles, ${publishes} publishes, ${os.cpus().length} cores, Node ${process.version}
+| articles | p50 s | p95 s | max s | full build s |
+|---|---|---|---|---|
+| ${articles} | ${s(percentile(latencies, 50))} | ${s(percentile(latencies, 95))} | ${s(Math.max(...latencies))} | ${s(full.durationMs)} |
+
+Where a publish's time goes (mean ms): debounce ${publisher.config.debounceMs} (waiting for the rest of the burst), plan ${mean('plan')}, snapshot write ${mean('fetch')}, render ${mean('render')}, assemble ${mean('assemble')}, validate + switch ${mean('validate')}; the rest is the webhook and the first request.
+Full build phases (ms): ${JSON.stringify(full.phases)}`);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().catch(async (error: Error) => {
+  console.error(`bench:publish failed: ${error.message}`);
+  await stopChildren();
+  process.exit(1);
+});
