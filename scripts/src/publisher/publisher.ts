@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createStrapiClient, type StrapiClient } from '../../../site/src/lib/strapi.js';
 import { fetchSnapshot, readSnapshot, writeSnapshot, type Snapshot } from '../../../site/src/lib/snapshot.js';
+import { writeSnapshotAsync } from './snapshots.js';
 import { planPublish, type Plan } from '../../../site/src/lib/plan.js';
 import type { PublisherConfig } from './config.js';
 import { addEvent, isEmpty, mergeChanges, noChanges, type PendingChanges, type StrapiEvent } from './events.js';
@@ -191,14 +192,14 @@ export class Publisher {
     let summary: string | undefined;
     try {
       const live = this.releases.live();
-      const liveSnapshot = live && fs.existsSync(this.releases.snapshot(live.id)) ? this.releases.snapshot(live.id) : null;
+      const liveSnapshot = live && this.snapshotOf(live.id);
       const templatesChanged = live && this.liveTemplates() !== this.config.templateHash;
       let plan: Plan = {
         kind: 'full',
         reason: withCarried.full ?? (!live ? 'first build' : templatesChanged ? "the site's templates changed" : 'no snapshot of the live release'),
       };
       if (live && liveSnapshot && !withCarried.full && !templatesChanged) {
-        plan = await planPublish(this.cms, readSnapshot(liveSnapshot), withCarried);
+        plan = await planPublish(this.cms, liveSnapshot, withCarried);
         lap('plan');
       }
       kind = plan.kind;
@@ -208,11 +209,17 @@ export class Publisher {
       }
       summary = plan.kind === 'full' ? `full build: ${plan.reason}` : plan.summary;
       this.log('build planned', { build: id, kind, summary });
-      const snapshot = plan.kind === 'full' ? await fetchSnapshot(this.cms) : plan.snapshot;
-      writeSnapshot(this.releases.snapshot(id), snapshot);
-      lap('fetch');
-      const written =
-        plan.kind === 'full' ? await this.buildFull(id, abort.signal, lap) : await this.buildScoped(id, plan, abort.signal, lap);
+      let snapshot: Snapshot;
+      let written: string[];
+      if (plan.kind === 'full') {
+        snapshot = await fetchSnapshot(this.cms);
+        writeSnapshot(this.releases.snapshot(id), snapshot);
+        lap('fetch');
+        written = await this.buildFull(id, abort.signal, lap);
+      } else {
+        snapshot = plan.snapshot;
+        written = await this.buildScoped(id, plan, abort.signal, lap);
+      }
       validateRelease({
         dir: this.releases.path(id),
         snapshot,
@@ -223,6 +230,9 @@ export class Publisher {
       });
       this.releases.activate(id);
       lap('validate');
+      // The live release's content, for the next publish (kept in memory, and on disk for restarts).
+      this.snapshotCache = { id, snapshot };
+      if (plan.kind === 'scoped') await writeSnapshotAsync(this.releases.snapshot(id), snapshot);
       if (plan.kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
       const pruned = this.releases.prune(this.config.keepReleases);
       this.indexDue = id;
@@ -234,13 +244,23 @@ export class Publisher {
       this.finish({ id, kind, result: 'failed', startedAt, summary, error: message });
       throw error;
     } finally {
-      fs.rmSync(path.join(this.releases.workDir, `${id}.scope.json`), { force: true });
+      for (const f of [`${id}.scope.json`, `${id}.lean.json`]) fs.rmSync(path.join(this.releases.workDir, f), { force: true });
       if (this.rendering) fs.rmSync(this.rendering.dir, { recursive: true, force: true });
       this.rendering = undefined;
       this.running = undefined;
       this.prepare();
     }
   }
+
+  /** The content a release was built from, or null when it is not known. */
+  private snapshotOf(id: string): Snapshot | null {
+    if (this.snapshotCache?.id === id) return this.snapshotCache.snapshot;
+    const file = this.releases.snapshot(id);
+    if (!fs.existsSync(file)) return null;
+    this.snapshotCache = { id, snapshot: readSnapshot(file) };
+    return this.snapshotCache.snapshot;
+  }
+  private snapshotCache: { id: string; snapshot: Snapshot } | undefined;
 
   /** Hash of the site's sources the live pages were last fully built with. */
   private get templatesFile() {
@@ -270,10 +290,7 @@ export class Publisher {
     lap('render');
     // Search keeps working (on the previous index) until this release is indexed.
     const live = this.releases.live();
-    const liveIndex = live && path.join(this.releases.path(live.id), 'pagefind');
-    if (liveIndex && fs.existsSync(liveIndex) && !fs.existsSync(path.join(dir, 'pagefind'))) {
-      linkTree(liveIndex, path.join(dir, 'pagefind'));
-    }
+    if (live) this.releases.shareSearchIndex(live.id, id);
     return htmlFiles(dir);
   }
 
@@ -286,7 +303,13 @@ export class Publisher {
     const live = this.releases.live()!;
     const scopeFile = path.join(this.releases.workDir, `${id}.scope.json`);
     fs.writeFileSync(scopeFile, JSON.stringify(plan.scope));
-    const out = (await this.render(this.releases.snapshot(id), scopeFile, signal)).outDir;
+    // Only the rendered articles need their bodies: a much smaller file to write and to read.
+    const rendered = new Set(plan.scope.articles);
+    const lean = { ...plan.snapshot, articles: plan.snapshot.articles.map((a) => (rendered.has(a.slug) ? a : { ...a, body: null })) };
+    const leanFile = path.join(this.releases.workDir, `${id}.lean.json`);
+    writeSnapshot(leanFile, lean);
+    lap('fetch');
+    const out = (await this.render(leanFile, scopeFile, signal)).outDir;
     lap('render');
     const dir = this.releases.path(id);
     linkTree(this.releases.path(live.id), dir);
@@ -321,11 +344,9 @@ export class Publisher {
       fs.mkdirSync(dir);
       for (const entry of fs.readdirSync(this.releases.path(release), { withFileTypes: true })) {
         if (entry.name === 'pagefind') continue;
-        const src = path.join(this.releases.path(release), entry.name);
-        if (entry.isDirectory()) linkTree(src, path.join(dir, entry.name));
-        else fs.linkSync(src, path.join(dir, entry.name));
+        linkTree(path.join(this.releases.path(release), entry.name), path.join(dir, entry.name));
       }
-      moveInto(out, path.join(dir, 'pagefind'));
+      this.releases.addSearchIndex(id, out);
       fs.linkSync(this.releases.snapshot(release), this.releases.snapshot(id));
       this.releases.activate(id);
       this.indexDue = undefined;

@@ -12,13 +12,16 @@ export class Releases {
   readonly snapshotsDir: string;
   readonly workDir: string;
   readonly current: string;
+  /** Search indexes, shared by the releases of the same content through a `pagefind` symlink. */
+  readonly searchDir: string;
 
   constructor(readonly dir: string) {
     this.releasesDir = path.join(dir, 'releases');
     this.snapshotsDir = path.join(dir, 'snapshots');
     this.workDir = path.join(dir, 'work');
     this.current = path.join(dir, 'current');
-    for (const d of [this.releasesDir, this.snapshotsDir, this.workDir]) fs.mkdirSync(d, { recursive: true });
+    this.searchDir = path.join(dir, 'search');
+    for (const d of [this.releasesDir, this.snapshotsDir, this.workDir, this.searchDir]) fs.mkdirSync(d, { recursive: true });
   }
 
   /** Sortable and unique: 20261129-043012-123. */
@@ -91,7 +94,30 @@ export class Releases {
       .flat()
       .filter((id) => id !== live);
     for (const id of doomed) this.discard(id);
+    const used = new Set(this.list().map((id) => this.searchIndexOf(id)));
+    for (const index of fs.readdirSync(this.searchDir)) {
+      if (!used.has(index)) fs.rmSync(path.join(this.searchDir, index), { recursive: true, force: true });
+    }
     return doomed;
+  }
+
+  /** The search index a release links to, if any. */
+  private searchIndexOf(id: string) {
+    const link = path.join(this.path(id), 'pagefind');
+    return fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink() ? path.basename(fs.readlinkSync(link)) : null;
+  }
+
+  /** Moves a freshly written Pagefind bundle into the shared store and links release `id` to it. */
+  addSearchIndex(id: string, bundle: string) {
+    fs.renameSync(bundle, path.join(this.searchDir, id));
+    fs.symlinkSync(path.join('..', '..', 'search', id), path.join(this.path(id), 'pagefind'));
+  }
+
+  /** Release `to` uses the search index of release `from` (until it gets its own). */
+  shareSearchIndex(from: string, to: string) {
+    const index = this.searchIndexOf(from);
+    const link = path.join(this.path(to), 'pagefind');
+    if (index && !fs.existsSync(link)) fs.symlinkSync(path.join('..', '..', 'search', index), link);
   }
 
   discard(id: string) {
@@ -106,11 +132,13 @@ export class Releases {
  * release cannot change under readers.
  */
 export function linkTree(from: string, to: string) {
+  if (!fs.statSync(from).isDirectory()) return fs.linkSync(from, to);
   fs.mkdirSync(to, { recursive: true });
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const src = path.join(from, entry.name);
     const dest = path.join(to, entry.name);
-    if (entry.isDirectory()) linkTree(src, dest);
+    if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(src), dest);
+    else if (entry.isDirectory()) linkTree(src, dest);
     else fs.linkSync(src, dest);
   }
 }
