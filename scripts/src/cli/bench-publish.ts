@@ -12,10 +12,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bin } from '../lib/bin.js';
 import { CMS_DIR } from '../lib/paths.js';
-import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
+import { run, startChild, stopChildren, waitForHttp } from '../lib/processes.js';
 import { readEnvFile } from '../../../cms/src/utils/env-file.js';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
-import { startPublisher } from '../publisher/service.js';
+import { startPublisher, type RunningPublisher } from '../publisher/service.js';
 import type { BuildRecord } from '../publisher/publisher.js';
 
 const { values } = parseArgs({
@@ -71,6 +71,12 @@ const percentile = (xs: number[], p: number) => {
 
 async function main() {
   await seedBench(articles, cmsEnv);
+  // The bench's editor gets a fresh password each run (the first run creates it at startup).
+  await run(bin('strapi', CMS_DIR), ['admin:reset-user-password', '--email', admin.email, '--password', admin.password], {
+    cwd: CMS_DIR,
+    env: cmsEnv,
+    stdio: 'ignore',
+  }).catch(() => {});
   const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: cmsEnv });
   await waitForHttp(`${cmsUrl}/_health`, 180_000, () => cms.exitCode === null);
   cms.stdout?.removeAllListeners('data');
@@ -78,7 +84,7 @@ async function main() {
 
   const builds: BuildRecord[] = [];
   const dir = path.join(work, 'publish');
-  const service = await startPublisher(
+  service = await startPublisher(
     {
       dir,
       cmsUrl,
@@ -108,6 +114,7 @@ async function main() {
   const [author] = (await json(`${cmsUrl}/api/authors`, { headers: { Authorization: `Bearer ${token}` } })).data;
   const categories = (await json(`${cmsUrl}/api/categories`, { headers: { Authorization: `Bearer ${token}` } })).data;
   const latencies: number[] = [];
+  const created: string[] = [];
   const scoped: BuildRecord[] = [];
   for (let i = 0; i < publishes; i++) {
     // Publishes come one at a time, as editors make them, with the search index of the last one
@@ -117,7 +124,7 @@ async function main() {
     const title = `Bài đo thời gian xuất bản số ${i + 1} lúc ${new Date().toISOString()}`;
     const before = builds.length;
     const started = performance.now();
-    const created = await json(`${cmsUrl}/api/articles?status=published`, {
+    const article = await json(`${cmsUrl}/api/articles?status=published`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}` },
       body: JSON.stringify({
@@ -130,7 +137,8 @@ async function main() {
         },
       }),
     });
-    const url = `${service.siteUrl}bai-viet/${created.data.slug}/`;
+    created.push(article.data.documentId);
+    const url = `${service.siteUrl}bai-viet/${article.data.slug}/`;
     for (;;) {
       const res = await fetch(url);
       if (res.status === 200) break;
@@ -142,6 +150,10 @@ async function main() {
     const build = builds.slice(before).find((b) => b.result === 'live');
     if (build) scoped.push(build);
     console.log(`  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (${build?.kind}: ${JSON.stringify(build?.phases)})`);
+  }
+  // Leave the bench database as it was seeded.
+  for (const documentId of created) {
+    await fetch(`${cmsUrl}/api/articles/${documentId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
   }
   await service.close();
   await stopChildren();
@@ -160,8 +172,10 @@ Full build phases (ms): ${JSON.stringify(full.phases)}`);
   fs.rmSync(work, { recursive: true, force: true });
 }
 
+let service: RunningPublisher | undefined;
 main().catch(async (error: Error) => {
   console.error(`bench:publish failed: ${error.message}`);
+  await service?.close();
   await stopChildren();
   process.exit(1);
 });

@@ -6,7 +6,7 @@ import { writeSnapshotAsync } from './snapshots.js';
 import { planPublish, type Plan } from '../../../site/src/lib/plan.js';
 import type { PublisherConfig } from './config.js';
 import { addEvent, isEmpty, mergeChanges, noChanges, type PendingChanges, type StrapiEvent } from './events.js';
-import { linkTree, moveInto, Releases } from './releases.js';
+import { linkTree, linkTreeAsync, moveInto, Releases } from './releases.js';
 import { articleCount, htmlFiles, validateRelease } from './validate.js';
 import { PreparedBuild, searchIndex } from './astro.js';
 import type { Logger } from './log.js';
@@ -190,8 +190,17 @@ export class Publisher {
       mark = now;
     };
     let summary: string | undefined;
+    // The next release starts as hard links of the live one, made while the change is rendered.
+    const startLive = this.releases.live();
+    const skeleton =
+      startLive && !withCarried.full
+        ? linkTreeAsync(this.releases.path(startLive.id), this.releases.path(id)).then(
+            () => true,
+            () => false
+          )
+        : Promise.resolve(false);
     try {
-      const live = this.releases.live();
+      const live = startLive;
       const liveSnapshot = live && this.snapshotOf(live.id);
       const templatesChanged = live && this.liveTemplates() !== this.config.templateHash;
       let plan: Plan = {
@@ -203,6 +212,7 @@ export class Publisher {
         lap('plan');
       }
       kind = plan.kind;
+      if (plan.kind !== 'scoped' && (await skeleton)) fs.rmSync(this.releases.path(id), { recursive: true, force: true });
       if (plan.kind === 'none') {
         this.finish({ id, kind, result: 'skipped', startedAt, summary: plan.reason });
         return;
@@ -218,7 +228,7 @@ export class Publisher {
         written = await this.buildFull(id, abort.signal, lap);
       } else {
         snapshot = plan.snapshot;
-        written = await this.buildScoped(id, plan, abort.signal, lap);
+        written = await this.buildScoped(id, plan, skeleton, abort.signal, lap);
       }
       validateRelease({
         dir: this.releases.path(id),
@@ -230,14 +240,8 @@ export class Publisher {
       });
       this.releases.activate(id);
       lap('validate');
-      // The live release's content, for the next publish (kept in memory, and on disk for restarts).
-      this.snapshotCache = { id, snapshot };
-      if (plan.kind === 'scoped') await writeSnapshotAsync(this.releases.snapshot(id), snapshot);
-      if (plan.kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
-      const pruned = this.releases.prune(this.config.keepReleases);
-      this.indexDue = id;
       this.finish({ id, kind, result: 'live', startedAt, summary, phases });
-      if (pruned.length) this.log('releases pruned', { build: id, pruned });
+      await this.afterLive(id, plan.kind, snapshot);
     } catch (error) {
       this.releases.discard(id);
       const message = abort.signal.aborted ? 'cancelled' : (error as Error).message;
@@ -249,6 +253,21 @@ export class Publisher {
       this.rendering = undefined;
       this.running = undefined;
       this.prepare();
+    }
+  }
+
+  /** Housekeeping once a release is live; a failure here is logged, the release stays live. */
+  private async afterLive(id: string, kind: 'full' | 'scoped', snapshot: Snapshot) {
+    try {
+      // The live release's content, for the next publish (kept in memory, and on disk for restarts).
+      this.snapshotCache = { id, snapshot };
+      this.indexDue = id;
+      if (kind === 'scoped') await writeSnapshotAsync(this.releases.snapshot(id), snapshot);
+      if (kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
+      const pruned = this.releases.prune(this.config.keepReleases);
+      if (pruned.length) this.log('releases pruned', { build: id, pruned });
+    } catch (error) {
+      this.log('housekeeping failed', { build: id, error: (error as Error).message });
     }
   }
 
@@ -297,6 +316,7 @@ export class Publisher {
   private async buildScoped(
     id: string,
     plan: Extract<Plan, { kind: 'scoped' }>,
+    skeleton: Promise<boolean>,
     signal: AbortSignal,
     lap: (phase: string) => void
   ) {
@@ -305,14 +325,20 @@ export class Publisher {
     fs.writeFileSync(scopeFile, JSON.stringify(plan.scope));
     // Only the rendered articles need their bodies: a much smaller file to write and to read.
     const rendered = new Set(plan.scope.articles);
-    const lean = { ...plan.snapshot, articles: plan.snapshot.articles.map((a) => (rendered.has(a.slug) ? a : { ...a, body: null })) };
+    // (Photos, SEO and poll appear only on an article's own page, too.)
+    const lean = {
+      ...plan.snapshot,
+      articles: plan.snapshot.articles.map((a) =>
+        rendered.has(a.slug) ? a : { ...a, body: null, photos: [], seo: null, poll: null }
+      ),
+    };
     const leanFile = path.join(this.releases.workDir, `${id}.lean.json`);
     writeSnapshot(leanFile, lean);
     lap('fetch');
     const out = (await this.render(leanFile, scopeFile, signal)).outDir;
     lap('render');
     const dir = this.releases.path(id);
-    linkTree(this.releases.path(live.id), dir);
+    if (!(await skeleton)) throw new Error(`Could not copy the live release ${live.id} as hard links.`);
     for (const gone of plan.removed) fs.rmSync(path.join(dir, gone), { recursive: true, force: true });
     const written = htmlFiles(out);
     moveInto(out, dir);

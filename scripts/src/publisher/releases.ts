@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -141,6 +142,29 @@ export function linkTree(from: string, to: string) {
     else if (entry.isDirectory()) linkTree(src, dest);
     else fs.linkSync(src, dest);
   }
+}
+
+/**
+ * `linkTree` in the background, by `cp -al` (a C loop, several times faster on 25,000 files than
+ * one Node call per file), so it overlaps with rendering. Falls back to `linkTree` without GNU cp.
+ */
+export function linkTreeAsync(from: string, to: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cp = spawn('cp', ['-al', from, to], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    cp.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const fallback = () => {
+      try {
+        fs.rmSync(to, { recursive: true, force: true });
+        linkTree(from, to);
+        resolve();
+      } catch (error) {
+        reject(new Error(`Could not link ${from} to ${to}: ${(error as Error).message} ${stderr}`));
+      }
+    };
+    cp.on('error', fallback);
+    cp.on('exit', (code) => (code === 0 ? resolve() : fallback()));
+  });
 }
 
 /**

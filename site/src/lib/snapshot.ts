@@ -113,10 +113,13 @@ function group(articles: Article[], keys: (a: Article) => string[]) {
   return map;
 }
 
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Sorted and indexed the way pages use it: articles newest first, menu order, names in Vietnamese order. */
 export function toContent(snapshot: Snapshot): SiteContent {
   const articles = [...snapshot.articles].sort(
-    (a, b) => shownDate(b).localeCompare(shownDate(a)) || b.documentId.localeCompare(a.documentId)
+    // Plain comparison: ISO dates and ids sort correctly as strings, and ICU collation is slow on 10k rows.
+    (a, b) => cmp(shownDate(b), shownDate(a)) || cmp(b.documentId, a.documentId)
   );
   return {
     articles,
