@@ -113,14 +113,20 @@ async function main() {
   const token = await editorToken();
   const [author] = (await json(`${cmsUrl}/api/authors`, { headers: { Authorization: `Bearer ${token}` } })).data;
   const categories = (await json(`${cmsUrl}/api/categories`, { headers: { Authorization: `Bearer ${token}` } })).data;
+  const tags = (await json(`${cmsUrl}/api/tags`, { headers: { Authorization: `Bearer ${token}` } })).data;
   const latencies: number[] = [];
   const created: string[] = [];
   const scoped: BuildRecord[] = [];
   for (let i = 0; i < publishes; i++) {
-    // Publishes come one at a time, as editors make them, with the search index of the last one
-    // still running in the background (a publish interrupts it).
-    while (publisher.status().building || publisher.status().queued) await sleep(100);
-    await sleep(1500);
+    // Publishes come one at a time, as editors make them: the publisher has finished the last one
+    // and compiled the next build; the search index of the last one may still be running in the
+    // background (a publish interrupts it).
+    for (;;) {
+      const st = publisher.status();
+      if (!st.building && !st.queued && st.nextBuild === 'waiting') break;
+      await sleep(100);
+    }
+    await sleep(500);
     const title = `Bài đo thời gian xuất bản số ${i + 1} lúc ${new Date().toISOString()}`;
     const before = builds.length;
     const started = performance.now();
@@ -134,6 +140,8 @@ async function main() {
           body: 'Nội dung bài viết.',
           authors: [author.documentId],
           category: categories[i % categories.length].documentId,
+          // Two tags, as most stories carry: their listings are rebuilt too.
+          tags: [tags[i % tags.length].documentId, tags[(i + 7) % tags.length].documentId],
         },
       }),
     });
@@ -149,7 +157,7 @@ async function main() {
     latencies.push(ms);
     const build = builds.slice(before).find((b) => b.result === 'live');
     if (build) scoped.push(build);
-    console.log(`  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (${build?.kind}: ${JSON.stringify(build?.phases)})`);
+    console.log(`  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (${build?.summary}; ms ${JSON.stringify(build?.phases)})`);
   }
   // Leave the bench database as it was seeded.
   for (const documentId of created) {

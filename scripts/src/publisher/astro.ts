@@ -14,13 +14,21 @@ function tail(output: string, lines = 12) {
  * Runs a command to completion, capturing its output; rejects with the tail of that output.
  * `signal` kills it (the whole process group: Astro and its workers).
  */
-export function runCaptured(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, signal?: AbortSignal) {
+export function runCaptured(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  signal?: AbortSignal,
+  onOutput?: (chunk: string) => void
+) {
   return new Promise<string>((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('cancelled'));
     const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
+      onOutput?.(chunk.toString());
       if (output.length > 200_000) output = output.slice(-100_000);
     };
     child.stdout.on('data', collect);
@@ -56,7 +64,13 @@ export interface AstroOptions {
  * different directories never touch each other's files. `dir` must be inside site/: the chunks
  * import the site's packages from there.
  */
-function spawnBuild(dir: string, options: AstroOptions, extra: Record<string, string>, signal: AbortSignal) {
+function spawnBuild(
+  dir: string,
+  options: AstroOptions,
+  extra: Record<string, string>,
+  signal: AbortSignal,
+  onOutput?: (chunk: string) => void
+) {
   fs.mkdirSync(dir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...quietEnv(),
@@ -67,7 +81,7 @@ function spawnBuild(dir: string, options: AstroOptions, extra: Record<string, st
     ...options.env,
     ...extra,
   };
-  return runCaptured(bin('astro', SITE_DIR), ['build', '--root', SITE_DIR], env, dir, signal);
+  return runCaptured(bin('astro', SITE_DIR), ['build', '--root', SITE_DIR], env, dir, signal, onOutput);
 }
 
 /** One build, start to end: renders `snapshot` (restricted to `scope` when given) into <dir>/site. */
@@ -88,6 +102,7 @@ export class PreparedBuild {
   private readonly abort = new AbortController();
   private readonly done: Promise<string>;
   private exited = false;
+  private compiled = false;
 
   constructor(
     readonly dir: string,
@@ -99,7 +114,11 @@ export class PreparedBuild {
       dir,
       options,
       { SITE_JOB_FILE: this.jobFile, SITE_JOB_PARENT: String(process.pid) },
-      this.abort.signal
+      this.abort.signal,
+      (chunk) => {
+        // Astro prints this once the site is compiled, just before it asks for content.
+        if (chunk.includes('generating static routes')) this.compiled = true;
+      }
     ).finally(() => {
       this.exited = true;
     });
@@ -109,6 +128,11 @@ export class PreparedBuild {
   /** Still waiting for a job (not crashed, not cancelled). */
   get ready() {
     return !this.exited;
+  }
+
+  /** 'waiting' once compiled: a job given now only renders. */
+  get state(): 'compiling' | 'waiting' {
+    return this.compiled ? 'waiting' : 'compiling';
   }
 
   /** Hands over the job and resolves when the pages are written. */

@@ -401,6 +401,8 @@ export class Publisher {
       building: this.running ? { build: this.running.id, since: new Date(this.running.startedAt).toISOString() } : null,
       queued: !isEmpty(this.pending),
       indexing: this.indexing ? { release: this.indexing.release } : null,
+      /** The build kept ready for the next publish. */
+      nextBuild: this.prepared?.ready ? this.prepared.state : null,
       lastBuild: this.lastBuild ?? null,
       lastSearchIndex: this.lastIndex ?? null,
       buildsStarted: this.buildsStarted,
