@@ -47,6 +47,32 @@ describe('docker-compose.yml', () => {
     expect(compose.volumes).toHaveProperty('uploads');
   });
 
+  it('the publisher builds into the volume nginx serves, and the CMS sends it every change', () => {
+    const { publisher, web, cms } = compose.services;
+    const mountOf = (service: Service, volume: string) => service.volumes?.find((v) => v.startsWith(`${volume}:`));
+    expect(mountOf(publisher, 'site')).toBe(`site:${publisher.environment?.PUBLISH_DIR}`);
+    expect(mountOf(web, 'site')).toMatch(/^site:\/srv\/site:ro$/);
+    expect(compose.volumes).toHaveProperty('site');
+    expect(publisher.environment?.PUBLISH_SERVE_SITE).toBe('false');
+    expect(publisher.depends_on?.cms.condition).toBe('service_healthy');
+    expect(cms.environment?.PUBLISH_WEBHOOK_URL).toBe(`http://publisher:${publisher.environment?.PUBLISH_PORT}/hooks/strapi`);
+    expect(fs.existsSync(path.join(ROOT, publisher.build!.context, publisher.build!.dockerfile))).toBe(true);
+    // The builder token reaches the publisher through the shared env volume, read-only.
+    expect(mountOf(publisher, 'shared-env')).toBe('shared-env:/run/newsroom:ro');
+    expect(publisher.environment?.SITE_ENV_FILE).toBe(cms.environment?.SITE_ENV_FILE);
+  });
+
+  it('nginx serves the live release with long caching for hashed assets and short for HTML', () => {
+    const { web } = compose.services;
+    const confMount = web.volumes!.find((v) => v.includes('nginx.conf'))!;
+    const conf = fs.readFileSync(path.join(ROOT, confMount.split(':')[0]), 'utf8');
+    expect(conf).toMatch(/root \/srv\/site\/current;/);
+    expect(conf).toMatch(/location \/_astro\/ \{[^}]*max-age=31536000, immutable/);
+    expect(conf).toMatch(/location \/ \{[^}]*max-age=60/);
+    expect(conf).not.toMatch(/open_file_cache\s+max/); // the symlink is followed on every request
+    expect(web.healthcheck?.test.join(' ')).toContain('/healthz');
+  });
+
   it('every service restarts on failure and has a healthcheck', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       expect(service.restart, name).toBe('unless-stopped');

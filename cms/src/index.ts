@@ -8,6 +8,7 @@ import { ensureSiteToken } from './bootstrap/site-token';
 import { lockVoteCounts } from './bootstrap/admin-layout';
 import { ensureIndexes } from './bootstrap/indexes';
 import { ensurePublishWebhook } from './bootstrap/publish-webhook';
+import { registerCiDispatch } from './bootstrap/ci-dispatch';
 import { seed } from './seed';
 
 export default {
@@ -36,5 +37,6 @@ export default {
     }
     // After seeding, so the demo content does not reach the publisher as thousands of events.
     await ensurePublishWebhook(strapi);
+    registerCiDispatch(strapi);
   },
 };

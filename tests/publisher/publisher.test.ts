@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
@@ -60,12 +61,29 @@ describe('the publisher', () => {
     throw new Error(`No build ended: ${JSON.stringify(status())}`);
   }
 
+  // Stands in for GitHub's API: the CMS asks it for CI rebuilds (repository_dispatch).
+  const dispatches: { url: string; auth: string; body: { event_type: string; client_payload: { events: { event: string }[] } } }[] = [];
+  const github = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      dispatches.push({ url: req.url!, auth: req.headers.authorization ?? '', body: JSON.parse(body) });
+      res.writeHead(204).end();
+    });
+  });
+
   beforeAll(async () => {
     const hookPort = await freePort();
+    const githubPort = await freePort();
+    await new Promise<void>((r) => github.listen(githubPort, '127.0.0.1', r));
     cms = await startCms('sqlite', {
       SEED_DEMO_ARTICLES: '12',
       PUBLISH_WEBHOOK_URL: `http://127.0.0.1:${hookPort}/hooks/strapi`,
       PUBLISH_WEBHOOK_SECRET: secret,
+      GITHUB_DISPATCH_REPO: 'toasoan/bao-dien-tu',
+      GITHUB_DISPATCH_TOKEN: 'github-token-for-tests',
+      GITHUB_API_URL: `http://127.0.0.1:${githubPort}`,
+      GITHUB_DISPATCH_DEBOUNCE_MS: '300',
     });
     token = await cms.fullAccessToken();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-publish-'));
@@ -91,6 +109,7 @@ describe('the publisher', () => {
   }, 400_000);
 
   afterAll(async () => {
+    github.close();
     await service?.close();
     await cms?.destroy();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -167,6 +186,17 @@ describe('the publisher', () => {
     expect($('h1').text()).toContain('Khánh thành cầu Thiệu Hóa mới');
     // Strapi sends entry.create and entry.publish for it; both arrive and fold into that one build.
     expect(status().recentEvents.map((e) => e.event)).toEqual(expect.arrayContaining(['entry.create', 'entry.publish']));
+  });
+
+  it('a publish also asks GitHub Actions for a rebuild, with the body its dispatch API requires', async () => {
+    const deadline = Date.now() + 10_000;
+    while (!dispatches.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(dispatches).toHaveLength(1);
+    const [dispatch] = dispatches;
+    expect(dispatch.url).toBe('/repos/toasoan/bao-dien-tu/dispatches');
+    expect(dispatch.auth).toBe('Bearer github-token-for-tests');
+    expect(dispatch.body.event_type).toBe('strapi-publish');
+    expect(dispatch.body.client_payload.events.map((e) => e.event)).toContain('entry.publish');
   });
 
   /** Builds the live release's content in full and compares every page with the live (scoped) one. */
