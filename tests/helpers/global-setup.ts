@@ -1,17 +1,9 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { buildCmsIfChanged } from '../../scripts/src/lib/cms-build';
 
-const require = createRequire(import.meta.url);
-const CMS_DIR = path.resolve(import.meta.dirname, '..', '..', 'cms');
-
-/** Compiles the CMS server once (TypeScript only; the admin bundle is not needed by tests). */
+/**
+ * Builds the CMS once: its server, and the admin panel the editor's browser test logs into. Skipped
+ * when nothing changed since the last build (the same check `npm start` makes).
+ */
 export default async function setup() {
-  const { compileStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
-  const cwd = process.cwd();
-  process.chdir(CMS_DIR);
-  try {
-    await compileStrapi({ appDir: CMS_DIR });
-  } finally {
-    process.chdir(cwd);
-  }
+  await buildCmsIfChanged();
 }

@@ -1,0 +1,117 @@
+/**
+ * An editor's publish, end to end, as a person does it: log into the Strapi admin in Debian's
+ * Chromium, write an article with a photo, publish it, and read it on the site a few seconds
+ * later — served by the publisher, which Strapi's webhook told about the publish.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'dotenv';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, freePort, startCms, type RunningCms } from '../helpers/cms';
+import { startPublisher, type RunningPublisher } from '../../scripts/src/publisher/service';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/src/lib/chromium';
+
+describe('an editor publishes from the admin', () => {
+  let cms: RunningCms;
+  let service: RunningPublisher;
+  let browser: Browser;
+  let page: Page;
+  let dir: string;
+
+  beforeAll(async () => {
+    const secret = randomBytes(24).toString('hex');
+    const hookPort = await freePort();
+    cms = await startCms('sqlite', {
+      SERVE_ADMIN: 'true',
+      SEED_DEMO_ARTICLES: '4',
+      PUBLISH_WEBHOOK_URL: `http://127.0.0.1:${hookPort}/hooks/strapi`,
+      PUBLISH_WEBHOOK_SECRET: secret,
+    });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-editor-'));
+    const sitePort = await freePort();
+    service = await startPublisher(
+      {
+        dir,
+        cmsUrl: cms.url,
+        siteToken: parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN,
+        siteUrl: `http://127.0.0.1:${sitePort}`,
+        secret,
+        hookPort,
+        sitePort,
+        debounceMs: 500,
+      },
+      () => {}
+    );
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+    page = await browser.newPage({ locale: 'vi-VN' });
+    // The first release must be live before the editor publishes.
+    const deadline = Date.now() + 240_000;
+    while (!service.publisher.releases.live() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  }, 400_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+    await cms?.destroy();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Picks the first entry offered by a relation field of the edit form. */
+  async function pickRelation(field: string) {
+    const combobox = page.getByRole('combobox', { name: new RegExp(`^${field}`, 'i') });
+    await combobox.click();
+    const option = page.getByRole('option').first();
+    await option.waitFor();
+    const label = (await option.textContent())?.trim();
+    await option.click();
+    return label;
+  }
+
+  it('logs in, writes an article with a photo, publishes it, and reads it on the site seconds later', async () => {
+    await page.goto(`${cms.url}/admin/auth/login`);
+    await page.locator('input[name="email"]').fill(ADMIN.email);
+    await page.locator('input[name="password"]').fill(ADMIN.password);
+    await page.getByRole('button', { name: /^(login|log in|đăng nhập)$/i }).click();
+    await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 30_000 });
+
+    await page.goto(`${cms.url}/admin/content-manager/collection-types/api::article.article/create`);
+    const title = `Thiệu Hóa khánh thành nhà văn hóa thôn ${randomBytes(2).toString('hex')}`;
+    await page.locator('input[name="title"]').fill(title);
+    await page.locator('[name="lead"]').fill('Sáng nay, nhà văn hóa mới đã được đưa vào sử dụng.');
+    await page.locator('.CodeMirror').first().click();
+    // Vietnamese arrives through an input method, as text rather than key presses.
+    await page.keyboard.insertText('Người dân trong thôn phấn khởi đón nhận công trình mới.');
+    const author = await pickRelation('authors');
+    const photo = await pickRelation('cover');
+    expect(author).toBeTruthy();
+    expect(photo).toBeTruthy();
+
+    const publishedAt = Date.now();
+    await page.getByRole('button', { name: /^publish$/i }).click();
+    await page.waitForURL((u) => /api::article\.article\/(?!create)[a-z0-9]+/.test(u.pathname), { timeout: 30_000 });
+    const documentId = /api::article\.article\/([a-z0-9]+)/.exec(page.url())![1];
+
+    // The site's own read-only view of it, once the publisher has it live.
+    const res = await fetch(`${cms.url}/api/articles/${documentId}`);
+    const { data } = (await res.json()) as { data: { slug: string; body: string | null } };
+    expect(data.body).toContain('Người dân trong thôn phấn khởi');
+    const url = `${service.siteUrl}bai-viet/${data.slug}/`;
+    let status = 0;
+    while (Date.now() - publishedAt < 60_000) {
+      status = (await fetch(url)).status;
+      if (status === 200) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe(200);
+
+    await page.goto(url);
+    await expect(page.locator('h1').textContent()).resolves.toContain(title);
+    await expect(page.locator('figure img').first().getAttribute('src')).resolves.toMatch(/^\/_astro\//);
+    await expect(page.getByText(`Tác giả: ${author}`).count()).resolves.toBeGreaterThan(0);
+    await expect(page.getByText('Người dân trong thôn phấn khởi').count()).resolves.toBe(1);
+    expect(service.publisher.status().lastBuild).toMatchObject({ kind: 'scoped', result: 'live' });
+  }, 180_000);
+});
