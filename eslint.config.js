@@ -14,6 +14,7 @@ export default tseslint.config(
       '**/.strapi/**',
       'cms/types/**',
       '**/.tmp/**',
+      '.publish/**',
     ],
   },
   js.configs.recommended,

@@ -55,7 +55,9 @@ describe('docker-compose.yml', () => {
     expect(compose.volumes).toHaveProperty('site');
     expect(publisher.environment?.PUBLISH_SERVE_SITE).toBe('false');
     expect(publisher.depends_on?.cms.condition).toBe('service_healthy');
-    expect(cms.environment?.PUBLISH_WEBHOOK_URL).toBe(`http://publisher:${publisher.environment?.PUBLISH_PORT}/hooks/strapi`);
+    expect(cms.environment?.PUBLISH_WEBHOOK_URL).toBe(
+      `http://publisher:${publisher.environment?.PUBLISH_PORT}/hooks/strapi`
+    );
     expect(fs.existsSync(path.join(ROOT, publisher.build!.context, publisher.build!.dockerfile))).toBe(true);
     // The builder token reaches the publisher through the shared env volume, read-only.
     expect(mountOf(publisher, 'shared-env')).toBe('shared-env:/run/newsroom:ro');

@@ -62,7 +62,11 @@ describe('the publisher', () => {
   }
 
   // Stands in for GitHub's API: the CMS asks it for CI rebuilds (repository_dispatch).
-  const dispatches: { url: string; auth: string; body: { event_type: string; client_payload: { events: { event: string }[] } } }[] = [];
+  const dispatches: {
+    url: string;
+    auth: string;
+    body: { event_type: string; client_payload: { events: { event: string }[] } };
+  }[] = [];
   const github = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -122,7 +126,15 @@ describe('the publisher', () => {
     const res = await api(`${cms.url}/api/articles?status=published`, {
       method: 'POST',
       token,
-      body: { data: { title, lead: 'Tin vắn.', body: 'Nội dung bài viết mới.', authors: [author.documentId], category: category.documentId } },
+      body: {
+        data: {
+          title,
+          lead: 'Tin vắn.',
+          body: 'Nội dung bài viết mới.',
+          authors: [author.documentId],
+          category: category.documentId,
+        },
+      },
     });
     expect(res.status, res.text).toBe(201);
     const build = await nextBuild(before);
@@ -185,7 +197,9 @@ describe('the publisher', () => {
     const $ = cheerio.load((await page(`/bai-viet/${published.article.slug}/`)).text);
     expect($('h1').text()).toContain('Khánh thành cầu Thiệu Hóa mới');
     // Strapi sends entry.create and entry.publish for it; both arrive and fold into that one build.
-    expect(status().recentEvents.map((e) => e.event)).toEqual(expect.arrayContaining(['entry.create', 'entry.publish']));
+    expect(status().recentEvents.map((e) => e.event)).toEqual(
+      expect.arrayContaining(['entry.create', 'entry.publish'])
+    );
   });
 
   it('a publish also asks GitHub Actions for a rebuild, with the body its dispatch API requires', async () => {
@@ -226,7 +240,11 @@ describe('the publisher', () => {
     const before = status().lastBuild?.id;
     const res = await fetch(
       `${cms.url}/content-manager/collection-types/api::article.article/${published.article.documentId}/actions/unpublish`,
-      { method: 'POST', headers: { Authorization: `Bearer ${await cms.adminJwt()}`, 'Content-Type': 'application/json' }, body: '{}' }
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${await cms.adminJwt()}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      }
     );
     expect(res.status, await res.text()).toBe(200);
     expect(await nextBuild(before)).toMatchObject({ result: 'live', kind: 'scoped' });
@@ -251,7 +269,11 @@ describe('the publisher', () => {
     const res = await api(`${cms.url}/api/articles/${deleted.article.documentId}`, { method: 'DELETE', token });
     expect(res.status).toBe(204);
     expect(await nextBuild(before)).toMatchObject({ result: 'live' });
-    expect(await whereListed(deleted.article.slug, deleted.category.slug)).toMatchObject({ page: 404, home: false, sitemap: false });
+    expect(await whereListed(deleted.article.slug, deleted.category.slug)).toMatchObject({
+      page: 404,
+      home: false,
+      sitemap: false,
+    });
   });
 
   it('`npm run rollback` puts the previous release back live in one step', async () => {
@@ -274,7 +296,12 @@ describe('the publisher', () => {
     const builds = status().buildsStarted;
     const [article] = (await api(`${cms.url}/api/articles`, { token })).json.data;
     for (let i = 0; i < 50; i++) {
-      const res = await hook({ event: 'entry.update', uid: 'api::article.article', model: 'article', entry: { documentId: article.documentId } });
+      const res = await hook({
+        event: 'entry.update',
+        uid: 'api::article.article',
+        model: 'article',
+        entry: { documentId: article.documentId },
+      });
       expect(res.status).toBe(202);
       await new Promise((r) => setTimeout(r, 40));
     }

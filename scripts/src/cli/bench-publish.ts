@@ -54,12 +54,17 @@ async function editorToken() {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(admin),
   });
-  if (!login.ok) throw new Error(`Admin login failed (${login.status}): delete cms/.tmp/bench-${articles}.db and retry.`);
+  if (!login.ok)
+    throw new Error(`Admin login failed (${login.status}): delete cms/.tmp/bench-${articles}.db and retry.`);
   const jwt = ((await login.json()) as { data: { token: string } }).data.token;
   const token = await json(`${cmsUrl}/admin/api-tokens`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${jwt}` },
-    body: JSON.stringify({ name: `bench-${randomBytes(3).toString('hex')}`, type: 'full-access', lifespan: 7 * 24 * 3600 * 1000 }),
+    body: JSON.stringify({
+      name: `bench-${randomBytes(3).toString('hex')}`,
+      type: 'full-access',
+      lifespan: 7 * 24 * 3600 * 1000,
+    }),
   });
   return token.data.accessKey as string;
 }
@@ -72,11 +77,15 @@ const percentile = (xs: number[], p: number) => {
 async function main() {
   await seedBench(articles, cmsEnv);
   // The bench's editor gets a fresh password each run (the first run creates it at startup).
-  await run(bin('strapi', CMS_DIR), ['admin:reset-user-password', '--email', admin.email, '--password', admin.password], {
-    cwd: CMS_DIR,
-    env: cmsEnv,
-    stdio: 'ignore',
-  }).catch(() => {});
+  await run(
+    bin('strapi', CMS_DIR),
+    ['admin:reset-user-password', '--email', admin.email, '--password', admin.password],
+    {
+      cwd: CMS_DIR,
+      env: cmsEnv,
+      stdio: 'ignore',
+    }
+  ).catch(() => {});
   const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: cmsEnv });
   await waitForHttp(`${cmsUrl}/_health`, 180_000, () => cms.exitCode === null);
   cms.stdout?.removeAllListeners('data');
@@ -98,13 +107,15 @@ async function main() {
     (msg, fields) => {
       if (msg === 'release live' || msg === 'build failed') builds.push(fields as unknown as BuildRecord);
       if (msg === 'build failed') console.error(`build failed: ${fields?.error}`);
-      if (msg === 'search index live') console.log(`  search index of ${fields?.of} live after ${fields?.durationMs} ms`);
+      if (msg === 'search index live')
+        console.log(`  search index of ${fields?.of} live after ${fields?.durationMs} ms`);
     }
   );
   const { publisher } = service;
   console.log(`Full build of ${articles} articles…`);
   while (!publisher.releases.live()) {
-    if (publisher.lastBuild?.result === 'failed') throw new Error(`The full build failed: ${publisher.lastBuild.error}`);
+    if (publisher.lastBuild?.result === 'failed')
+      throw new Error(`The full build failed: ${publisher.lastBuild.error}`);
     await sleep(200);
   }
   const full = publisher.lastBuild!;
@@ -157,11 +168,16 @@ async function main() {
     latencies.push(ms);
     const build = builds.slice(before).find((b) => b.result === 'live');
     if (build) scoped.push(build);
-    console.log(`  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (${build?.summary}; ms ${JSON.stringify(build?.phases)})`);
+    console.log(
+      `  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (${build?.summary}; ms ${JSON.stringify(build?.phases)})`
+    );
   }
   // Leave the bench database as it was seeded.
   for (const documentId of created) {
-    await fetch(`${cmsUrl}/api/articles/${documentId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    await fetch(`${cmsUrl}/api/articles/${documentId}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${token}` },
+    });
   }
   await service.close();
   await stopChildren();

@@ -40,7 +40,9 @@ async function main() {
   });
   await waitForHttp(`${cmsUrl}/_health`, 180_000, () => cms.exitCode === null);
 
-  publisher = await startPublisher({}, (msg, fields) => console.log(`[publisher] ${JSON.stringify({ msg, ...fields })}`));
+  publisher = await startPublisher({}, (msg, fields) =>
+    console.log(`[publisher] ${JSON.stringify({ msg, ...fields })}`)
+  );
   const { releases } = publisher.publisher;
   // The first start builds the whole site; later starts serve the live release at once.
   while (!releases.live()) {

@@ -9,7 +9,10 @@ import { ROOT } from './paths.js';
  * when the output directory is outside site/, Astro writes its intermediate server chunks to
  * site/.astro, so two concurrent builds would delete each other's files.
  */
-const LOCK = path.join(os.tmpdir(), `newsroom-site-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 8)}.lock`);
+const LOCK = path.join(
+  os.tmpdir(),
+  `newsroom-site-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 8)}.lock`
+);
 const STALE_MS = 600_000;
 
 function tryLock() {

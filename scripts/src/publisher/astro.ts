@@ -85,7 +85,11 @@ function spawnBuild(
 }
 
 /** One build, start to end: renders `snapshot` (restricted to `scope` when given) into <dir>/site. */
-export function astroBuild(dir: string, options: AstroOptions & { snapshot: string; scope?: string }, signal?: AbortSignal) {
+export function astroBuild(
+  dir: string,
+  options: AstroOptions & { snapshot: string; scope?: string },
+  signal?: AbortSignal
+) {
   const extra: Record<string, string> = { SITE_SNAPSHOT: options.snapshot };
   if (options.scope) extra.SITE_SCOPE = options.scope;
   return spawnBuild(dir, options, extra, signal ?? new AbortController().signal);
@@ -150,6 +154,15 @@ export class PreparedBuild {
 
 /** Pagefind over the article pages of `siteDir`, written to `outputPath`. */
 export function searchIndex(siteDir: string, outputPath: string, signal?: AbortSignal) {
-  const args = ['--site', siteDir, '--output-path', outputPath, '--force-language', 'vi', '--glob', 'bai-viet/**/*.html'];
+  const args = [
+    '--site',
+    siteDir,
+    '--output-path',
+    outputPath,
+    '--force-language',
+    'vi',
+    '--glob',
+    'bai-viet/**/*.html',
+  ];
   return runCaptured(bin('pagefind', SITE_DIR), args, quietEnv(), SITE_DIR, signal);
 }

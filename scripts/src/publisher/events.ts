@@ -65,7 +65,8 @@ export function addEvent(changes: PendingChanges, e: StrapiEvent): PendingChange
 
 export function mergeChanges(a: PendingChanges, b: PendingChanges): PendingChanges {
   const documents: Record<string, string[]> = { ...a.documents };
-  for (const [uid, ids] of Object.entries(b.documents)) documents[uid] = [...new Set([...(documents[uid] ?? []), ...ids])];
+  for (const [uid, ids] of Object.entries(b.documents))
+    documents[uid] = [...new Set([...(documents[uid] ?? []), ...ids])];
   return { documents, media: [...new Set([...a.media, ...b.media])], full: a.full ?? b.full };
 }
 

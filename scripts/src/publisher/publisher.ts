@@ -205,14 +205,21 @@ export class Publisher {
       const templatesChanged = live && this.liveTemplates() !== this.config.templateHash;
       let plan: Plan = {
         kind: 'full',
-        reason: withCarried.full ?? (!live ? 'first build' : templatesChanged ? "the site's templates changed" : 'no snapshot of the live release'),
+        reason:
+          withCarried.full ??
+          (!live
+            ? 'first build'
+            : templatesChanged
+              ? "the site's templates changed"
+              : 'no snapshot of the live release'),
       };
       if (live && liveSnapshot && !withCarried.full && !templatesChanged) {
         plan = await planPublish(this.cms, liveSnapshot, withCarried);
         lap('plan');
       }
       kind = plan.kind;
-      if (plan.kind !== 'scoped' && (await skeleton)) fs.rmSync(this.releases.path(id), { recursive: true, force: true });
+      if (plan.kind !== 'scoped' && (await skeleton))
+        fs.rmSync(this.releases.path(id), { recursive: true, force: true });
       if (plan.kind === 'none') {
         this.finish({ id, kind, result: 'skipped', startedAt, summary: plan.reason });
         return;
@@ -248,7 +255,8 @@ export class Publisher {
       this.finish({ id, kind, result: 'failed', startedAt, summary, error: message });
       throw error;
     } finally {
-      for (const f of [`${id}.scope.json`, `${id}.lean.json`]) fs.rmSync(path.join(this.releases.workDir, f), { force: true });
+      for (const f of [`${id}.scope.json`, `${id}.lean.json`])
+        fs.rmSync(path.join(this.releases.workDir, f), { force: true });
       if (this.rendering) fs.rmSync(this.rendering.dir, { recursive: true, force: true });
       this.rendering = undefined;
       this.running = undefined;
@@ -383,7 +391,12 @@ export class Publisher {
       const cancelled = abort.signal.aborted || (error as Error).message === 'cancelled';
       if (!cancelled) {
         this.indexDue = undefined; // not retried until the next release
-        this.lastIndex = { release, result: 'failed', durationMs: Date.now() - started, error: (error as Error).message };
+        this.lastIndex = {
+          release,
+          result: 'failed',
+          durationMs: Date.now() - started,
+          error: (error as Error).message,
+        };
         this.log('search index failed', { build: release, error: (error as Error).message });
       } else {
         this.log('search index postponed', { build: release, reason: 'a publish came first' });

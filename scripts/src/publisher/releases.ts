@@ -22,7 +22,8 @@ export class Releases {
     this.workDir = path.join(dir, 'work');
     this.current = path.join(dir, 'current');
     this.searchDir = path.join(dir, 'search');
-    for (const d of [this.releasesDir, this.snapshotsDir, this.workDir, this.searchDir]) fs.mkdirSync(d, { recursive: true });
+    for (const d of [this.releasesDir, this.snapshotsDir, this.workDir, this.searchDir])
+      fs.mkdirSync(d, { recursive: true });
   }
 
   /** Sortable and unique: 20261129-043012-123. */
@@ -81,7 +82,8 @@ export class Releases {
     const versions = this.versions();
     const at = versions.findIndex((ids) => ids.includes(live.id));
     const previous = versions.slice(0, Math.max(0, at)).at(-1)?.at(-1);
-    if (!previous) throw new Error(`Release ${live.id} is the oldest one kept in ${this.releasesDir}: nothing to roll back to.`);
+    if (!previous)
+      throw new Error(`Release ${live.id} is the oldest one kept in ${this.releasesDir}: nothing to roll back to.`);
     this.activate(previous);
     return [live.id, previous];
   }
@@ -105,7 +107,9 @@ export class Releases {
   /** The search index a release links to, if any. */
   private searchIndexOf(id: string) {
     const link = path.join(this.path(id), 'pagefind');
-    return fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink() ? path.basename(fs.readlinkSync(link)) : null;
+    return fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()
+      ? path.basename(fs.readlinkSync(link))
+      : null;
   }
 
   /** Moves a freshly written Pagefind bundle into the shared store and links release `id` to it. */

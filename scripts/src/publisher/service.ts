@@ -42,7 +42,12 @@ export async function startPublisher(
   }
   const hookUrl = `http://${config.hookHost}:${hookPort}/hooks/strapi`;
   const siteUrl = site ? `http://${config.siteHost}:${sitePort}/` : null;
-  log('publisher started', { hooks: hookUrl, site: siteUrl, dir: config.dir, live: publisher.releases.live()?.id ?? null });
+  log('publisher started', {
+    hooks: hookUrl,
+    site: siteUrl,
+    dir: config.dir,
+    live: publisher.releases.live()?.id ?? null,
+  });
   if (!publisher.releases.live()) publisher.requestFull('nothing is live yet');
   else publisher.requestIfTemplatesChanged();
   return {

@@ -16,7 +16,9 @@ export interface Validation {
 
 export const articleCount = (siteDir: string) =>
   fs.existsSync(path.join(siteDir, 'bai-viet'))
-    ? fs.readdirSync(path.join(siteDir, 'bai-viet')).filter((d) => fs.existsSync(path.join(siteDir, 'bai-viet', d, 'index.html'))).length
+    ? fs
+        .readdirSync(path.join(siteDir, 'bai-viet'))
+        .filter((d) => fs.existsSync(path.join(siteDir, 'bai-viet', d, 'index.html'))).length
     : 0;
 
 /** Every HTML file under `dir`, relative. */

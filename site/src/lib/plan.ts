@@ -142,7 +142,10 @@ function relatedPages(before: SiteContent, after: SiteContent, changed: Set<stri
   for (const content of [before, after]) {
     for (const a of content.articles) {
       if (!changed.has(a.documentId)) continue;
-      const lists = [a.category ? content.byCategory.get(a.category.slug) : undefined, ...a.tags.map((t) => content.byTag.get(t.slug))];
+      const lists = [
+        a.category ? content.byCategory.get(a.category.slug) : undefined,
+        ...a.tags.map((t) => content.byTag.get(t.slug)),
+      ];
       for (const list of lists) {
         if (!list) continue;
         const at = list.indexOf(a);

@@ -92,7 +92,8 @@ export async function fetchSnapshot(cms: StrapiClient): Promise<Snapshot> {
 
 export function readSnapshot(file: string): Snapshot {
   const snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as Snapshot;
-  if (snapshot.version !== 1) throw new Error(`${file} is not a content snapshot of this site (version ${snapshot.version}).`);
+  if (snapshot.version !== 1)
+    throw new Error(`${file} is not a content snapshot of this site (version ${snapshot.version}).`);
   return snapshot;
 }
 

@@ -7,7 +7,9 @@ import type { Category } from '../../../lib/schema';
 
 export const getStaticPaths = (async () => {
   const { categories } = await loadContent();
-  return categories.filter((c) => inScope('categories', c.slug)).map((category) => ({ params: { slug: category.slug }, props: { category } }));
+  return categories
+    .filter((c) => inScope('categories', c.slug))
+    .map((category) => ({ params: { slug: category.slug }, props: { category } }));
 }) satisfies GetStaticPaths;
 
 export const GET: APIRoute = async ({ props }) => {
