@@ -3,7 +3,15 @@ import type { StrapiClient } from './strapi';
 import type { Article } from './schema';
 import type { Scope } from './scope';
 import { SITE } from './config';
-import { fetchArticles, fetchTaxonomies, related, toContent, type SiteContent, type Snapshot } from './snapshot';
+import {
+  fetchArticles,
+  fetchTaxonomies,
+  related,
+  RELATED_WINDOW,
+  toContent,
+  type SiteContent,
+  type Snapshot,
+} from './snapshot';
 
 /**
  * What a publish must rebuild. Given the content of the live release and the documents a burst
@@ -133,11 +141,12 @@ export async function planPublish(cms: StrapiClient, live: Snapshot, changes: Ch
 
 /**
  * Slugs of the unchanged articles whose "related" box changes: those that listed a changed
- * article before, list it now, or whose list shifts because one left. Only articles published
- * shortly after a changed one, in its category or tags, can be among them (see `related`).
+ * article before, list it now, or whose list shifts because one came or left. Only articles
+ * published shortly before or after a changed one, in its category or tags, can be among them
+ * (see `related`).
  */
 function relatedPages(before: SiteContent, after: SiteContent, changed: Set<string>) {
-  const window = 200;
+  const window = RELATED_WINDOW;
   const candidates = new Set<string>();
   for (const content of [before, after]) {
     for (const a of content.articles) {
@@ -149,7 +158,7 @@ function relatedPages(before: SiteContent, after: SiteContent, changed: Set<stri
       for (const list of lists) {
         if (!list) continue;
         const at = list.indexOf(a);
-        for (const b of list.slice(Math.max(0, at - window), at)) candidates.add(b.documentId);
+        for (const b of list.slice(Math.max(0, at - window), at + window + 1)) candidates.add(b.documentId);
       }
     }
   }

@@ -137,11 +137,10 @@ export function toContent(snapshot: Snapshot): SiteContent {
 }
 
 /** How many of the articles published just before `a`, in each of its category and tags, are considered. */
-const RELATED_WINDOW = 200;
+export const RELATED_WINDOW = 200;
 
-/** The articles of `list` (newest first) published before `a`, nearest first, at most RELATED_WINDOW. */
-function olderThan(content: SiteContent, list: Article[] | undefined, a: Article) {
-  if (!list) return [];
+/** Where `a` would sit in `list` (newest first): the index of the first article older than `a`. */
+function olderStart(content: SiteContent, list: Article[], a: Article) {
   const rank = content.rank.get(a)!;
   let lo = 0;
   let hi = list.length;
@@ -150,25 +149,43 @@ function olderThan(content: SiteContent, list: Article[] | undefined, a: Article
     if (content.rank.get(list[mid])! <= rank) lo = mid + 1;
     else hi = mid;
   }
-  return list.slice(lo, lo + RELATED_WINDOW);
+  return lo;
+}
+
+/** Up to RELATED_WINDOW articles of `list` published just before (`older`) or just after `a`. */
+function around(content: SiteContent, list: Article[] | undefined, a: Article, older: boolean) {
+  if (!list) return [];
+  const start = olderStart(content, list, a);
+  if (older) return list.slice(start, start + RELATED_WINDOW);
+  const self = start > 0 && list[start - 1] === a ? start - 1 : start;
+  return list.slice(Math.max(0, self - RELATED_WINDOW), self);
 }
 
 /**
- * Earlier coverage of the same story: articles published before `a` sharing its category or
- * tags, most shared tags first, then nearest in time. Only earlier articles, so publishing a new
- * story never changes older pages, and a page costs the same on 10 or 10,000 articles.
+ * Coverage of the same story: articles sharing `a`'s category or tags, most shared tags first.
+ * Earlier coverage comes first, nearest in time first; only when there is not enough of it (the
+ * first stories on a topic) does later coverage fill the box. Only RELATED_WINDOW articles on each
+ * side are considered, so a page costs the same on 10 or 10,000 articles, and publishing a new
+ * story changes only the few older pages whose box was not full (site/src/lib/plan.ts finds them).
  */
 export function related(content: SiteContent, a: Article, count: number): Article[] {
   const tagSlugs = new Set(a.tags.map((t) => t.slug));
   const score = (b: Article) =>
     b.tags.filter((t) => tagSlugs.has(t.slug)).length * 2 + (b.category?.slug === a.category?.slug ? 1 : 0);
-  const candidates = new Set<Article>([
-    ...(a.category ? olderThan(content, content.byCategory.get(a.category.slug), a) : []),
-    ...a.tags.flatMap((t) => olderThan(content, content.byTag.get(t.slug), a)),
-  ]);
-  return [...candidates]
-    .map((b) => ({ b, s: score(b), r: content.rank.get(b)! }))
-    .sort((x, y) => y.s - x.s || x.r - y.r)
-    .slice(0, count)
-    .map((x) => x.b);
+  const lists = [
+    a.category ? content.byCategory.get(a.category.slug) : undefined,
+    ...a.tags.map((t) => content.byTag.get(t.slug)),
+  ];
+  const rank = content.rank.get(a)!;
+  const pick = (older: boolean, n: number) => {
+    const candidates = new Set<Article>(lists.flatMap((list) => around(content, list, a, older)));
+    candidates.delete(a);
+    return [...candidates]
+      .map((b) => ({ b, s: score(b), d: Math.abs(content.rank.get(b)! - rank) }))
+      .sort((x, y) => y.s - x.s || x.d - y.d)
+      .slice(0, n)
+      .map((x) => x.b);
+  };
+  const earlier = pick(true, count);
+  return earlier.length < count ? [...earlier, ...pick(false, count - earlier.length)] : earlier;
 }
