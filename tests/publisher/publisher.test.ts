@@ -347,5 +347,8 @@ describe('the publisher', () => {
     } finally {
       await cms.start();
     }
+    // Restarted, the CMS keeps exactly one publish webhook.
+    const res = await api(`${cms.url}/admin/webhooks`, { token: await cms.adminJwt() });
+    expect(res.json.data.filter((w: { name: string }) => w.name === 'Newsroom publisher')).toHaveLength(1);
   }, 180_000);
 });

@@ -152,17 +152,15 @@ export class PreparedBuild {
   }
 }
 
-/** Pagefind over the article pages of `siteDir`, written to `outputPath`. */
-export function searchIndex(siteDir: string, outputPath: string, signal?: AbortSignal) {
-  const args = [
-    '--site',
-    siteDir,
-    '--output-path',
-    outputPath,
-    '--force-language',
-    'vi',
-    '--glob',
-    'bai-viet/**/*.html',
+/** Pagefind over the article pages of `siteDir` (menus and listings are not content), to `outputPath`. */
+export function searchIndexCommand(siteDir: string, outputPath: string): [string, string[]] {
+  return [
+    bin('pagefind', SITE_DIR),
+    ['--site', siteDir, '--output-path', outputPath, '--force-language', 'vi', '--glob', 'bai-viet/**/*.html'],
   ];
-  return runCaptured(bin('pagefind', SITE_DIR), args, quietEnv(), SITE_DIR, signal);
+}
+
+export function searchIndex(siteDir: string, outputPath: string, signal?: AbortSignal) {
+  const [command, args] = searchIndexCommand(siteDir, outputPath);
+  return runCaptured(command, args, quietEnv(), SITE_DIR, signal);
 }

@@ -119,11 +119,6 @@ export class Publisher {
     this.schedule(0);
   }
 
-  /** Rebuilds everything when the site's code changed since the live pages were built. */
-  requestIfTemplatesChanged() {
-    if (this.liveTemplates() !== this.config.templateHash) this.requestFull("the site's templates changed");
-  }
-
   private rememberDraft(e: StrapiEvent) {
     if (e.uid !== 'api::article.article' || !e.entry?.documentId || typeof e.entry.title !== 'string') return;
     if (e.entry.publishedAt) this.draftTitles.delete(e.entry.documentId);

@@ -24,7 +24,7 @@ export interface RunningPublisher {
 
 /**
  * Starts the webhook endpoint and (unless a web server does it) the site server, then builds the
- * site in full when nothing is live yet or the templates changed since the live release.
+ * whole site once.
  */
 export async function startPublisher(
   overrides: Partial<PublisherConfig> = {},
@@ -48,8 +48,9 @@ export async function startPublisher(
     dir: config.dir,
     live: publisher.releases.live()?.id ?? null,
   });
-  if (!publisher.releases.live()) publisher.requestFull('nothing is live yet');
-  else publisher.requestIfTemplatesChanged();
+  // The live release (if any) is served at once; a full build catches up with whatever changed
+  // while the publisher was stopped (content, or the site's code).
+  publisher.requestFull(publisher.releases.live() ? 'catching up after a restart' : 'nothing is live yet');
   return {
     publisher,
     hookUrl,

@@ -6,6 +6,7 @@ import { SITE } from './config';
 import {
   fetchArticles,
   fetchTaxonomies,
+  hasFullEarlierBox,
   related,
   RELATED_WINDOW,
   toContent,
@@ -158,7 +159,12 @@ function relatedPages(before: SiteContent, after: SiteContent, changed: Set<stri
       for (const list of lists) {
         if (!list) continue;
         const at = list.indexOf(a);
-        for (const b of list.slice(Math.max(0, at - window), at + window + 1)) candidates.add(b.documentId);
+        // Newer articles may show it as earlier coverage; older ones only as later coverage,
+        // which only a box without enough earlier coverage shows.
+        for (const b of list.slice(Math.max(0, at - window), at)) candidates.add(b.documentId);
+        for (const b of list.slice(at + 1, at + window + 1)) {
+          if (!hasFullEarlierBox(content, b, SITE.relatedCount)) candidates.add(b.documentId);
+        }
       }
     }
   }

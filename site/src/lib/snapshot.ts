@@ -161,6 +161,15 @@ function around(content: SiteContent, list: Article[] | undefined, a: Article, o
   return list.slice(Math.max(0, self - RELATED_WINDOW), self);
 }
 
+/** True when `a` has at least `count` earlier articles in one of its lists: its box holds no later coverage. */
+export function hasFullEarlierBox(content: SiteContent, a: Article, count: number) {
+  const lists = [
+    a.category ? content.byCategory.get(a.category.slug) : undefined,
+    ...a.tags.map((t) => content.byTag.get(t.slug)),
+  ];
+  return lists.some((list) => list && list.length - olderStart(content, list, a) >= count);
+}
+
 /**
  * Coverage of the same story: articles sharing `a`'s category or tags, most shared tags first.
  * Earlier coverage comes first, nearest in time first; only when there is not enough of it (the
