@@ -351,4 +351,22 @@ describe('the publisher', () => {
     const res = await api(`${cms.url}/admin/webhooks`, { token: await cms.adminJwt() });
     expect(res.json.data.filter((w: { name: string }) => w.name === 'Newsroom publisher')).toHaveLength(1);
   }, 180_000);
+
+  it('a publisher killed mid-build leaves no half-built release behind: the next start discards it', async () => {
+    await settled();
+    const live = status().live!.release;
+    // What a kill during a build leaves: a release directory and its marker.
+    const unfinished = '99991231-235959-999';
+    fs.mkdirSync(path.join(dir, 'releases', unfinished, 'bai-viet'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'releases', unfinished, 'index.html'), '<p>half</p>');
+    fs.writeFileSync(path.join(dir, 'work', `${unfinished}.building`), '');
+    const config = service.publisher.config;
+    await service.close();
+    service = await startPublisher({ ...config, hookPort: 0, sitePort: 0 }, (msg, fields) => logs.push({ msg, ...fields }));
+    expect(fs.existsSync(path.join(dir, 'releases', unfinished))).toBe(false);
+    expect(status().live!.release).toBe(live);
+    // It catches up with a full build of whatever changed while it was stopped.
+    await settled();
+    expect(status().lastBuild).toMatchObject({ kind: 'full', result: 'live' });
+  }, 180_000);
 });

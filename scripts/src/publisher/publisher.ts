@@ -70,7 +70,11 @@ export class Publisher {
   ) {
     this.releases = new Releases(config.dir);
     this.cms = createStrapiClient({ baseUrl: config.cmsUrl, token: config.siteToken });
-    // Leftovers of a publisher that was killed mid-build.
+    // Leftovers of a publisher that was killed mid-build: its unfinished release, its work files.
+    for (const file of fs.readdirSync(this.releases.workDir)) {
+      const unfinished = /^(.+)\.building$/.exec(file)?.[1];
+      if (unfinished && this.releases.live()?.id !== unfinished) this.releases.discard(unfinished);
+    }
     for (const d of [this.releases.workDir, config.buildDir]) fs.rmSync(d, { recursive: true, force: true });
     fs.mkdirSync(this.releases.workDir, { recursive: true });
     this.prepare();
@@ -175,6 +179,8 @@ export class Publisher {
     this.running = { id, startedAt: Date.now(), abort };
     this.buildsStarted++;
     const startedAt = new Date().toISOString();
+    // Marks releases/<id> unfinished until this build ends, should the publisher be killed.
+    fs.writeFileSync(path.join(this.releases.workDir, `${id}.building`), '');
     this.log('build started', { build: id, attempt: this.attempt, changes: withCarried });
     let kind: BuildRecord['kind'] = 'full';
     const phases: Record<string, number> = {};
@@ -250,7 +256,7 @@ export class Publisher {
       this.finish({ id, kind, result: 'failed', startedAt, summary, error: message });
       throw error;
     } finally {
-      for (const f of [`${id}.scope.json`, `${id}.lean.json`])
+      for (const f of [`${id}.scope.json`, `${id}.lean.json`, `${id}.building`])
         fs.rmSync(path.join(this.releases.workDir, f), { force: true });
       if (this.rendering) fs.rmSync(this.rendering.dir, { recursive: true, force: true });
       this.rendering = undefined;
