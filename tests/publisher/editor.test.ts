@@ -37,6 +37,7 @@ describe('an editor publishes from the admin', () => {
         dir,
         cmsUrl: cms.url,
         siteToken: parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN,
+        siteEnvFile: cms.env.SITE_ENV_FILE,
         siteUrl: `http://127.0.0.1:${sitePort}`,
         secret,
         hookPort,

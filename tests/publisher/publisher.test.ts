@@ -97,6 +97,7 @@ describe('the publisher', () => {
         dir,
         cmsUrl: cms.url,
         siteToken: parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN,
+        siteEnvFile: cms.env.SITE_ENV_FILE,
         siteUrl: `http://127.0.0.1:${sitePort}`,
         secret,
         hookPort,
@@ -328,6 +329,7 @@ describe('the publisher', () => {
     await settled();
     const live = status().live!.release;
     const releasesBefore = status().releases;
+    const tokenBefore = parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN;
     const home = (await page('/')).text;
     await cms.stop();
     try {
@@ -347,7 +349,11 @@ describe('the publisher', () => {
     } finally {
       await cms.start();
     }
-    // Restarted, the CMS keeps exactly one publish webhook.
+    // Restarted, the CMS keeps the site's token (the publisher's builds go on working)…
+    const token = parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN;
+    expect(token).toBe(tokenBefore);
+    expect((await api(`${cms.url}/api/articles`, { token })).status).toBe(200);
+    // …and exactly one publish webhook.
     const res = await api(`${cms.url}/admin/webhooks`, { token: await cms.adminJwt() });
     expect(res.json.data.filter((w: { name: string }) => w.name === 'Newsroom publisher')).toHaveLength(1);
   }, 180_000);
@@ -362,11 +368,14 @@ describe('the publisher', () => {
     fs.writeFileSync(path.join(dir, 'work', `${unfinished}.building`), '');
     const config = service.publisher.config;
     await service.close();
-    service = await startPublisher({ ...config, hookPort: 0, sitePort: 0 }, (msg, fields) => logs.push({ msg, ...fields }));
+    service = await startPublisher({ ...config, hookPort: 0, sitePort: 0 }, (msg, fields) =>
+      logs.push({ msg, ...fields })
+    );
     expect(fs.existsSync(path.join(dir, 'releases', unfinished))).toBe(false);
     expect(status().live!.release).toBe(live);
     // It catches up with a full build of whatever changed while it was stopped.
     await settled();
+    expect(status().lastBuild?.error).toBeUndefined();
     expect(status().lastBuild).toMatchObject({ kind: 'full', result: 'live' });
   }, 180_000);
 });

@@ -26,7 +26,13 @@ export async function ensureSiteToken(strapi: Core.Strapi) {
   const file = siteEnvFile(strapi);
   const existing = await tokens.getByName(SITE_TOKEN_NAME);
   const inFile = readEnvFile(file).SITE_API_TOKEN;
-  if (existing && inFile && tokens.hash(inFile) === existing.accessKey) return;
+  // The service never returns the stored hash, so read it from the table.
+  const stored = existing
+    ? ((await strapi.db.query('admin::api-token').findOne({ where: { id: existing.id }, select: ['accessKey'] })) as {
+        accessKey: string;
+      } | null)
+    : null;
+  if (stored && inFile && tokens.hash(inFile) === stored.accessKey) return;
 
   const { accessKey } = existing
     ? await tokens.regenerate(existing.id)

@@ -98,6 +98,7 @@ async function main() {
       dir,
       cmsUrl,
       siteToken: readEnvFile(cmsEnv.SITE_ENV_FILE).SITE_API_TOKEN,
+      siteEnvFile: cmsEnv.SITE_ENV_FILE,
       secret,
       hookPort: Number(values['hook-port']),
       sitePort: Number(values['site-port']),

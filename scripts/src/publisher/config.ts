@@ -13,6 +13,8 @@ export interface PublisherConfig {
   dir: string;
   cmsUrl: string;
   siteToken: string;
+  /** Where the CMS writes the site token (re-read before each build: the CMS may renew it). */
+  siteEnvFile: string | null;
   siteUrl: string;
   secret: string;
   hookHost: string;
@@ -48,25 +50,25 @@ const int = (value: string | undefined, fallback: number, name: string) => {
   return n;
 };
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): PublisherConfig {
-  const site = readEnvFile(env.SITE_ENV_FILE || SITE_ENV_FILE);
+/** The settings from the environment, with `overrides` on top (tests, benches); throws naming what is missing. */
+export function loadConfig(
+  overrides: Partial<PublisherConfig> = {},
+  env: NodeJS.ProcessEnv = process.env
+): PublisherConfig {
+  const siteEnvFile = overrides.siteEnvFile !== undefined ? overrides.siteEnvFile : env.SITE_ENV_FILE || SITE_ENV_FILE;
+  const site = siteEnvFile ? readEnvFile(siteEnvFile) : {};
   const cms = readEnvFile(env.CMS_ENV_FILE || CMS_ENV_FILE);
-  const secret = env.PUBLISH_WEBHOOK_SECRET || cms.PUBLISH_WEBHOOK_SECRET || '';
-  if (secret.length < 16) {
-    throw new Error('PUBLISH_WEBHOOK_SECRET is missing or shorter than 16 characters: run `npm run setup`.');
-  }
-  const siteToken = env.SITE_API_TOKEN || site.SITE_API_TOKEN || '';
-  if (!siteToken) throw new Error('SITE_API_TOKEN is not set: start the CMS once (it writes site/.env) or set it.');
-  const sitePort = int(env.SITE_PORT, 4321, 'SITE_PORT');
-  const siteHost = env.SITE_HOST || '127.0.0.1';
-  const dir = path.resolve(env.PUBLISH_DIR || path.join(ROOT, '.publish'));
-  return {
+  const sitePort = overrides.sitePort ?? int(env.SITE_PORT, 4321, 'SITE_PORT');
+  const siteHost = overrides.siteHost ?? (env.SITE_HOST || '127.0.0.1');
+  const dir = path.resolve(overrides.dir ?? (env.PUBLISH_DIR || path.join(ROOT, '.publish')));
+  const config: PublisherConfig = {
     dir,
     buildDir: path.join(SITE_DIR, '.astro', 'publisher', createHash('sha1').update(dir).digest('hex').slice(0, 10)),
     cmsUrl: (env.CMS_URL || site.CMS_URL || 'http://127.0.0.1:1337').replace(/\/+$/, ''),
-    siteToken,
+    siteToken: env.SITE_API_TOKEN || site.SITE_API_TOKEN || '',
+    siteEnvFile: env.SITE_API_TOKEN ? null : siteEnvFile,
     siteUrl: env.SITE_URL || site.SITE_URL || `http://${siteHost}:${sitePort}`,
-    secret,
+    secret: env.PUBLISH_WEBHOOK_SECRET || cms.PUBLISH_WEBHOOK_SECRET || '',
     hookHost: env.PUBLISH_HOST || '127.0.0.1',
     hookPort: int(env.PUBLISH_PORT, 4322, 'PUBLISH_PORT'),
     sitePort: env.PUBLISH_SERVE_SITE === 'false' ? 0 : sitePort,
@@ -79,5 +81,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PublisherConfi
     searchIndex: env.PUBLISH_SEARCH_INDEX !== 'off',
     templateHash: sourceHash(SITE_DIR, ['src', 'public', 'astro.config.mjs', 'package.json', 'tsconfig.json']),
     buildEnv: {},
+    ...overrides,
   };
+  if (config.secret.length < 16) {
+    throw new Error('PUBLISH_WEBHOOK_SECRET is missing or shorter than 16 characters: run `npm run setup`.');
+  }
+  if (!config.siteToken) {
+    throw new Error('SITE_API_TOKEN is not set: start the CMS once (it writes site/.env) or set it.');
+  }
+  return config;
 }

@@ -5,6 +5,7 @@ import { fetchSnapshot, readSnapshot, writeSnapshot, type Snapshot } from '../..
 import { writeSnapshotAsync } from './snapshots.js';
 import { planPublish, type Plan } from '../../../site/src/lib/plan.js';
 import type { PublisherConfig } from './config.js';
+import { readEnvFile } from '../../../cms/src/utils/env-file.js';
 import { addEvent, isEmpty, mergeChanges, noChanges, type PendingChanges, type StrapiEvent } from './events.js';
 import { linkTree, linkTreeAsync, moveInto, Releases } from './releases.js';
 import { articleCount, htmlFiles, validateRelease } from './validate.js';
@@ -173,6 +174,7 @@ export class Publisher {
 
   private async build(changes: PendingChanges) {
     const withCarried = mergeChanges(changes, this.carried);
+    this.cms = createStrapiClient({ baseUrl: this.config.cmsUrl, token: this.token() });
     this.carried = noChanges();
     const id = this.releases.newId();
     const abort = new AbortController();
@@ -289,6 +291,12 @@ export class Publisher {
     return this.snapshotCache.snapshot;
   }
   private snapshotCache: { id: string; snapshot: Snapshot } | undefined;
+
+  /** The site token: as the CMS last wrote it, when it writes it to a file. */
+  private token() {
+    const fromFile = this.config.siteEnvFile && readEnvFile(this.config.siteEnvFile).SITE_API_TOKEN;
+    return fromFile || this.config.siteToken;
+  }
 
   /** Hash of the site's sources the live pages were last fully built with. */
   private get templatesFile() {

@@ -30,7 +30,7 @@ export async function startPublisher(
   overrides: Partial<PublisherConfig> = {},
   log: Logger = jsonLogger()
 ): Promise<RunningPublisher> {
-  const config = { ...loadConfig(), ...overrides };
+  const config = loadConfig(overrides);
   const publisher = new Publisher(config, log);
   const hooks = createHookServer(publisher, config.secret, log);
   const hookPort = await listen(hooks, config.hookPort, config.hookHost);
