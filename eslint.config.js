@@ -15,6 +15,7 @@ export default tseslint.config(
       'cms/types/**',
       '**/.tmp/**',
       '.publish/**',
+      'site/.builds/**',
     ],
   },
   js.configs.recommended,

@@ -47,7 +47,9 @@ describe('the publisher', () => {
       if (quiet >= 3) return s;
       await new Promise((r) => setTimeout(r, 250));
     }
-    throw new Error(`The publisher did not settle: ${JSON.stringify(status())}`);
+    throw new Error(
+      `The publisher did not settle: ${JSON.stringify(status())}\nLast logs: ${JSON.stringify(logs.slice(-8))}`
+    );
   }
 
   /** Waits for a build after `since` to end, and returns it. */
@@ -220,9 +222,9 @@ describe('the publisher', () => {
     const live = path.join(dir, 'current');
     const release = fs.readlinkSync(live);
     const snapshot = path.join(dir, 'snapshots', `${path.basename(release)}.json`);
-    // Inside site/, where Astro's compiled chunks find the site's packages.
-    fs.mkdirSync(path.join(ROOT, 'site', '.astro'), { recursive: true });
-    const compare = fs.mkdtempSync(path.join(ROOT, 'site', '.astro', 'compare-'));
+    // Inside site/, where Astro's compiled chunks find the site's packages (as the publisher's builds).
+    fs.mkdirSync(path.join(ROOT, 'site', '.builds'), { recursive: true });
+    const compare = fs.mkdtempSync(path.join(ROOT, 'site', '.builds', 'compare-'));
     await astroBuild(compare, { snapshot, cmsUrl: cms.url, siteUrl: site });
     const full = path.join(compare, 'site');
     const liveFiles = htmlFiles(live).sort();

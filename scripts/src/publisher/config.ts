@@ -34,11 +34,14 @@ export interface PublisherConfig {
   searchIndex: boolean;
   /**
    * Where builds run before their output joins a release. Inside site/ so that Astro's compiled
-   * chunks resolve the site's packages; one folder per publish directory.
+   * chunks resolve the site's packages, but not in site/.astro, which any `astro build` with its
+   * output outside site/ copies away and deletes when it ends; one folder per publish directory.
    */
   buildDir: string;
   /** Hash of the site's templates: when it changes, the next build is a full one. */
   templateHash: string;
+  /** A build running longer than this is killed and counts as failed. */
+  buildTimeoutMs: number;
   /** Extra environment for `astro build` (the tests' cache and output settings). */
   buildEnv: Record<string, string>;
 }
@@ -63,7 +66,7 @@ export function loadConfig(
   const dir = path.resolve(overrides.dir ?? (env.PUBLISH_DIR || path.join(ROOT, '.publish')));
   const config: PublisherConfig = {
     dir,
-    buildDir: path.join(SITE_DIR, '.astro', 'publisher', createHash('sha1').update(dir).digest('hex').slice(0, 10)),
+    buildDir: path.join(SITE_DIR, '.builds', createHash('sha1').update(dir).digest('hex').slice(0, 10)),
     cmsUrl: (env.CMS_URL || site.CMS_URL || 'http://127.0.0.1:1337').replace(/\/+$/, ''),
     siteToken: env.SITE_API_TOKEN || site.SITE_API_TOKEN || '',
     siteEnvFile: env.SITE_API_TOKEN ? null : siteEnvFile,
@@ -80,6 +83,7 @@ export function loadConfig(
     maxDrop: Math.min(1, int(env.PUBLISH_MAX_DROP, 0.5, 'PUBLISH_MAX_DROP')),
     searchIndex: env.PUBLISH_SEARCH_INDEX !== 'off',
     templateHash: sourceHash(SITE_DIR, ['src', 'public', 'astro.config.mjs', 'package.json', 'tsconfig.json']),
+    buildTimeoutMs: int(env.PUBLISH_BUILD_TIMEOUT_MS, 900_000, 'PUBLISH_BUILD_TIMEOUT_MS'),
     buildEnv: {},
     ...overrides,
   };

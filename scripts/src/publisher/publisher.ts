@@ -179,6 +179,11 @@ export class Publisher {
     const id = this.releases.newId();
     const abort = new AbortController();
     this.running = { id, startedAt: Date.now(), abort };
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, this.config.buildTimeoutMs);
     this.buildsStarted++;
     const startedAt = new Date().toISOString();
     // Marks releases/<id> unfinished until this build ends, should the publisher be killed.
@@ -254,10 +259,15 @@ export class Publisher {
       await this.afterLive(id, plan.kind, snapshot);
     } catch (error) {
       this.releases.discard(id);
-      const message = abort.signal.aborted ? 'cancelled' : (error as Error).message;
+      const message = timedOut
+        ? `the build ran longer than ${Math.round(this.config.buildTimeoutMs / 1000)} s and was stopped (PUBLISH_BUILD_TIMEOUT_MS)`
+        : abort.signal.aborted
+          ? 'cancelled'
+          : (error as Error).message;
       this.finish({ id, kind, result: 'failed', startedAt, summary, error: message });
       throw error;
     } finally {
+      clearTimeout(deadline);
       for (const f of [`${id}.scope.json`, `${id}.lean.json`, `${id}.building`])
         fs.rmSync(path.join(this.releases.workDir, f), { force: true });
       if (this.rendering) fs.rmSync(this.rendering.dir, { recursive: true, force: true });
