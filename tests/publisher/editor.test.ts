@@ -5,13 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { parse } from 'dotenv';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, freePort, startCms, type RunningCms } from '../helpers/cms';
-import { startPublisher, type RunningPublisher } from '../../scripts/src/publisher/service';
+import { ADMIN, type RunningCms } from '../helpers/cms';
+import { startCmsWithPublisher } from '../helpers/publisher';
+import type { RunningPublisher } from '../../scripts/src/publisher/service';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/src/lib/chromium';
 
 describe('an editor publishes from the admin', () => {
@@ -22,30 +20,11 @@ describe('an editor publishes from the admin', () => {
   let dir: string;
 
   beforeAll(async () => {
-    const secret = randomBytes(24).toString('hex');
-    const hookPort = await freePort();
-    cms = await startCms('sqlite', {
-      SERVE_ADMIN: 'true',
-      SEED_DEMO_ARTICLES: '4',
-      PUBLISH_WEBHOOK_URL: `http://127.0.0.1:${hookPort}/hooks/strapi`,
-      PUBLISH_WEBHOOK_SECRET: secret,
-    });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-editor-'));
-    const sitePort = await freePort();
-    service = await startPublisher(
-      {
-        dir,
-        cmsUrl: cms.url,
-        siteToken: parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN,
-        siteEnvFile: cms.env.SITE_ENV_FILE,
-        siteUrl: `http://127.0.0.1:${sitePort}`,
-        secret,
-        hookPort,
-        sitePort,
-        debounceMs: 500,
-      },
+    ({ cms, service, dir } = await startCmsWithPublisher(
+      { SERVE_ADMIN: 'true', SEED_DEMO_ARTICLES: '4' },
+      { debounceMs: 500 },
       () => {}
-    );
+    ));
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
     page = await browser.newPage({ locale: 'vi-VN' });
     // The first release must be live before the editor publishes.

@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, freePort, ROOT, startCms, type RunningCms } from '../helpers/cms';
+import { api, freePort, ROOT, type RunningCms } from '../helpers/cms';
+import { startCmsWithPublisher } from '../helpers/publisher';
 import { startPublisher, type RunningPublisher } from '../../scripts/src/publisher/service';
 import { astroBuild } from '../../scripts/src/publisher/astro';
 import { htmlFiles } from '../../scripts/src/publisher/validate';
@@ -22,7 +21,7 @@ describe('the publisher', () => {
   let token: string;
   let dir: string;
   let site: string;
-  const secret = randomBytes(24).toString('hex');
+  let secret: string;
   const logs: Record<string, unknown>[] = [];
 
   const status = () => service.publisher.status();
@@ -79,38 +78,20 @@ describe('the publisher', () => {
   });
 
   beforeAll(async () => {
-    const hookPort = await freePort();
     const githubPort = await freePort();
     await new Promise<void>((r) => github.listen(githubPort, '127.0.0.1', r));
-    cms = await startCms('sqlite', {
-      SEED_DEMO_ARTICLES: '12',
-      PUBLISH_WEBHOOK_URL: `http://127.0.0.1:${hookPort}/hooks/strapi`,
-      PUBLISH_WEBHOOK_SECRET: secret,
-      GITHUB_DISPATCH_REPO: 'toasoan/bao-dien-tu',
-      GITHUB_DISPATCH_TOKEN: 'github-token-for-tests',
-      GITHUB_API_URL: `http://127.0.0.1:${githubPort}`,
-      GITHUB_DISPATCH_DEBOUNCE_MS: '300',
-    });
-    token = await cms.fullAccessToken();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-publish-'));
-    const sitePort = await freePort();
-    service = await startPublisher(
+    ({ cms, service, dir, secret } = await startCmsWithPublisher(
       {
-        dir,
-        cmsUrl: cms.url,
-        siteToken: parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN,
-        siteEnvFile: cms.env.SITE_ENV_FILE,
-        siteUrl: `http://127.0.0.1:${sitePort}`,
-        secret,
-        hookPort,
-        sitePort,
-        debounceMs: 400,
-        retryBaseMs: 300,
-        maxAttempts: 2,
-        keepReleases: 4,
+        SEED_DEMO_ARTICLES: '12',
+        GITHUB_DISPATCH_REPO: 'toasoan/bao-dien-tu',
+        GITHUB_DISPATCH_TOKEN: 'github-token-for-tests',
+        GITHUB_API_URL: `http://127.0.0.1:${githubPort}`,
+        GITHUB_DISPATCH_DEBOUNCE_MS: '300',
       },
+      { debounceMs: 400, retryBaseMs: 300, maxAttempts: 2, keepReleases: 4 },
       (msg, fields) => logs.push({ msg, ...fields })
-    );
+    ));
+    token = await cms.fullAccessToken();
     site = service.siteUrl!.replace(/\/$/, '');
     await settled(300_000);
   }, 400_000);

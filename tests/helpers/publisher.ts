@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'dotenv';
+import { freePort, startCms } from './cms';
+import { startPublisher } from '../../scripts/src/publisher/service';
+import type { PublisherConfig } from '../../scripts/src/publisher/config';
+import type { Logger } from '../../scripts/src/publisher/log';
+
+/**
+ * A real CMS (SQLite) whose webhooks go to a real publisher of its own, which builds into a temp
+ * directory and serves the live release on a free port.
+ */
+export async function startCmsWithPublisher(
+  cmsEnv: Record<string, string>,
+  options: Partial<PublisherConfig>,
+  log: Logger
+) {
+  const secret = randomBytes(24).toString('hex');
+  const hookPort = await freePort();
+  const cms = await startCms('sqlite', {
+    PUBLISH_WEBHOOK_URL: `http://127.0.0.1:${hookPort}/hooks/strapi`,
+    PUBLISH_WEBHOOK_SECRET: secret,
+    ...cmsEnv,
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-publish-'));
+  const sitePort = await freePort();
+  const service = await startPublisher(
+    {
+      dir,
+      cmsUrl: cms.url,
+      siteToken: parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN,
+      siteEnvFile: cms.env.SITE_ENV_FILE,
+      siteUrl: `http://127.0.0.1:${sitePort}`,
+      secret,
+      hookPort,
+      sitePort,
+      ...options,
+    },
+    log
+  );
+  return { cms, service, dir, secret };
+}
