@@ -31,6 +31,22 @@ export function htmlFiles(dir: string, prefix = ''): string[] {
 }
 
 /**
+ * Where a story's title shows: the page title, headings, and feed items. (Not body text, which
+ * may quote a draft's working title without leaking the draft.)
+ */
+function headlinesOf(html: string) {
+  const decode = (t: string) =>
+    t
+      .replace(/<[^>]+>/g, '')
+      .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>');
+  return [...html.matchAll(/<(title|h[1-4])\b[^>]*>([\s\S]*?)<\/\1>/g)].map((m) => decode(m[2]));
+}
+
+/**
  * A release goes live only if it looks like the site: home and article pages present, one
  * article page per published article, not most of the site gone at once, and no draft's text.
  * Throws naming what is wrong.
@@ -50,8 +66,8 @@ export function validateRelease(v: Validation) {
   const titles = v.draftTitles.filter((t) => t.length >= 12);
   if (titles.length) {
     for (const file of v.written) {
-      const html = fs.readFileSync(path.join(v.dir, file), 'utf8');
-      const leaked = titles.find((t) => html.includes(t));
+      const headlines = headlinesOf(fs.readFileSync(path.join(v.dir, file), 'utf8'));
+      const leaked = titles.find((t) => headlines.some((h) => h.includes(t)));
       if (leaked) {
         problems.push(`the draft "${leaked}" appears in ${file}`);
         break;
