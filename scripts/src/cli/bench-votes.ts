@@ -19,6 +19,8 @@ const { values } = parseArgs({
     votes: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '200' },
     port: { type: 'string', default: '1340' },
+    // Writes a V8 CPU profile of the CMS and prints where its time went.
+    profile: { type: 'boolean', default: false },
   },
 });
 const votes = Number(values.votes);
@@ -44,7 +46,11 @@ async function main() {
   fs.writeFileSync(path.join(work, 'none.env'), '');
   fs.mkdirSync(path.join(work, 'public', 'uploads'), { recursive: true });
   const cmsUrl = `http://127.0.0.1:${values.port}`;
-  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], {
+  const profileDir = path.join(work, 'profile');
+  const [command, args] = values.profile
+    ? [process.execPath, ['--cpu-prof', '--cpu-prof-dir', profileDir, fs.realpathSync(bin('strapi', CMS_DIR)), 'start']]
+    : [bin('strapi', CMS_DIR), ['start']];
+  const cms = startChild('cms', command, args, {
     cwd: CMS_DIR,
     env: {
       ...quietEnv(),
@@ -102,6 +108,43 @@ Votes on PostgreSQL, ${votes} readers, concurrency ${concurrency}, ${os.cpus().l
 |---|---|---|---|---|---|---|
 | ${(votes / seconds).toFixed(0)} | ${percentile(latencies, 50).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} | ${latencies[latencies.length - 1].toFixed(1)} | ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')} | ${votes} | ${results.data.total} |`);
   if (results.data.total !== votes) process.exitCode = 1;
+  if (values.profile) {
+    await stopChildren();
+    printProfile(profileDir);
+  }
+}
+
+/** The functions the CMS spent most of its own time in, from the V8 CPU profile. */
+function printProfile(dir: string) {
+  const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return console.log('No CPU profile was written.');
+  const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+    samples: number[];
+  };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  for (const id of profile.samples) {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const where = url.replace(/^.*node_modules\//, '').replace(/^file:\/\/\/work\/main\//, '');
+    const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + 1);
+  }
+  const total = profile.samples.length;
+  console.log('\nCMS CPU profile, self time (top 20):');
+  for (const [key, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
+    console.log(`${((n / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  }
+  // By package: which dependency the time is spent in.
+  const byPackage = new Map<string, number>();
+  for (const [key, n] of self) {
+    const pkg = /(@[^/ ]+\/[^/ ]+|[^/ ]+)\//.exec(key.split(' ')[1] ?? '')?.[1] ?? '(node)';
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + n);
+  }
+  console.log('\nBy package (top 12):');
+  for (const [pkg, n] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+    console.log(`${((n / total) * 100).toFixed(1).padStart(5)}%  ${pkg}`);
+  }
 }
 
 main()
