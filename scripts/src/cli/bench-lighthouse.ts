@@ -1,21 +1,22 @@
 /**
  * `npm run bench:lighthouse`: runs Lighthouse (12.2.3: 13 needs Node 22) in Debian's Chromium on
  * the built site's pages (default: the seed article) and prints the four category scores.
- * Builds nothing: run `npm start` (or build the site) first; the site is served here from
- * site/dist the way production serves it.
+ * Builds nothing: run `npm start` first (or pass `--dir` to a built site); the live release
+ * `npm start` publishes (.publish/current) is served here the way production serves it.
  */
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { SITE_DIR } from '../lib/paths.js';
+import fs from 'node:fs';
+import { ROOT } from '../lib/paths.js';
 import { createStaticServer } from '../lib/static-server.js';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../lib/chromium.js';
 
 const { values } = parseArgs({
   options: {
-    dir: { type: 'string', default: path.join(SITE_DIR, 'dist') },
+    dir: { type: 'string', default: path.join(ROOT, '.publish', 'current') },
     page: {
       type: 'string',
       multiple: true,
@@ -24,6 +25,10 @@ const { values } = parseArgs({
   },
 });
 
+if (!fs.existsSync(path.join(values.dir!, 'index.html'))) {
+  console.error(`No built site in ${values.dir}: run \`npm start\` first, or pass --dir <a built site>.`);
+  process.exit(1);
+}
 const server = createStaticServer(() => values.dir!);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -35,6 +40,8 @@ try {
   console.log('| page | performance | accessibility | best practices | SEO | LCP ms | CLS | TBT ms | bytes |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const page of values.page!) {
+    const status = (await fetch(`${base}${page}`)).status;
+    if (status !== 200) throw new Error(`${base}${page} answered ${status}: is it a page of this site?`);
     const result = await lighthouse(`${base}${page}`, { port: chrome.port, output: 'json', logLevel: 'error' });
     const lhr = result!.lhr;
     const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
