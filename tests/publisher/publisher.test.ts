@@ -9,7 +9,7 @@ import { api, freePort, ROOT, type RunningCms } from '../helpers/cms';
 import { startCmsWithPublisher } from '../helpers/publisher';
 import { startPublisher, type RunningPublisher } from '../../scripts/src/publisher/service';
 import { astroBuild } from '../../scripts/src/publisher/astro';
-import { htmlFiles } from '../../scripts/src/publisher/validate';
+import { pageFiles } from '../../scripts/src/publisher/validate';
 
 /**
  * The real CMS sends its webhooks to the real publisher, which builds the real site into
@@ -208,8 +208,8 @@ describe('the publisher', () => {
     const compare = fs.mkdtempSync(path.join(ROOT, 'site', '.builds', 'compare-'));
     await astroBuild(compare, { snapshot, cmsUrl: cms.url, siteUrl: site });
     const full = path.join(compare, 'site');
-    const liveFiles = htmlFiles(live).sort();
-    expect(liveFiles).toEqual(htmlFiles(full).sort());
+    const liveFiles = pageFiles(live).sort();
+    expect(liveFiles).toEqual(pageFiles(full).sort());
     expect(liveFiles.length).toBeGreaterThan(20);
     const differing = liveFiles.filter(
       (f) => !fs.readFileSync(path.join(live, f)).equals(fs.readFileSync(path.join(full, f)))

@@ -5,9 +5,10 @@ import { createHash } from 'node:crypto';
 import { ROOT } from './paths.js';
 
 /**
- * One `astro build` of this checkout at a time, across processes (the publisher, tests, benches):
- * when the output directory is outside site/, Astro writes its intermediate server chunks to
- * site/.astro, so two concurrent builds would delete each other's files.
+ * One `astro build` of this checkout at a time, across test processes: when the output directory
+ * is outside site/, Astro writes its intermediate server chunks to site/.astro (and deletes it at
+ * the end), so two concurrent builds would delete each other's files. The publisher's builds run
+ * elsewhere (site/.builds) and need no lock.
  */
 const LOCK = path.join(
   os.tmpdir(),
@@ -23,19 +24,6 @@ function tryLock() {
     const age = Date.now() - (fs.statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
     if (age > STALE_MS) fs.rmSync(LOCK, { recursive: true, force: true }); // left by a killed run
     return false;
-  }
-}
-
-export async function withSiteBuildLock<T>(run: () => Promise<T>, timeoutMs = STALE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (!tryLock()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for another site build (${LOCK}).`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  try {
-    return await run();
-  } finally {
-    fs.rmSync(LOCK, { recursive: true, force: true });
   }
 }
 

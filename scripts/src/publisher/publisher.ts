@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createStrapiClient, type StrapiClient } from '../../../site/src/lib/strapi.js';
+import { createStrapiClient } from '../../../site/src/lib/strapi.js';
 import { fetchSnapshot, readSnapshot, writeSnapshot, type Snapshot } from '../../../site/src/lib/snapshot.js';
-import { writeSnapshotAsync } from './snapshots.js';
 import { planPublish, type Plan } from '../../../site/src/lib/plan.js';
 import type { PublisherConfig } from './config.js';
 import { readEnvFile } from '../../../cms/src/utils/env-file.js';
 import { addEvent, isEmpty, mergeChanges, noChanges, type PendingChanges, type StrapiEvent } from './events.js';
 import { linkTree, linkTreeAsync, moveInto, Releases } from './releases.js';
-import { articleCount, htmlFiles, validateRelease } from './validate.js';
+import { articleCount, pageFiles, validateRelease } from './validate.js';
 import { PreparedBuild, searchIndex } from './astro.js';
 import type { Logger } from './log.js';
 
@@ -44,7 +43,6 @@ const MAX_DRAFT_TITLES = 500;
  */
 export class Publisher {
   readonly releases: Releases;
-  private cms: StrapiClient;
   private pending: PendingChanges = noChanges();
   /** Changes of a burst whose build gave up, folded into the next one. */
   private carried: PendingChanges = noChanges();
@@ -55,6 +53,8 @@ export class Publisher {
   private indexing: { release: string; abort: AbortController } | undefined;
   private indexDue: string | undefined;
   private prepared: PreparedBuild | undefined;
+  /** The build rendering the current release (its folder is removed when the build ends). */
+  private rendering: PreparedBuild | undefined;
   private preparedCount = 0;
   private stopped = false;
   private attempt = 0;
@@ -70,7 +70,6 @@ export class Publisher {
     private log: Logger
   ) {
     this.releases = new Releases(config.dir);
-    this.cms = createStrapiClient({ baseUrl: config.cmsUrl, token: config.siteToken });
     // Leftovers of a publisher that was killed mid-build: its unfinished release, its work files.
     for (const file of fs.readdirSync(this.releases.workDir)) {
       const unfinished = /^(.+)\.building$/.exec(file)?.[1];
@@ -98,8 +97,6 @@ export class Publisher {
     await build.run({ snapshot, scope }, signal);
     return build;
   }
-  private rendering: PreparedBuild | undefined;
-
   /** Takes one Strapi event; the build follows after the debounce window. */
   receive(e: StrapiEvent) {
     const documentId = e.entry?.documentId;
@@ -174,7 +171,8 @@ export class Publisher {
 
   private async build(changes: PendingChanges) {
     const withCarried = mergeChanges(changes, this.carried);
-    this.cms = createStrapiClient({ baseUrl: this.config.cmsUrl, token: this.token() });
+    // The token as the CMS last wrote it: it may have renewed it since the last build.
+    const cms = createStrapiClient({ baseUrl: this.config.cmsUrl, token: this.token() });
     this.carried = noChanges();
     const id = this.releases.newId();
     const abort = new AbortController();
@@ -222,7 +220,7 @@ export class Publisher {
               : 'no snapshot of the live release'),
       };
       if (live && liveSnapshot && !withCarried.full && !templatesChanged) {
-        plan = await planPublish(this.cms, liveSnapshot, withCarried);
+        plan = await planPublish(cms, liveSnapshot, withCarried);
         lap('plan');
       }
       kind = plan.kind;
@@ -237,8 +235,8 @@ export class Publisher {
       let snapshot: Snapshot;
       let written: string[];
       if (plan.kind === 'full') {
-        snapshot = await fetchSnapshot(this.cms);
-        writeSnapshot(this.releases.snapshot(id), snapshot);
+        snapshot = await fetchSnapshot(cms);
+        await writeSnapshot(this.releases.snapshot(id), snapshot);
         lap('fetch');
         written = await this.buildFull(id, abort.signal, lap);
       } else {
@@ -248,7 +246,12 @@ export class Publisher {
       validateRelease({
         dir: this.releases.path(id),
         snapshot,
-        liveArticles: live ? articleCount(this.releases.path(live.id)) : null,
+        // The live release's content says how many articles it has, without listing its pages.
+        liveArticles: liveSnapshot
+          ? liveSnapshot.articles.length
+          : live
+            ? articleCount(this.releases.path(live.id))
+            : null,
         maxDrop: this.config.maxDrop,
         draftTitles: this.draftTitlesNotPublished(snapshot),
         written,
@@ -283,7 +286,7 @@ export class Publisher {
       // The live release's content, for the next publish (kept in memory, and on disk for restarts).
       this.snapshotCache = { id, snapshot };
       this.indexDue = id;
-      if (kind === 'scoped') await writeSnapshotAsync(this.releases.snapshot(id), snapshot);
+      if (kind === 'scoped') await writeSnapshot(this.releases.snapshot(id), snapshot);
       if (kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
       const pruned = this.releases.prune(this.config.keepReleases);
       if (pruned.length) this.log('releases pruned', { build: id, pruned });
@@ -337,7 +340,7 @@ export class Publisher {
     // Search keeps working (on the previous index) until this release is indexed.
     const live = this.releases.live();
     if (live) this.releases.shareSearchIndex(live.id, id);
-    return htmlFiles(dir);
+    return pageFiles(dir);
   }
 
   private async buildScoped(
@@ -360,14 +363,14 @@ export class Publisher {
       ),
     };
     const leanFile = path.join(this.releases.workDir, `${id}.lean.json`);
-    writeSnapshot(leanFile, lean);
+    await writeSnapshot(leanFile, lean);
     lap('fetch');
     const out = (await this.render(leanFile, scopeFile, signal)).outDir;
     lap('render');
     const dir = this.releases.path(id);
     if (!(await skeleton)) throw new Error(`Could not copy the live release ${live.id} as hard links.`);
     for (const gone of plan.removed) fs.rmSync(path.join(dir, gone), { recursive: true, force: true });
-    const written = htmlFiles(out);
+    const written = pageFiles(out);
     moveInto(out, dir);
     lap('assemble');
     return written;
@@ -393,12 +396,7 @@ export class Publisher {
     try {
       await searchIndex(this.releases.path(release), out, abort.signal);
       if (abort.signal.aborted || this.releases.live()?.id !== release) throw new Error('cancelled');
-      const dir = this.releases.path(id);
-      fs.mkdirSync(dir);
-      for (const entry of fs.readdirSync(this.releases.path(release), { withFileTypes: true })) {
-        if (entry.name === 'pagefind') continue;
-        linkTree(path.join(this.releases.path(release), entry.name), path.join(dir, entry.name));
-      }
+      linkTree(this.releases.path(release), this.releases.path(id), new Set(['pagefind']));
       this.releases.addSearchIndex(id, out);
       fs.linkSync(this.releases.snapshot(release), this.releases.snapshot(id));
       this.releases.activate(id);

@@ -136,10 +136,10 @@ export class Releases {
  * Files are never written through a link afterwards, only replaced (see `moveInto`), so the live
  * release cannot change under readers.
  */
-export function linkTree(from: string, to: string) {
-  if (!fs.statSync(from).isDirectory()) return fs.linkSync(from, to);
+export function linkTree(from: string, to: string, skip: ReadonlySet<string> = new Set()) {
   fs.mkdirSync(to, { recursive: true });
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    if (skip.has(entry.name)) continue;
     const src = path.join(from, entry.name);
     const dest = path.join(to, entry.name);
     if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(src), dest);

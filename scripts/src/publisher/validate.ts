@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Parser } from 'htmlparser2';
 import type { Snapshot } from '../../../site/src/lib/snapshot.js';
 
 export interface Validation {
@@ -21,29 +22,42 @@ export const articleCount = (siteDir: string) =>
         .filter((d) => fs.existsSync(path.join(siteDir, 'bai-viet', d, 'index.html'))).length
     : 0;
 
-/** Every HTML file under `dir`, relative. */
-export function htmlFiles(dir: string, prefix = ''): string[] {
+/** Every page under `dir` (HTML, and XML: feeds and sitemaps), relative. */
+export function pageFiles(dir: string, prefix = ''): string[] {
   return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
     const rel = path.join(prefix, e.name);
-    if (e.isDirectory()) return htmlFiles(dir, rel);
+    if (e.isDirectory()) return pageFiles(dir, rel);
     return e.name.endsWith('.html') || e.name.endsWith('.xml') ? [rel] : [];
   });
 }
 
+const HEADLINE = new Set(['title', 'h1', 'h2', 'h3', 'h4']);
+
 /**
- * Where a story's title shows: the page title, headings, and feed items. (Not body text, which
- * may quote a draft's working title without leaking the draft.)
+ * The text of the page title, headings and feed item titles: where a story's title shows. (Not
+ * body text, which may quote a draft's working title without leaking the draft.)
  */
-function headlinesOf(html: string) {
-  const decode = (t: string) =>
-    t
-      .replace(/<[^>]+>/g, '')
-      .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-      .replace(/&amp;/g, '&')
-      .replace(/&quot;/g, '"')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>');
-  return [...html.matchAll(/<(title|h[1-4])\b[^>]*>([\s\S]*?)<\/\1>/g)].map((m) => decode(m[2]));
+function headlinesOf(html: string, xml: boolean) {
+  const headlines: string[] = [];
+  let depth = 0;
+  const parser = new Parser(
+    {
+      onopentag: (name) => {
+        if (!HEADLINE.has(name)) return;
+        if (depth === 0) headlines.push('');
+        depth++;
+      },
+      ontext: (text) => {
+        if (depth > 0) headlines[headlines.length - 1] += text;
+      },
+      onclosetag: (name) => {
+        if (HEADLINE.has(name) && depth > 0) depth--;
+      },
+    },
+    { decodeEntities: true, xmlMode: xml }
+  );
+  parser.end(html);
+  return headlines;
 }
 
 /**
@@ -66,7 +80,7 @@ export function validateRelease(v: Validation) {
   const titles = v.draftTitles.filter((t) => t.length >= 12);
   if (titles.length) {
     for (const file of v.written) {
-      const headlines = headlinesOf(fs.readFileSync(path.join(v.dir, file), 'utf8'));
+      const headlines = headlinesOf(fs.readFileSync(path.join(v.dir, file), 'utf8'), file.endsWith('.xml'));
       const leaked = titles.find((t) => headlines.some((h) => h.includes(t)));
       if (leaked) {
         problems.push(`the draft "${leaked}" appears in ${file}`);

@@ -15,7 +15,7 @@ export default function pagefindIntegration(): AstroIntegration {
     name: 'newsroom:pagefind',
     hooks: {
       'astro:build:done': async ({ dir, logger }) => {
-        if (process.env.SITE_SEARCH_INDEX === 'off' || process.env.SITE_SCOPE || process.env.SITE_JOB_FILE) {
+        if (process.env.SITE_SEARCH_INDEX === 'off' || process.env.SITE_SCOPE) {
           logger.info('Search index left to the publisher.');
           return;
         }

@@ -2,9 +2,9 @@ import { createStrapiClient } from './strapi';
 import { waitForJob } from './job';
 import { useScope } from './scope';
 import { fetchSnapshot, readSnapshot, toContent, type SiteContent } from './snapshot';
+import type { Poll } from './schema';
 
 export { related, shownDate, type SiteContent } from './snapshot';
-import type { Poll } from './schema';
 
 /**
  * Loading, apart from rendering: everything the site shows is loaded once per build here, and

@@ -7,6 +7,7 @@ import {
   fetchArticles,
   fetchTaxonomies,
   hasFullEarlierBox,
+  topicLists,
   related,
   RELATED_WINDOW,
   toContent,
@@ -106,12 +107,9 @@ export async function planPublish(cms: StrapiClient, live: Snapshot, changes: Ch
     for (const x of content.tags) if (tags.has(x.documentId)) scope.tags.add(x.slug);
   }
   const removed = new Set<string>();
-  const byId = (content: SiteContent) => new Map(content.articles.map((a) => [a.documentId, a]));
-  const beforeById = byId(before);
-  const afterById = byId(after);
   for (const id of changed) {
-    const old = beforeById.get(id);
-    const now = afterById.get(id);
+    const old = before.byId.get(id);
+    const now = after.byId.get(id);
     if (now) scope.articles.add(now.slug);
     if (old && old.slug !== now?.slug) removed.add(`/bai-viet/${old.slug}/`);
     for (const a of [old, now]) {
@@ -152,12 +150,7 @@ function relatedPages(before: SiteContent, after: SiteContent, changed: Set<stri
   for (const content of [before, after]) {
     for (const a of content.articles) {
       if (!changed.has(a.documentId)) continue;
-      const lists = [
-        a.category ? content.byCategory.get(a.category.slug) : undefined,
-        ...a.tags.map((t) => content.byTag.get(t.slug)),
-      ];
-      for (const list of lists) {
-        if (!list) continue;
+      for (const list of topicLists(content, a)) {
         const at = list.indexOf(a);
         // Newer articles may show it as earlier coverage; older ones only as later coverage,
         // which only a box without enough earlier coverage shows.
@@ -170,11 +163,9 @@ function relatedPages(before: SiteContent, after: SiteContent, changed: Set<stri
   }
   const ids = (list: Article[]) => list.map((a) => a.documentId);
   const pages = new Set<string>();
-  const afterById = new Map(after.articles.map((a) => [a.documentId, a]));
-  const beforeById = new Map(before.articles.map((a) => [a.documentId, a]));
   for (const id of candidates) {
-    const now = afterById.get(id);
-    const old = beforeById.get(id);
+    const now = after.byId.get(id);
+    const old = before.byId.get(id);
     if (!now || !old || changed.has(id)) continue;
     const relatedNow = ids(related(after, now, SITE.relatedCount));
     const relatedBefore = ids(related(before, old, SITE.relatedCount));

@@ -30,6 +30,7 @@ export interface Snapshot {
 
 export interface SiteContent extends Omit<Snapshot, 'version' | 'fetchedAt'> {
   bySlug: Map<string, Article>;
+  byId: Map<string, Article>;
   byCategory: Map<string, Article[]>;
   byAuthor: Map<string, Article[]>;
   byTag: Map<string, Article[]>;
@@ -97,9 +98,10 @@ export function readSnapshot(file: string): Snapshot {
   return snapshot;
 }
 
-export function writeSnapshot(file: string, snapshot: Snapshot) {
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(snapshot));
-  fs.renameSync(`${file}.tmp`, file);
+/** Writes a snapshot whole or not at all (a temporary name, then rename), without blocking on the disk. */
+export async function writeSnapshot(file: string, snapshot: Snapshot) {
+  await fs.promises.writeFile(`${file}.tmp`, JSON.stringify(snapshot));
+  await fs.promises.rename(`${file}.tmp`, file);
 }
 
 function group(articles: Article[], keys: (a: Article) => string[]) {
@@ -129,6 +131,7 @@ export function toContent(snapshot: Snapshot): SiteContent {
     tags: [...snapshot.tags].sort((a, b) => a.name.localeCompare(b.name, 'vi')),
     polls: [...snapshot.polls].sort((a, b) => (b.opensAt ?? '').localeCompare(a.opensAt ?? '')),
     bySlug: new Map(articles.map((a) => [a.slug, a])),
+    byId: new Map(articles.map((a) => [a.documentId, a])),
     byCategory: group(articles, (a) => (a.category ? [a.category.slug] : [])),
     byAuthor: group(articles, (a) => a.authors.map((x) => x.slug)),
     byTag: group(articles, (a) => a.tags.map((x) => x.slug)),
@@ -153,21 +156,25 @@ function olderStart(content: SiteContent, list: Article[], a: Article) {
 }
 
 /** Up to RELATED_WINDOW articles of `list` published just before (`older`) or just after `a`. */
-function around(content: SiteContent, list: Article[] | undefined, a: Article, older: boolean) {
-  if (!list) return [];
+function around(content: SiteContent, list: Article[], a: Article, older: boolean) {
   const start = olderStart(content, list, a);
   if (older) return list.slice(start, start + RELATED_WINDOW);
   const self = start > 0 && list[start - 1] === a ? start - 1 : start;
   return list.slice(Math.max(0, self - RELATED_WINDOW), self);
 }
 
-/** True when `a` has at least `count` earlier articles in one of its lists: its box holds no later coverage. */
-export function hasFullEarlierBox(content: SiteContent, a: Article, count: number) {
+/** The lists `a` is on: its category's and its tags', newest first. */
+export function topicLists(content: SiteContent, a: Article): Article[][] {
   const lists = [
     a.category ? content.byCategory.get(a.category.slug) : undefined,
     ...a.tags.map((t) => content.byTag.get(t.slug)),
   ];
-  return lists.some((list) => list && list.length - olderStart(content, list, a) >= count);
+  return lists.filter((list): list is Article[] => !!list);
+}
+
+/** True when `a` has at least `count` earlier articles in one of its lists: its box holds no later coverage. */
+export function hasFullEarlierBox(content: SiteContent, a: Article, count: number) {
+  return topicLists(content, a).some((list) => list.length - olderStart(content, list, a) >= count);
 }
 
 /**
@@ -181,10 +188,7 @@ export function related(content: SiteContent, a: Article, count: number): Articl
   const tagSlugs = new Set(a.tags.map((t) => t.slug));
   const score = (b: Article) =>
     b.tags.filter((t) => tagSlugs.has(t.slug)).length * 2 + (b.category?.slug === a.category?.slug ? 1 : 0);
-  const lists = [
-    a.category ? content.byCategory.get(a.category.slug) : undefined,
-    ...a.tags.map((t) => content.byTag.get(t.slug)),
-  ];
+  const lists = topicLists(content, a);
   const rank = content.rank.get(a)!;
   const pick = (older: boolean, n: number) => {
     const candidates = new Set<Article>(lists.flatMap((list) => around(content, list, a, older)));
