@@ -167,6 +167,28 @@ describe.each(DATABASES)('polls on %s', (database) => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('answers votes with the security headers of every API response and CORS for the site only', async () => {
+    const security = (res: Response) =>
+      Object.fromEntries(
+        [...res.headers].filter(([name]) =>
+          /^(content-security-policy|strict-transport-security|x-frame-options|x-content-type-options|referrer-policy|x-dns-prefetch-control|x-download-options|x-permitted-cross-domain-policies)$/.test(
+            name
+          )
+        )
+      );
+    const reference = security(await fetch(`${cms.url}/api/polls/${open.documentId}/results`));
+    expect(Object.keys(reference)).toHaveLength(8);
+    const fromSite = await vote(open.documentId, { option: open.options[0].id }, { Origin: 'http://127.0.0.1:4321' });
+    expect(fromSite.status).toBe(201);
+    expect(security(fromSite)).toEqual(reference);
+    expect(fromSite.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:4321');
+    expect(fromSite.headers.get('access-control-allow-credentials')).toBe('true');
+    const refused = await vote('nosuchpoll000000000000000', { option: 1 }, { Origin: 'https://evil.example' });
+    expect(refused.status).toBe(404);
+    expect(security(refused)).toEqual(reference);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('answers a client that votes too often with 429 and Retry-After, counting nothing', async () => {
     const before = (await results(open.documentId)).total;
     let limited: Response | undefined;

@@ -4,20 +4,22 @@ type Option = { id?: number; votes?: number } & Record<string, unknown>;
 
 /**
  * Vote counts belong to readers: an editor saving a poll (whose form still holds the counts it
- * loaded) or an API client must not overwrite them. On update, every existing option keeps the
- * count in the database at that moment and a new option starts at 0.
+ * loaded) or an API client must not overwrite them. On update, an existing option's count is left
+ * out of the write, so the column keeps whatever votes are being counted at that very moment (a
+ * read-then-write would lose the votes cast in between); a new option starts at 0.
  */
 export function registerPollVoteGuard(strapi: Core.Strapi) {
   strapi.documents.use(async (context, next) => {
-    if (context.uid !== 'api::poll.poll' || context.action !== 'update') return next();
-    const data = (context.params as { data?: { options?: Option[] } }).data;
-    if (!Array.isArray(data?.options)) return next();
-    const ids = data.options.map((o) => o.id).filter((id): id is number => typeof id === 'number');
-    const rows: { id: number; votes: number }[] = ids.length
-      ? await strapi.db.connection('components_poll_options').select('id', 'votes').whereIn('id', ids)
-      : [];
-    const counted = new Map(rows.map((r) => [r.id, r.votes]));
-    data.options = data.options.map((o) => ({ ...o, votes: (o.id !== undefined && counted.get(o.id)) || 0 }));
-    return next();
+    if (context.uid !== 'api::poll.poll' || !['update', 'delete'].includes(context.action)) return next();
+    const { documentId, data } = context.params as { documentId?: string; data?: { options?: Option[] } };
+    if (context.action === 'update' && Array.isArray(data?.options)) {
+      data.options = data.options.map(({ votes: _readers, ...option }) =>
+        typeof option.id === 'number' ? option : { ...option, votes: 0 }
+      );
+    }
+    const result = await next();
+    // Votes then check the poll's new dates and options at once, not after the settings cache expires.
+    if (documentId) strapi.service('api::poll.voting')?.forgetSettings(documentId);
+    return result;
   });
 }

@@ -5,6 +5,7 @@
  * postgres://postgres@127.0.0.1:5432/test, where a throw-away database is created and dropped).
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,8 @@ const { values } = parseArgs({
   options: {
     votes: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '200' },
+    // The steady rate of the second run, whose latencies are what readers see at that load.
+    rate: { type: 'string', default: '1000' },
     port: { type: 'string', default: '1340' },
     // Writes a V8 CPU profile of the CMS and prints where its time went.
     profile: { type: 'boolean', default: false },
@@ -25,6 +28,7 @@ const { values } = parseArgs({
 });
 const votes = Number(values.votes);
 const concurrency = Number(values.concurrency);
+const rate = Number(values.rate);
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const dbName = `newsroom_bench_votes_${Date.now()}`;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-votes-'));
@@ -34,6 +38,23 @@ async function admin(sql: string) {
   await client.connect();
   await client.query(sql);
   await client.end();
+}
+
+/** CPU seconds used so far by the processes `match` picks (Linux /proc; 0 elsewhere). */
+function cpuSeconds(match: (p: { comm: string; pgrp: number }) => boolean): number {
+  if (!fs.existsSync('/proc/self/stat')) return 0;
+  let ticks = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (match({ comm, pgrp: Number(fields[2]) })) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100; // USER_HZ, 100 on Linux
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -73,55 +94,130 @@ async function main() {
   cms.stdout?.removeAllListeners('data').resume(); // drained, not printed: one line per request
 
   const polls = (await (await fetch(`${cmsUrl}/api/polls`)).json()) as {
-    data: { documentId: string; closesAt: string; options: { id: number }[] }[];
+    data: { documentId: string; closesAt: string; options: { id: number; votes: number }[] }[];
   };
   const poll = polls.data.find((p) => Date.parse(p.closesAt) > Date.now())!;
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < votes) {
-        const i = next++;
-        const option = poll.options[i % poll.options.length].id;
-        const t0 = performance.now();
-        const res = await fetch(`${cmsUrl}/api/polls/${poll.documentId}/votes`, {
+  const cpu = {
+    cms: () => cpuSeconds((p) => p.pgrp === cms.pid),
+    postgres: () => cpuSeconds((p) => p.comm === 'postgres'),
+    bench: () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+  };
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  let reader = 0;
+  /** One vote from a reader never seen before (their own user agent, no cookie). */
+  const castVote = () => {
+    const i = reader++;
+    const body = JSON.stringify({ option: poll.options[i % poll.options.length].id });
+    return new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        `${cmsUrl}/api/polls/${poll.documentId}/votes`,
+        {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'User-Agent': `bench-reader-${i}` },
-          body: JSON.stringify({ option }),
-        });
-        await res.arrayBuffer();
-        latencies.push(performance.now() - t0);
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      }
-    })
-  );
-  const seconds = (performance.now() - started) / 1000;
+          agent,
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+            'User-Agent': `bench-reader-${i}`,
+          },
+        },
+        (res) => res.resume().on('end', () => resolve(res.statusCode!))
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  };
+
+  interface Phase {
+    name: string;
+    seconds: number;
+    latencies: number[];
+    statuses: Map<number, number>;
+    cpu: Record<keyof typeof cpu, number>;
+    window: [bigint, bigint];
+  }
+  /**
+   * Closed loop (`rate` unset): `concurrency` readers vote one after the other as fast as the CMS
+   * answers: the throughput ceiling. Open loop (`rate`): votes are due at a steady rate, at most
+   * `concurrency` in flight, and each latency runs from when the vote was due, so a stalled CMS
+   * cannot hide its backlog (no coordinated omission).
+   */
+  async function phase(name: string, rate?: number): Promise<Phase> {
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    const before = { cms: cpu.cms(), postgres: cpu.postgres(), bench: cpu.bench() };
+    const from = process.hrtime.bigint();
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < votes) {
+          const i = next++;
+          const due = rate ? started + (i / rate) * 1000 : performance.now();
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          const status = await castVote();
+          latencies.push(performance.now() - due);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        }
+      })
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const used = (who: keyof typeof cpu) => ((cpu[who]() - before[who]) / votes) * 1000;
+    latencies.sort((x, y) => x - y);
+    return {
+      name,
+      seconds,
+      latencies,
+      statuses,
+      cpu: { cms: used('cms'), postgres: used('postgres'), bench: used('bench') },
+      window: [from, process.hrtime.bigint()],
+    };
+  }
+
+  const phases = [await phase(`as fast as ${concurrency} readers can`), await phase(`${rate} votes/s offered`, rate)];
+  agent.destroy();
   const results = (await (await fetch(`${cmsUrl}/api/polls/${poll.documentId}/results`)).json()) as {
     data: { total: number };
   };
-  latencies.sort((a, b) => a - b);
+  const expected = poll.options.reduce((n, o) => n + o.votes, 0) + reader;
+  const ms = (n: number) => n.toFixed(1);
   console.log(`
-Votes on PostgreSQL, ${votes} readers, concurrency ${concurrency}, ${os.cpus().length} cores (CMS and load generator share them)
-| votes/s | p50 ms | p99 ms | max ms | statuses | expected | counted |
+Votes on PostgreSQL, ${votes} readers per run, at most ${concurrency} in flight, ${os.cpus().length} cores shared by the CMS, PostgreSQL and the load generator
+| run | votes/s | p50 ms | p99 ms | max ms | statuses | CPU per vote: CMS / PostgreSQL / load generator |
 |---|---|---|---|---|---|---|
-| ${(votes / seconds).toFixed(0)} | ${percentile(latencies, 50).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} | ${latencies[latencies.length - 1].toFixed(1)} | ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')} | ${votes} | ${results.data.total} |`);
-  if (results.data.total !== votes) process.exitCode = 1;
+${phases
+  .map(
+    (p) =>
+      `| ${p.name} | ${(votes / p.seconds).toFixed(0)} | ${ms(percentile(p.latencies, 50))} | ${ms(percentile(p.latencies, 99))} | ${ms(p.latencies[p.latencies.length - 1])} | ${[...p.statuses].map(([s, n]) => `${s}×${n}`).join(' ')} | ${p.cpu.cms.toFixed(2)} / ${p.cpu.postgres.toFixed(2)} / ${p.cpu.bench.toFixed(2)} ms |`
+  )
+  .join('\n')}
+Counted: ${results.data.total} of ${expected} expected (${reader} votes sent on top of the seeded counts).`);
+  if (results.data.total !== expected) process.exitCode = 1;
   if (values.profile) {
     await stopChildren();
-    printProfile(profileDir);
+    for (const p of phases) printProfile(profileDir, p);
   }
 }
 
-/** The functions the CMS spent most of its own time in, from the V8 CPU profile. */
-function printProfile(dir: string) {
+/**
+ * The functions the CMS spent most of its own time in during `window` (process.hrtime, which
+ * reads the same monotonic clock as V8's profile timestamps), from the V8 CPU profile.
+ */
+function printProfile(dir: string, { name, window }: { name: string; window: [bigint, bigint] }) {
   const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) return console.log('No CPU profile was written.');
   const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as {
     nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
     samples: number[];
+    startTime: number;
+    timeDeltas: number[];
   };
+  const [from, to] = window.map((ns) => Number(ns / 1000n));
+  let at = profile.startTime;
+  profile.samples = profile.samples.filter((_, i) => {
+    at += profile.timeDeltas[i];
+    return at >= from && at <= to;
+  });
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   for (const id of profile.samples) {
@@ -131,7 +227,7 @@ function printProfile(dir: string) {
     self.set(key, (self.get(key) ?? 0) + 1);
   }
   const total = profile.samples.length;
-  console.log('\nCMS CPU profile, self time (top 20):');
+  console.log(`\nCMS CPU profile, ${name}: self time (top 20 of ${profile.samples.length} samples):`);
   for (const [key, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
     console.log(`${((n / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
   }

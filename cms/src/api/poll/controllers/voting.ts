@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { VoteOutcome } from '../services/voting';
+import { siteOrigins } from '../../../utils/site-origins';
 
 const COOKIE = 'nr_voter';
 const ONE_YEAR = 365 * 24 * 3600 * 1000;
@@ -56,9 +57,7 @@ const FRAGMENT: Record<VoteOutcome['kind'], string> = {
 
 /** The page a form post returns to must be on the site itself (no open redirect). */
 function safeReturn(value: unknown): string {
-  const origins = (process.env.SITE_ORIGINS ?? 'http://127.0.0.1:4321,http://localhost:4321')
-    .split(',')
-    .map((o) => o.trim());
+  const origins = siteOrigins();
   try {
     const url = new URL(String(value));
     if (origins.includes(url.origin)) return `${url.origin}${url.pathname}`;

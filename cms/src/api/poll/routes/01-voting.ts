@@ -1,12 +1,10 @@
-/** Public poll routes: readers vote and read results without an account. */
+/**
+ * Public poll routes: readers read results without an account. Votes (POST
+ * /api/polls/:documentId/votes) are answered by the global::poll-votes middleware, ahead of the
+ * router: see src/middlewares/poll-votes.ts.
+ */
 export default {
   routes: [
-    {
-      method: 'POST',
-      path: '/polls/:documentId/votes',
-      handler: 'api::poll.voting.vote',
-      config: { auth: false, middlewares: ['api::poll.rate-limit'] },
-    },
     {
       method: 'GET',
       path: '/polls/:documentId/results',

@@ -1,5 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
+import { BallotBox } from '../lib/ballot-box';
 
 /** What a reader may see of a poll's counts. */
 export interface PollResults {
@@ -11,7 +12,7 @@ export interface PollResults {
 
 export type VoteOutcome =
   | { kind: 'counted'; option: number; results: PollResults }
-  | { kind: 'duplicate'; option: number }
+  | { kind: 'duplicate'; option: number | null }
   | { kind: 'not-found' }
   | { kind: 'unknown-option' }
   | { kind: 'not-open'; opensAt: string }
@@ -25,16 +26,6 @@ interface PollRow {
   options: { id: number; label: string; votes: number }[];
 }
 
-const OPTIONS_TABLE = 'components_poll_options';
-const VOTES_TABLE = 'poll_votes';
-
-const isUniqueViolation = (error: unknown) => {
-  const e = error as { code?: string; message?: string };
-  return (
-    e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '')
-  );
-};
-
 export const isClosed = (poll: Pick<PollRow, 'closesAt'>, now = new Date()) =>
   !!poll.closesAt && now >= new Date(poll.closesAt);
 
@@ -42,7 +33,8 @@ export const isClosed = (poll: Pick<PollRow, 'closesAt'>, now = new Date()) =>
 const SETTINGS_TTL_MS = 5_000;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  settings: new Map<string, { poll: PollRow | null; at: number }>(),
+  settings: new Map<string, { poll: Promise<PollRow | null>; at: number }>(),
+  ballotBox: new BallotBox(() => strapi.db.connection),
 
   async findPoll(documentId: string): Promise<PollRow | null> {
     return strapi.db.query('api::poll.poll').findOne({
@@ -52,25 +44,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     });
   },
 
-  /** The poll's settings, cached for a few seconds: a burst of votes costs no poll lookups. */
-  async pollSettings(documentId: string): Promise<PollRow | null> {
+  /**
+   * The poll's settings, cached for a few seconds and looked up once however many votes ask at
+   * the same moment: a burst of votes costs no poll lookups. A failed lookup is not cached.
+   */
+  pollSettings(documentId: string): Promise<PollRow | null> {
     const hit = this.settings.get(documentId);
     if (hit && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.poll;
-    const poll = await this.findPoll(documentId);
-    this.settings.set(documentId, { poll, at: Date.now() });
+    const poll = this.findPoll(documentId);
+    const entry = { poll, at: Date.now() };
+    this.settings.set(documentId, entry);
+    poll.catch(() => this.settings.get(documentId) === entry && this.settings.delete(documentId));
     return poll;
   },
 
-  /** The poll with its live counts (one small query on top of the cached settings). */
-  async withCounts(poll: PollRow): Promise<PollRow> {
-    const options: { id: number; label: string; votes: number }[] = await strapi.db
-      .connection(OPTIONS_TABLE)
-      .select('id', 'label', 'votes')
-      .whereIn(
-        'id',
-        poll.options.map((o) => o.id)
-      );
-    return { ...poll, options: options.map((o) => ({ ...o, votes: Number(o.votes) })) };
+  /** An editor changed a poll: its next vote reads the new dates and options. */
+  forgetSettings(documentId: string) {
+    this.settings.delete(documentId);
   },
 
   results(poll: PollRow): PollResults {
@@ -90,10 +80,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /**
-   * Counts one vote, exactly once. The ledger row (unique per reader and poll, twice over: by
-   * signed cookie and by salted client hash) and the counter increment happen in one transaction,
-   * and the increment is a single `UPDATE … SET votes = votes + 1`: no read-modify-write, so
-   * concurrent votes are never lost and a duplicate changes nothing.
+   * Counts one vote, exactly once: the ballot box writes it with the other votes of the moment in
+   * one transaction, where the ledger's unique keys (per reader and poll, by signed cookie and by
+   * salted client hash) refuse a duplicate and the counter moves by a single atomic increment.
    */
   async vote(
     documentId: string,
@@ -107,32 +96,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (poll.opensAt && now < new Date(poll.opensAt)) return { kind: 'not-open', opensAt: poll.opensAt };
     if (isClosed(poll, now)) return { kind: 'closed', closedAt: poll.closesAt! };
 
-    const voterKey = `${documentId}:${voter.voterId}`;
-    const clientKey = `${documentId}:${voter.clientHash}`;
-    const knex = strapi.db.connection;
-    try {
-      await knex.transaction(async (trx) => {
-        await trx(VOTES_TABLE).insert({
-          document_id: randomUUID().replace(/-/g, '').slice(0, 24),
-          poll_document_id: documentId,
-          option_id: optionId,
-          voter_key: voterKey,
-          client_key: clientKey,
-          created_at: now,
-          updated_at: now,
-        });
-        await trx(OPTIONS_TABLE).where({ id: optionId }).increment('votes', 1);
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const earlier = await knex(VOTES_TABLE)
-        .select('option_id')
-        .where({ voter_key: voterKey })
-        .orWhere({ client_key: clientKey })
-        .first();
-      return { kind: 'duplicate', option: Number(earlier?.option_id) };
-    }
-    return { kind: 'counted', option: optionId, results: this.results(await this.withCounts(poll)) };
+    const result = await this.ballotBox.cast({
+      pollDocumentId: documentId,
+      optionId,
+      pollOptionIds: poll.options.map((o) => o.id),
+      voterKey: `${documentId}:${voter.voterId}`,
+      clientKey: `${documentId}:${voter.clientHash}`,
+    });
+    if (!result.counted) return { kind: 'duplicate', option: result.option };
+    const options = poll.options.map((o) => ({ ...o, votes: result.counts.get(o.id) ?? 0 }));
+    return { kind: 'counted', option: optionId, results: this.results({ ...poll, options }) };
   },
 
   /** A salted, windowed hash of the client: raw IP addresses are never stored or logged. */

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+
+/** One reader's vote, checked against the poll's settings and waiting to be counted. */
+export interface Ballot {
+  pollDocumentId: string;
+  optionId: number;
+  /** Every option of the poll: the counts returned to the voter cover them all. */
+  pollOptionIds: number[];
+  voterKey: string;
+  clientKey: string;
+}
+
+export type BallotResult =
+  | { counted: true; counts: Map<number, number> }
+  /** The reader had voted already; `option` is what they chose then (null if no longer known). */
+  | { counted: false; option: number | null };
+
+const VOTES_TABLE = 'poll_votes';
+const OPTIONS_TABLE = 'components_poll_options';
+/** Rows per INSERT: 7 bindings each stays far below PostgreSQL's and SQLite's binding limits. */
+const MAX_BATCH = 500;
+
+type Row = Ballot & { rowId: string };
+interface Written {
+  /** The row ids of the ballots counted (the others were duplicates). */
+  inserted: Set<string>;
+  /** Every option's count right after the batch. */
+  counts: Map<number, number>;
+}
+
+interface Waiting {
+  ballot: Ballot;
+  rowId: string;
+  resolve(result: BallotResult): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Counts votes in group commits. Every vote still gets its own ledger row (unique per reader and
+ * poll, by cookie and by client hash) and counts exactly once, but the votes that arrive while a
+ * transaction is in flight are written together in the next one:
+ *
+ *   INSERT … ON CONFLICT DO NOTHING RETURNING   ledger rows; a duplicate is simply not inserted
+ *   UPDATE options SET votes = votes + n          one atomic increment per option, by the rows inserted
+ *   SELECT id, votes                              the counts each voter is shown
+ *
+ * One vote per transaction made every vote queue for the lock on its option's counter row (and
+ * for a commit); a batch takes that lock once. If the transaction fails, none of its votes is
+ * counted and every one of them gets the error, so a reader who retries loses nothing.
+ */
+export class BallotBox {
+  private queue: Waiting[] = [];
+  private writing = false;
+
+  constructor(private readonly knex: () => Knex) {}
+
+  cast(ballot: Ballot): Promise<BallotResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ballot, rowId: randomUUID().replace(/-/g, '').slice(0, 24), resolve, reject });
+      // setImmediate: the votes already read off the sockets in this turn join the same batch.
+      if (!this.writing) {
+        this.writing = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain() {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        const results = await this.write(batch.map((w) => ({ ...w.ballot, rowId: w.rowId })));
+        batch.forEach((w, i) => w.resolve(results[i]));
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+    this.writing = false;
+  }
+
+  private async write(ballots: Row[]): Promise<BallotResult[]> {
+    const optionIds = [...new Set(ballots.flatMap((b) => b.pollOptionIds))];
+    const { inserted, counts } =
+      this.knex().client.dialect === 'postgresql'
+        ? await this.writeOneStatement(ballots, optionIds)
+        : await this.writeTransaction(ballots, optionIds);
+
+    const duplicates = ballots.filter((b) => !inserted.has(b.rowId));
+    const earlier = duplicates.length ? await this.earlierChoices(duplicates) : [];
+    return ballots.map((b) => {
+      if (inserted.has(b.rowId)) return { counted: true, counts };
+      const row = earlier.find((r) => r.voter_key === b.voterKey || r.client_key === b.clientKey);
+      return { counted: false, option: row ? Number(row.option_id) : null };
+    });
+  }
+
+  /**
+   * PostgreSQL: ledger rows, increments and counts in one statement, which PostgreSQL runs as one
+   * transaction (data-modifying CTEs): one round trip and one commit per batch.
+   */
+  private async writeOneStatement(ballots: Row[], optionIds: number[]): Promise<Written> {
+    const { rows } = (await this.knex().raw(
+      `WITH ballot (document_id, poll_document_id, option_id, voter_key, client_key) AS (
+         VALUES ${ballots.map(() => '(?, ?, CAST(? AS INTEGER), ?, ?)').join(', ')}
+       ),
+       inserted AS (
+         INSERT INTO ${VOTES_TABLE} (document_id, poll_document_id, option_id, voter_key, client_key, created_at, updated_at)
+         SELECT document_id, poll_document_id, option_id, voter_key, client_key, now(), now() FROM ballot
+         ON CONFLICT DO NOTHING
+         RETURNING document_id, option_id
+       ),
+       tally AS (SELECT option_id, count(*) AS n FROM inserted GROUP BY option_id),
+       counted AS (
+         UPDATE ${OPTIONS_TABLE} AS o SET votes = COALESCE(o.votes, 0) + tally.n
+         FROM tally WHERE o.id = tally.option_id
+         RETURNING o.id, o.votes
+       )
+       SELECT document_id AS row_id, NULL AS id, NULL AS votes FROM inserted
+       UNION ALL SELECT NULL, id, votes FROM counted
+       UNION ALL SELECT NULL, id, votes FROM ${OPTIONS_TABLE}
+         WHERE id IN (${optionIds.map(() => '?').join(', ')}) AND id NOT IN (SELECT id FROM counted)`,
+      [...ballots.flatMap((b) => [b.rowId, b.pollDocumentId, b.optionId, b.voterKey, b.clientKey]), ...optionIds]
+    )) as { rows: { row_id: string | null; id: number | null; votes: number | null }[] };
+    return {
+      inserted: new Set(rows.flatMap((r) => (r.row_id ? [r.row_id] : []))),
+      counts: new Map(rows.flatMap((r) => (r.id !== null ? [[r.id, Number(r.votes ?? 0)] as const] : []))),
+    };
+  }
+
+  /** SQLite (and any other database): the same three steps in one transaction. */
+  private async writeTransaction(ballots: Row[], optionIds: number[]): Promise<Written> {
+    const now = new Date();
+    return this.knex().transaction(async (trx) => {
+      const rows: { document_id: string; option_id: number }[] = await trx(VOTES_TABLE)
+        .insert(
+          ballots.map((b) => ({
+            document_id: b.rowId,
+            poll_document_id: b.pollDocumentId,
+            option_id: b.optionId,
+            voter_key: b.voterKey,
+            client_key: b.clientKey,
+            created_at: now,
+            updated_at: now,
+          }))
+        )
+        .onConflict()
+        .ignore()
+        .returning(['document_id', 'option_id']);
+      const perOption = new Map<number, number>();
+      for (const row of rows) perOption.set(row.option_id, (perOption.get(row.option_id) ?? 0) + 1);
+      if (perOption.size) {
+        // CAST: PostgreSQL cannot infer a type for a bare parameter in CASE … THEN.
+        const cases = [...perOption].map(() => 'WHEN ? THEN CAST(? AS INTEGER)').join(' ');
+        await trx(OPTIONS_TABLE)
+          .whereIn('id', [...perOption.keys()])
+          .update({ votes: trx.raw(`COALESCE(votes, 0) + CASE id ${cases} END`, [...perOption].flat()) });
+      }
+      const current: { id: number; votes: number | string | null }[] = await trx(OPTIONS_TABLE)
+        .select('id', 'votes')
+        .whereIn('id', optionIds);
+      return {
+        inserted: new Set(rows.map((r) => r.document_id)),
+        counts: new Map(current.map((o) => [o.id, Number(o.votes ?? 0)])),
+      };
+    });
+  }
+
+  /** What the readers refused as duplicates chose when they first voted. */
+  private earlierChoices(ballots: Ballot[]) {
+    return this.knex()(VOTES_TABLE)
+      .select('voter_key', 'client_key', 'option_id')
+      .whereIn(
+        'voter_key',
+        ballots.map((b) => b.voterKey)
+      )
+      .orWhereIn(
+        'client_key',
+        ballots.map((b) => b.clientKey)
+      ) as Promise<{ voter_key: string; client_key: string; option_id: number }[]>;
+  }
+}
