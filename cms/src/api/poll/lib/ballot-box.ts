@@ -69,14 +69,32 @@ export class BallotBox {
   private async drain() {
     while (this.queue.length) {
       const batch = this.queue.splice(0, MAX_BATCH);
+      const rows = batch.map((w) => ({ ...w.ballot, rowId: w.rowId }));
       try {
-        const results = await this.write(batch.map((w) => ({ ...w.ballot, rowId: w.rowId })));
+        const results = await this.writeRetrying(rows);
         batch.forEach((w, i) => w.resolve(results[i]));
       } catch (error) {
         for (const w of batch) w.reject(error);
       }
     }
     this.writing = false;
+  }
+
+  /**
+   * A batch that lost a deadlock (an editor saving the poll with its options reordered locks the
+   * same rows in another order) or a serialization conflict was rolled back whole: it is written
+   * again, a few times, before its voters get the error.
+   */
+  private async writeRetrying(rows: Row[], attempts = 4): Promise<BallotResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.write(rows);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 * attempt));
+      }
+    }
   }
 
   private async write(ballots: Row[]): Promise<BallotResult[]> {
@@ -97,7 +115,8 @@ export class BallotBox {
 
   /**
    * PostgreSQL: ledger rows, increments and counts in one statement, which PostgreSQL runs as one
-   * transaction (data-modifying CTEs): one round trip and one commit per batch.
+   * transaction (data-modifying CTEs): one round trip and one commit per batch. The counter rows
+   * are locked in id order, the order in which an editor's save updates them.
    */
   private async writeOneStatement(ballots: Row[], optionIds: number[]): Promise<Written> {
     const { rows } = (await this.knex().raw(
@@ -111,9 +130,12 @@ export class BallotBox {
          RETURNING document_id, option_id
        ),
        tally AS (SELECT option_id, count(*) AS n FROM inserted GROUP BY option_id),
+       locked AS (
+         SELECT id FROM ${OPTIONS_TABLE} WHERE id IN (SELECT option_id FROM tally) ORDER BY id FOR UPDATE
+       ),
        counted AS (
          UPDATE ${OPTIONS_TABLE} AS o SET votes = COALESCE(o.votes, 0) + tally.n
-         FROM tally WHERE o.id = tally.option_id
+         FROM tally JOIN locked ON locked.id = tally.option_id WHERE o.id = tally.option_id
          RETURNING o.id, o.votes
        )
        SELECT document_id AS row_id, NULL AS id, NULL AS votes FROM inserted
