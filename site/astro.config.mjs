@@ -1,6 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import pagefind from './src/integrations/pagefind.ts';
+import prefetchContent from './src/integrations/prefetch.ts';
 import { loadEnv } from 'vite';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +34,8 @@ export default defineConfig({
     ],
   },
   integrations: [
+    // The content is fetched from the CMS while the pages are bundled, not after.
+    prefetchContent(env),
     // The sitemap is generated from the content (src/pages/sitemap-*.ts), so scoped rebuilds keep it whole.
     pagefind(),
   ],

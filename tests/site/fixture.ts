@@ -40,6 +40,8 @@ export async function buildFromCms(
     ...parse(fs.readFileSync(cms.env.SITE_ENV_FILE)),
     SITE_OUT_DIR: outDir,
     SITE_URL: siteUrl,
+    // Small search shards, so every suite searches across merged shards as a large archive does.
+    SEARCH_SHARD_PAGES: '10',
   };
   const build = buildSite(siteEnv);
   if (build.status !== 0) throw new Error(`astro build failed:\n${build.stdout}\n${build.stderr}`);

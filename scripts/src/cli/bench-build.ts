@@ -14,7 +14,7 @@ import { CMS_DIR, SITE_DIR } from '../lib/paths.js';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
 import { readEnvFile } from '../../../cms/src/utils/env-file.js';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
-import { searchIndexCommand } from '../publisher/astro.js';
+import { searchIndex } from '../publisher/astro.js';
 
 const { values } = parseArgs({
   options: { articles: { type: 'string', default: '1000' }, port: { type: 'string', default: '1338' } },
@@ -32,25 +32,22 @@ interface BuildFigures {
   imageCount: number;
   search: number;
   searchPeakRssMb: number;
+  searchShards: number;
 }
 
-/** Resident memory (MB) of a process and all its descendants (Pagefind runs as a child binary). */
-function treeRssMb(root: number): number {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
+/** Resident memory (MB) of the running Pagefind binaries (the npm wrapper starts the real one). */
+function pagefindRssMb(): number {
+  let total = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
-      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
-      rss.set(Number(entry), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+      if (/^Name:\s+pagefind/m.test(status)) total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
     } catch {
       // exited while reading
     }
   }
-  const sum = (pid: number): number => (rss.get(pid) ?? 0) + (children.get(pid) ?? []).reduce((n, c) => n + sum(c), 0);
-  return sum(root);
+  return total;
 }
 
 /** Astro prints "Completed in 31ms" or "Completed in 2.61s" after the image step. */
@@ -76,21 +73,17 @@ function sampleRss(child: ChildProcess) {
   };
 }
 
-/** Pagefind over the built site, as the publisher runs it once a release is live. */
-function index(siteDir: string): Promise<{ seconds: number; peakRssMb: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const [command, args] = searchIndexCommand(siteDir, path.join(siteDir, 'pagefind'));
-    const child = spawn(command, args, { stdio: 'ignore' });
-    // The npm wrapper starts the real binary as its child: sample the whole tree.
-    let peak = 0;
-    const timer = setInterval(() => (peak = Math.max(peak, treeRssMb(child.pid!))), 200);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      if (code !== 0) return reject(new Error(`pagefind failed (exit ${code})`));
-      resolve({ seconds: (performance.now() - started) / 1000, peakRssMb: peak });
-    });
-  });
+/** Pagefind over the built site, in shards, as the publisher runs it once a release is live. */
+async function index(siteDir: string): Promise<{ seconds: number; peakRssMb: number; shards: number }> {
+  const started = performance.now();
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, pagefindRssMb())), 200);
+  try {
+    const { shards } = await searchIndex(siteDir, path.join(siteDir, 'pagefind'));
+    return { seconds: (performance.now() - started) / 1000, peakRssMb: peak, shards };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /**
@@ -100,7 +93,7 @@ function index(siteDir: string): Promise<{ seconds: number; peakRssMb: number }>
 async function build(label: string, cacheDir: string): Promise<BuildFigures> {
   const figures = await astro(label, cacheDir);
   const search = await index(path.join(work, label));
-  return { ...figures, search: search.seconds, searchPeakRssMb: search.peakRssMb };
+  return { ...figures, search: search.seconds, searchPeakRssMb: search.peakRssMb, searchShards: search.shards };
 }
 
 function astro(label: string, cacheDir: string): Promise<BuildFigures> {
@@ -134,6 +127,7 @@ function astro(label: string, cacheDir: string): Promise<BuildFigures> {
         imageCount: (out.match(/▶ \/_astro\/.*\(before:/g) ?? []).length,
         search: 0,
         searchPeakRssMb: 0,
+        searchShards: 0,
       });
     });
   });
@@ -152,16 +146,17 @@ async function main() {
   await stopChildren();
 
   const row = (name: string, f: BuildFigures) =>
-    `| ${name} | ${f.pages} | ${f.fetch.toFixed(1)} | ${f.render.toFixed(1)} | ${f.images.toFixed(1)} (${f.imageCount}) | ${f.seconds.toFixed(1)} | ${(f.pages / f.seconds).toFixed(0)} | ${f.astroPeakRssMb.toFixed(0)} / ${f.searchPeakRssMb.toFixed(0)} | ${f.search.toFixed(1)} |`;
+    `| ${name} | ${f.pages} | ${f.fetch.toFixed(1)} | ${f.render.toFixed(1)} | ${f.images.toFixed(1)} (${f.imageCount}) | ${f.seconds.toFixed(1)} | ${(f.pages / f.seconds).toFixed(0)} | ${f.astroPeakRssMb.toFixed(0)} / ${f.searchPeakRssMb.toFixed(0)} | ${f.search.toFixed(1)} (${f.searchShards}) |`;
   console.log(`
 Site build from the CMS, ${articles} articles (+ the seed article), ${os.cpus().length} cores, Node ${process.version}
-| build | pages | fetch s | pages built s | images s (files encoded) | site built s | pages/s | peak RSS MB: Astro / Pagefind | search index s (after) |
+| build | pages | fetch s | pages built s | images s (files encoded) | site built s | pages/s | peak RSS MB: Astro / Pagefind | search index s (shards), after |
 |---|---|---|---|---|---|---|---|---|
 ${row('cold image cache', cold)}
 ${row('warm image cache', warm)}
 "site built" is the whole \`astro build\` (fetch, render, images): the site can go live then. The search index
-(Pagefind, over the article pages) follows, as the publisher runs it once a release is live.
-Peak RSS is sampled every 200 ms: the Astro process, and Pagefind's process tree.`);
+(Pagefind, over the article pages, in shards of SEARCH_SHARD_PAGES) follows, as the publisher runs it once a
+release is live. Peak RSS is sampled every 200 ms: the Astro process, and the Pagefind binaries.
+"fetch s" runs while Astro bundles the pages (src/integrations/prefetch.ts): only its tail delays rendering.`);
   fs.rmSync(work, { recursive: true, force: true });
 }
 

@@ -4,6 +4,7 @@ import { SITE_DIR } from '../lib/paths.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BuildJob } from '../../../site/src/lib/job.js';
+import { buildSearchIndex } from '../../../site/src/lib/search-index.js';
 
 /** The last lines a failed command printed: the cause, for logs and /status. */
 function tail(output: string, lines = 12) {
@@ -152,15 +153,15 @@ export class PreparedBuild {
   }
 }
 
-/** Pagefind over the article pages of `siteDir` (menus and listings are not content), to `outputPath`. */
+/** Pagefind over one folder of pages, into a bundle at `outputPath`: a command and its arguments. */
 export function searchIndexCommand(siteDir: string, outputPath: string): [string, string[]] {
-  return [
-    bin('pagefind', SITE_DIR),
-    ['--site', siteDir, '--output-path', outputPath, '--force-language', 'vi', '--glob', 'bai-viet/**/*.html'],
-  ];
+  return [bin('pagefind', SITE_DIR), ['--site', siteDir, '--output-path', outputPath, '--force-language', 'vi']];
 }
 
+/** Indexes the article pages of `siteDir` for search, in shards (see site/src/lib/search-index.ts). */
 export function searchIndex(siteDir: string, outputPath: string, signal?: AbortSignal) {
-  const [command, args] = searchIndexCommand(siteDir, outputPath);
-  return runCaptured(command, args, quietEnv(), SITE_DIR, signal);
+  return buildSearchIndex(siteDir, outputPath, async (shard, out) => {
+    const [command, args] = searchIndexCommand(shard, out);
+    await runCaptured(command, args, quietEnv(), SITE_DIR, signal);
+  });
 }

@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
+import { buildSearchIndex } from '../lib/search-index';
 
 /**
- * Indexes the built site with Pagefind right after `astro build`, into <outDir>/pagefind/.
- * Only elements marked `data-pagefind-body` (article bodies) are indexed, never menus or footers.
- * Pagefind matches without diacritics: "thieu hoa" finds "Thiệu Hóa".
+ * Indexes the article pages with Pagefind right after `astro build`, into <outDir>/pagefind/, in
+ * shards that keep Pagefind's memory flat (src/lib/search-index.ts). Only elements marked
+ * `data-pagefind-body` (article bodies) are indexed, never menus or footers. Pagefind matches
+ * without diacritics: "thieu hoa" finds "Thiệu Hóa".
  * The publisher turns it off (SITE_SEARCH_INDEX=off) and indexes each release right after it goes
  * live, so a publish is not held back by indexing; scoped builds never index part of the site.
  * https://pagefind.app/docs/node-api/
@@ -21,14 +24,19 @@ export default function pagefindIntegration(): AstroIntegration {
         }
         const site = fileURLToPath(dir);
         const started = Date.now();
-        const { index, errors } = await pagefind.createIndex({ forceLanguage: 'vi' });
-        if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
-        const added = await index.addDirectory({ path: site });
-        if (added.errors.length) throw new Error(`Pagefind failed to index ${site}: ${added.errors.join('; ')}`);
-        const written = await index.writeFiles({ outputPath: `${site}/pagefind` });
-        if (written.errors.length) throw new Error(`Pagefind failed to write its index: ${written.errors.join('; ')}`);
-        await pagefind.close();
-        logger.info(`Indexed ${added.page_count} pages for search in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        const { pages, shards } = await buildSearchIndex(site, path.join(site, 'pagefind'), async (shard, out) => {
+          // One Pagefind process per shard: its memory is returned when it closes.
+          const { index, errors } = await pagefind.createIndex({ forceLanguage: 'vi' });
+          if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
+          const added = await index.addDirectory({ path: shard });
+          if (added.errors.length) throw new Error(`Pagefind failed to index ${shard}: ${added.errors.join('; ')}`);
+          const written = await index.writeFiles({ outputPath: out });
+          if (written.errors.length)
+            throw new Error(`Pagefind failed to write its index: ${written.errors.join('; ')}`);
+          await pagefind.close();
+        });
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        logger.info(`Indexed ${pages} articles for search in ${shards} shard(s) in ${seconds} s`);
       },
     },
   };

@@ -3,8 +3,10 @@ import { waitForJob } from './job';
 import { useScope } from './scope';
 import { fetchSnapshot, readSnapshot, toContent, type SiteContent } from './snapshot';
 import type { Poll } from './schema';
+import { getPrefetched } from './prefetched';
 
-export { related, shownDate, type SiteContent } from './snapshot';
+export { shownDate, type SiteContent } from './snapshot';
+export { related } from './related';
 
 /**
  * Loading, apart from rendering: everything the site shows is loaded once per build here, and
@@ -13,7 +15,8 @@ export { related, shownDate, type SiteContent } from './snapshot';
  *
  * The publisher hands the build a content snapshot (SITE_SNAPSHOT) instead of letting it fetch,
  * and may restrict it to the pages a change touched (SITE_SCOPE, see scope.ts), or hands both
- * over to a build it started ahead of time (SITE_JOB_FILE, see job.ts).
+ * over to a build it started ahead of time (SITE_JOB_FILE, see job.ts). A plain `astro build`
+ * starts fetching while the pages are bundled (src/integrations/prefetch.ts).
  */
 function env(name: string): string | undefined {
   return process.env[name] || (import.meta.env?.[name] as string | undefined);
@@ -26,12 +29,17 @@ async function load(): Promise<SiteContent> {
   const jobFile = env('SITE_JOB_FILE');
   const job = jobFile ? await waitForJob(jobFile, Number(env('SITE_JOB_PARENT') ?? 0)) : null;
   useScope(job ? job.scope : env('SITE_SCOPE'));
-  const started = performance.now();
   const file = job?.snapshot ?? env('SITE_SNAPSHOT');
-  const snapshot = file ? readSnapshot(file) : await fetchSnapshot(cms);
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const prefetched = file ? undefined : getPrefetched();
+  const started = prefetched?.startedAt ?? performance.now();
+  const waiting = performance.now();
+  const snapshot = file ? readSnapshot(file) : await (prefetched?.snapshot ?? fetchSnapshot(cms));
+  const seconds = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
   const source = file ? `snapshot ${file}` : CMS_URL;
-  console.info(`[content] loaded ${snapshot.articles.length} articles from ${source} in ${seconds} s`);
+  console.info(
+    `[content] loaded ${snapshot.articles.length} articles from ${source} in ${seconds(started)} s` +
+      (prefetched ? ` (fetched while the pages were bundled; waited ${seconds(waiting)} s)` : '')
+  );
   return toContent(snapshot);
 }
 

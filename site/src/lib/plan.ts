@@ -3,17 +3,8 @@ import type { StrapiClient } from './strapi';
 import type { Article } from './schema';
 import type { Scope } from './scope';
 import { SITE } from './config';
-import {
-  fetchArticles,
-  fetchTaxonomies,
-  hasFullEarlierBox,
-  topicLists,
-  related,
-  RELATED_WINDOW,
-  toContent,
-  type SiteContent,
-  type Snapshot,
-} from './snapshot';
+import { fetchArticles, fetchTaxonomies, toContent, type SiteContent, type Snapshot } from './snapshot';
+import { hasFullEarlierBox, related, RELATED_WINDOW, topicLists } from './related';
 
 /**
  * What a publish must rebuild. Given the content of the live release and the documents a burst

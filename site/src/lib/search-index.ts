@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Pagefind holds every page's words and positions in memory until it writes the index: ~200 KB a
+ * page here, 2 GB for 10,000 articles. The article pages are therefore indexed in shards of at
+ * most SEARCH_SHARD_PAGES pages, one Pagefind run each, so memory stays flat however large the
+ * archive grows. The first shard is the main bundle (/pagefind/, with Pagefind's UI); the others
+ * are bundles below it, listed in /pagefind/shards.json, which the search page merges
+ * (PagefindUI `mergeIndex`): readers get one list of results.
+ * https://pagefind.app/docs/multisite/
+ */
+export const SHARD_MANIFEST = 'shards.json';
+const ARTICLES = 'bai-viet';
+
+export const shardPages = (env: NodeJS.ProcessEnv = process.env) => {
+  const value = Number(env.SEARCH_SHARD_PAGES ?? 3000);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`SEARCH_SHARD_PAGES must be a positive whole number of pages, got "${env.SEARCH_SHARD_PAGES}".`);
+  }
+  return value;
+};
+
+/** Indexes one folder of pages (`site`, pages only) into a Pagefind bundle at `output`. */
+export type IndexShard = (site: string, output: string) => Promise<void>;
+
+/**
+ * Indexes the article pages of `siteDir` into the bundle `outputPath` (and its shards below it).
+ * Each shard's pages are hard-linked into a folder of their own (no data copied), keeping their
+ * paths, so their URLs are the site's.
+ */
+export async function buildSearchIndex(
+  siteDir: string,
+  outputPath: string,
+  indexShard: IndexShard,
+  perShard = shardPages()
+): Promise<{ pages: number; shards: number }> {
+  const articles = path.join(siteDir, ARTICLES);
+  const pages = fs.existsSync(articles)
+    ? fs
+        .readdirSync(articles)
+        .filter((slug) => fs.existsSync(path.join(articles, slug, 'index.html')))
+        .sort()
+    : [];
+  const shards: string[][] = [];
+  for (let i = 0; i < Math.max(pages.length, 1); i += perShard) shards.push(pages.slice(i, i + perShard));
+
+  const work = `${outputPath}.shards`;
+  fs.rmSync(work, { recursive: true, force: true });
+  try {
+    const bundles: string[] = [];
+    for (const [k, slugs] of shards.entries()) {
+      const shardSite = path.join(work, String(k));
+      for (const slug of slugs) {
+        fs.mkdirSync(path.join(shardSite, ARTICLES, slug), { recursive: true });
+        fs.linkSync(path.join(articles, slug, 'index.html'), path.join(shardSite, ARTICLES, slug, 'index.html'));
+      }
+      fs.mkdirSync(shardSite, { recursive: true });
+      const bundle = k === 0 ? '' : `phan-${k + 1}`;
+      await indexShard(shardSite, path.join(outputPath, bundle));
+      fs.rmSync(shardSite, { recursive: true, force: true });
+      if (bundle) bundles.push(`/pagefind/${bundle}/`);
+    }
+    fs.writeFileSync(path.join(outputPath, SHARD_MANIFEST), JSON.stringify(bundles));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  return { pages: pages.length, shards: shards.length };
+}
