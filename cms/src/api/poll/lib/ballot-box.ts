@@ -22,6 +22,46 @@ const OPTIONS_TABLE = 'components_poll_options';
 const MAX_BATCH = 500;
 
 type Row = Ballot & { rowId: string };
+
+/**
+ * The PostgreSQL batch: ballots arrive as arrays, so the text is the same for any batch size and
+ * runs as a named prepared statement, parsed and planned once per connection. (A VALUES list per
+ * batch size cost PostgreSQL ~0.4 ms of planning per vote when votes came in small batches.)
+ */
+const CAST_VOTES_SQL = `
+  WITH ballot AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[])
+      AS b (document_id, poll_document_id, option_id, voter_key, client_key)
+  ),
+  inserted AS (
+    INSERT INTO ${VOTES_TABLE} (document_id, poll_document_id, option_id, voter_key, client_key, created_at, updated_at)
+    SELECT document_id, poll_document_id, option_id, voter_key, client_key, now(), now() FROM ballot
+    ON CONFLICT DO NOTHING
+    RETURNING document_id, option_id
+  ),
+  tally AS (SELECT option_id, count(*) AS n FROM inserted GROUP BY option_id),
+  locked AS (
+    SELECT id FROM ${OPTIONS_TABLE} WHERE id IN (SELECT option_id FROM tally) ORDER BY id FOR UPDATE
+  ),
+  counted AS (
+    UPDATE ${OPTIONS_TABLE} AS o SET votes = COALESCE(o.votes, 0) + tally.n
+    FROM tally JOIN locked ON locked.id = tally.option_id WHERE o.id = tally.option_id
+    RETURNING o.id, o.votes
+  )
+  SELECT document_id AS row_id, NULL::integer AS id, NULL::integer AS votes FROM inserted
+  UNION ALL SELECT NULL, id, votes FROM counted
+  UNION ALL SELECT NULL, id, votes FROM ${OPTIONS_TABLE}
+    WHERE id = ANY($6::integer[]) AND id NOT IN (SELECT id FROM counted)`;
+
+/** The part of knex's PostgreSQL client used to run a named statement on a pooled connection. */
+interface PgPool {
+  acquireConnection(): Promise<{
+    query(q: { name: string; text: string; values: unknown[] }): Promise<{
+      rows: { row_id: string | null; id: number | null; votes: number | null }[];
+    }>;
+  }>;
+  releaseConnection(connection: unknown): Promise<void>;
+}
 interface Written {
   /** The row ids of the ballots counted (the others were duplicates). */
   inserted: Set<string>;
@@ -119,35 +159,28 @@ export class BallotBox {
    * are locked in id order, the order in which an editor's save updates them.
    */
   private async writeOneStatement(ballots: Row[], optionIds: number[]): Promise<Written> {
-    const { rows } = (await this.knex().raw(
-      `WITH ballot (document_id, poll_document_id, option_id, voter_key, client_key) AS (
-         VALUES ${ballots.map(() => '(?, ?, CAST(? AS INTEGER), ?, ?)').join(', ')}
-       ),
-       inserted AS (
-         INSERT INTO ${VOTES_TABLE} (document_id, poll_document_id, option_id, voter_key, client_key, created_at, updated_at)
-         SELECT document_id, poll_document_id, option_id, voter_key, client_key, now(), now() FROM ballot
-         ON CONFLICT DO NOTHING
-         RETURNING document_id, option_id
-       ),
-       tally AS (SELECT option_id, count(*) AS n FROM inserted GROUP BY option_id),
-       locked AS (
-         SELECT id FROM ${OPTIONS_TABLE} WHERE id IN (SELECT option_id FROM tally) ORDER BY id FOR UPDATE
-       ),
-       counted AS (
-         UPDATE ${OPTIONS_TABLE} AS o SET votes = COALESCE(o.votes, 0) + tally.n
-         FROM tally JOIN locked ON locked.id = tally.option_id WHERE o.id = tally.option_id
-         RETURNING o.id, o.votes
-       )
-       SELECT document_id AS row_id, NULL AS id, NULL AS votes FROM inserted
-       UNION ALL SELECT NULL, id, votes FROM counted
-       UNION ALL SELECT NULL, id, votes FROM ${OPTIONS_TABLE}
-         WHERE id IN (${optionIds.map(() => '?').join(', ')}) AND id NOT IN (SELECT id FROM counted)`,
-      [...ballots.flatMap((b) => [b.rowId, b.pollDocumentId, b.optionId, b.voterKey, b.clientKey]), ...optionIds]
-    )) as { rows: { row_id: string | null; id: number | null; votes: number | null }[] };
-    return {
-      inserted: new Set(rows.flatMap((r) => (r.row_id ? [r.row_id] : []))),
-      counts: new Map(rows.flatMap((r) => (r.id !== null ? [[r.id, Number(r.votes ?? 0)] as const] : []))),
-    };
+    const client = this.knex().client as unknown as PgPool;
+    const connection = await client.acquireConnection();
+    try {
+      const { rows } = await connection.query({
+        name: 'newsroom_cast_votes',
+        text: CAST_VOTES_SQL,
+        values: [
+          ballots.map((b) => b.rowId),
+          ballots.map((b) => b.pollDocumentId),
+          ballots.map((b) => b.optionId),
+          ballots.map((b) => b.voterKey),
+          ballots.map((b) => b.clientKey),
+          optionIds,
+        ],
+      });
+      return {
+        inserted: new Set(rows.flatMap((r) => (r.row_id ? [r.row_id] : []))),
+        counts: new Map(rows.flatMap((r) => (r.id !== null ? [[r.id, Number(r.votes ?? 0)] as const] : []))),
+      };
+    } finally {
+      await client.releaseConnection(connection);
+    }
   }
 
   /** SQLite (and any other database): the same three steps in one transaction. */
