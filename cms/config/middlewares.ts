@@ -5,33 +5,36 @@ import { siteOrigins } from '../src/utils/site-origins';
 const SITE_FACING = /^\/api\/polls\/[^/]+\/(votes|results)\/?$/;
 
 // https://docs.strapi.io/cms/configurations/middlewares
-const config = (): Core.Config.Middlewares => [
-  'strapi::logger',
-  'strapi::errors',
-  // Poll votes are answered here, before the middlewares below (a burst of votes costs a fraction
-  // of the CPU); the vote route sets the same security and CORS headers: src/middlewares/poll-votes.ts.
-  'global::poll-votes',
-  'strapi::security',
-  {
-    // Stock Strapi answers every origin, with credentials. Only the site's own origin(s) may call
-    // the CMS from a browser, and only the poll routes (the vote cookie needs credentials).
-    name: 'strapi::cors',
-    config: {
-      origin: (ctx: { path: string }) => (SITE_FACING.test(ctx.path) ? siteOrigins() : []),
-      credentials: true,
-      methods: ['GET', 'POST', 'OPTIONS'],
-      headers: ['Content-Type', 'Accept'],
-      maxAge: 86400,
+const config = (): Core.Config.Middlewares => {
+  const origins = siteOrigins();
+  return [
+    'strapi::logger',
+    'strapi::errors',
+    // Poll votes are answered here, before the middlewares below (a burst of votes costs a fraction
+    // of the CPU); the vote route sets the same security and CORS headers: src/middlewares/poll-votes.ts.
+    'global::poll-votes',
+    'strapi::security',
+    {
+      // Stock Strapi answers every origin, with credentials. Only the site's own origin(s) may call
+      // the CMS from a browser, and only the poll routes (the vote cookie needs credentials).
+      name: 'strapi::cors',
+      config: {
+        origin: (ctx: { path: string }) => (SITE_FACING.test(ctx.path) ? origins : []),
+        credentials: true,
+        methods: ['GET', 'POST', 'OPTIONS'],
+        headers: ['Content-Type', 'Accept'],
+        maxAge: 86400,
+      },
     },
-  },
-  'strapi::poweredBy',
-  'strapi::query',
-  'strapi::body',
-  // After the body parser, which stores uploaded files: refuse anything but raster photos.
-  'global::raster-uploads',
-  'strapi::session',
-  'strapi::favicon',
-  'strapi::public',
-];
+    'strapi::poweredBy',
+    'strapi::query',
+    'strapi::body',
+    // After the body parser, which stores uploaded files: refuse anything but raster photos.
+    'global::raster-uploads',
+    'strapi::session',
+    'strapi::favicon',
+    'strapi::public',
+  ];
+};
 
 export default config;

@@ -47,6 +47,7 @@ interface Ctx {
  */
 export default (config: unknown, { strapi }: { strapi: Core.Strapi }) => {
   const limit = rateLimit(config, { strapi });
+  const origins = siteOrigins();
   const voting = () => strapi.controller('api::poll.voting') as unknown as { vote(ctx: Ctx): Promise<void> };
 
   return async (ctx: Ctx, next: () => Promise<void>) => {
@@ -56,7 +57,7 @@ export default (config: unknown, { strapi }: { strapi: Core.Strapi }) => {
     await securityHeaders(ctx as never, async () => undefined);
     const origin = ctx.get('Origin');
     ctx.vary('Origin');
-    if (origin && siteOrigins().includes(origin)) {
+    if (origin && origins.includes(origin)) {
       ctx.set('Access-Control-Allow-Origin', origin);
       ctx.set('Access-Control-Allow-Credentials', 'true');
     }

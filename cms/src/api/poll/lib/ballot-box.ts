@@ -18,7 +18,7 @@ export type BallotResult =
 
 const VOTES_TABLE = 'poll_votes';
 const OPTIONS_TABLE = 'components_poll_options';
-/** Rows per INSERT: 7 bindings each stays far below PostgreSQL's and SQLite's binding limits. */
+/** Votes per batch: on SQLite, 7 bindings each stays far below its binding limit. */
 const MAX_BATCH = 500;
 
 type Row = Ballot & { rowId: string };
@@ -70,8 +70,7 @@ interface Written {
 }
 
 interface Waiting {
-  ballot: Ballot;
-  rowId: string;
+  row: Row;
   resolve(result: BallotResult): void;
   reject(error: unknown): void;
 }
@@ -79,7 +78,7 @@ interface Waiting {
 /**
  * Counts votes in group commits. Every vote still gets its own ledger row (unique per reader and
  * poll, by cookie and by client hash) and counts exactly once, but the votes that arrive while a
- * transaction is in flight are written together in the next one:
+ * batch is being written are written together in the next one:
  *
  *   INSERT … ON CONFLICT DO NOTHING RETURNING   ledger rows; a duplicate is simply not inserted
  *   UPDATE options SET votes = votes + n          one atomic increment per option, by the rows inserted
@@ -97,7 +96,7 @@ export class BallotBox {
 
   cast(ballot: Ballot): Promise<BallotResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ ballot, rowId: randomUUID().replace(/-/g, '').slice(0, 24), resolve, reject });
+      this.queue.push({ row: { ...ballot, rowId: randomUUID().replace(/-/g, '').slice(0, 24) }, resolve, reject });
       // setImmediate: the votes already read off the sockets in this turn join the same batch.
       if (!this.writing) {
         this.writing = true;
@@ -109,9 +108,8 @@ export class BallotBox {
   private async drain() {
     while (this.queue.length) {
       const batch = this.queue.splice(0, MAX_BATCH);
-      const rows = batch.map((w) => ({ ...w.ballot, rowId: w.rowId }));
       try {
-        const results = await this.writeRetrying(rows);
+        const results = await this.writeRetrying(batch.map((w) => w.row));
         batch.forEach((w, i) => w.resolve(results[i]));
       } catch (error) {
         for (const w of batch) w.reject(error);
@@ -205,7 +203,7 @@ export class BallotBox {
       const perOption = new Map<number, number>();
       for (const row of rows) perOption.set(row.option_id, (perOption.get(row.option_id) ?? 0) + 1);
       if (perOption.size) {
-        // CAST: PostgreSQL cannot infer a type for a bare parameter in CASE … THEN.
+        // CAST: the count as a number whatever the driver sends it as.
         const cases = [...perOption].map(() => 'WHEN ? THEN CAST(? AS INTEGER)').join(' ');
         await trx(OPTIONS_TABLE)
           .whereIn('id', [...perOption.keys()])
