@@ -10,12 +10,14 @@ import { ensureIndexes } from './bootstrap/indexes';
 import { ensurePublishWebhook } from './bootstrap/publish-webhook';
 import { registerCiDispatch } from './bootstrap/ci-dispatch';
 import { seed } from './seed';
+import { registerDocumentStatusRoute } from './api/publishing/lib/document-status';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     registerSlugs(strapi);
     registerPublicationRules(strapi);
     registerPollVoteGuard(strapi);
+    registerDocumentStatusRoute(strapi);
   },
 
   /** Runs on every start; each step is idempotent. */

@@ -260,19 +260,36 @@ describe('the publisher', () => {
     });
   });
 
-  it('`npm run rollback` puts the previous release back live in one step', async () => {
+  it('`npm run rollback` puts the previous release back live in one step, and holds publishing until resumed', async () => {
     await settled();
     const from = status().live!.release;
-    const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/src/cli/rollback.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, PUBLISH_DIR: dir },
-      encoding: 'utf8',
-    });
-    const to = status().live!.release;
-    expect(to).not.toBe(from);
-    expect(out).toContain(`${to} is live again`);
-    // The release before the delete still has the article.
-    expect((await page(`/bai-viet/${deleted.article.slug}/`)).status).toBe(200);
+    const rollback = (...args: string[]) =>
+      execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/src/cli/rollback.ts', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, PUBLISH_DIR: dir },
+        encoding: 'utf8',
+      });
+    const out = rollback();
+    try {
+      const to = status().live!.release;
+      expect(to).not.toBe(from);
+      expect(out).toContain(`${to} is live again`);
+      // The release before the delete still has the article.
+      expect((await page(`/bai-viet/${deleted.article.slug}/`)).status).toBe(200);
+      // Reconciliation would publish the newer content straight back: publishing waits instead.
+      expect(status().paused).toMatch(/rolled back/);
+      await service.publisher.reconcile();
+      expect(status().lastReconcile).toMatchObject({ differences: 1 });
+      expect(status().queued).toBe(true); // the delete is pending, not lost
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(status().live!.release).toBe(to);
+    } finally {
+      expect(rollback('--resume')).toContain('Publishing resumed');
+    }
+    expect(status().paused).toBeNull();
+    await service.publisher.reconcile();
+    await settled();
+    expect((await page(`/bai-viet/${deleted.article.slug}/`)).status).toBe(404);
   });
 
   it('50 events in 2 seconds make at most 2 builds', async () => {
@@ -317,21 +334,31 @@ describe('the publisher', () => {
     await cms.stop();
     try {
       expect((await hook({ event: 'trigger-test' })).status).toBe(202);
-      await settled();
+      const deadline = Date.now() + 60_000;
+      while (!logs.some((l) => l.msg === 'build given up') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const s = status();
       expect(s.lastBuild).toMatchObject({ result: 'failed' });
       expect(s.lastBuild!.error).toMatch(/unreachable/);
       expect(s.live!.release).toBe(live);
       expect((await page('/')).text).toBe(home);
       const failures = logs.filter((l) => l.msg === 'build failed');
-      expect(failures.length).toBeGreaterThanOrEqual(2); // retried, then gave up until the next event
+      expect(failures.length).toBeGreaterThanOrEqual(2); // retried, then waits for the next event or reconciliation
       expect(logs.some((l) => l.msg === 'build given up')).toBe(true);
+      // Nothing is dropped: the change is still pending, on disk.
+      expect(s.queued).toBe(true);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'queue.json'), 'utf8')).pending).toHaveProperty('full');
       // Nothing half-built was left behind: only the build kept ready for the next publish.
       expect(fs.readdirSync(path.join(dir, 'work')).every((f) => /^build-\d+$/.test(f))).toBe(true);
       expect(s.releases).toEqual(releasesBefore);
     } finally {
       await cms.start();
     }
+    // Back, the CMS is reconciled with and the pending change goes live.
+    await service.publisher.reconcile();
+    await settled();
+    expect(status().lastBuild).toMatchObject({ result: 'live' });
     // Restarted, the CMS keeps the site's token (the publisher's builds go on working)…
     const token = parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN;
     expect(token).toBe(tokenBefore);
@@ -356,9 +383,10 @@ describe('the publisher', () => {
     );
     expect(fs.existsSync(path.join(dir, 'releases', unfinished))).toBe(false);
     expect(status().live!.release).toBe(live);
-    // It catches up with a full build of whatever changed while it was stopped.
+    // It catches up by reconciling: nothing changed while it was stopped, so nothing is built.
+    await service.publisher.reconcile();
     await settled();
-    expect(status().lastBuild?.error).toBeUndefined();
-    expect(status().lastBuild).toMatchObject({ kind: 'full', result: 'live' });
+    expect(status().lastReconcile).toMatchObject({ differences: 0 });
+    expect(status().lastBuild).toBeNull();
   }, 180_000);
 });

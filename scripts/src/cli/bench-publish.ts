@@ -3,7 +3,8 @@
  * served. Seeds (or reuses) a CMS with N articles, starts the real publisher with Strapi's webhook
  * pointing at it, builds the site in full once (the figure to compare with), then publishes
  * articles one after another through the CMS and times each from the publish call to the new
- * page answering 200 on the site. Prints p50/p95 and where the time goes.
+ * page answering 200 on the site. Prints p50/p95 and where the time goes; then the cost of a
+ * reconciliation pass, and how long a publish whose webhook is lost takes to be served.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -173,6 +174,51 @@ async function main() {
       `  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (${build?.summary}; ms ${JSON.stringify(build?.phases)})`
     );
   }
+  // Reconciliation: the cost of one pass (the CMS's answer, and the whole comparison).
+  const stateMs: number[] = [];
+  const passMs: number[] = [];
+  const siteToken = readEnvFile(cmsEnv.SITE_ENV_FILE).SITE_API_TOKEN;
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    const res = await fetch(`${cmsUrl}/api/publishing/state`, { headers: { Authorization: `Bearer ${siteToken}` } });
+    await res.arrayBuffer();
+    stateMs.push(performance.now() - started);
+    await publisher.reconcile();
+    passMs.push(publisher.lastReconcile?.durationMs ?? NaN);
+  }
+  console.log(
+    `  reconciliation pass: CMS answers in ${stateMs.map((x) => Math.round(x)).join(', ')} ms; whole pass ${passMs.join(', ')} ms`
+  );
+
+  // A publish whose webhook is lost: only reconciliation brings it to readers.
+  const receive = publisher.receive.bind(publisher);
+  publisher.receive = () => {};
+  const lost: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    const article = await json(`${cmsUrl}/api/articles?status=published`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        data: {
+          title: `Bài mất webhook số ${i + 1} lúc ${new Date().toISOString()}`,
+          lead: 'Webhook của bài này không đến máy xuất bản.',
+          authors: [author.documentId],
+          category: categories[i % categories.length].documentId,
+        },
+      }),
+    });
+    created.push(article.data.documentId);
+    const url = `${service.siteUrl}bai-viet/${article.data.slug}/`;
+    while ((await fetch(url)).status !== 200) {
+      if (performance.now() - started > 300_000) throw new Error(`${url} was not served within 300 s.`);
+      await sleep(100);
+    }
+    lost.push(performance.now() - started);
+    console.log(`  lost webhook ${i + 1}: served after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  publisher.receive = receive;
+
   // Leave the bench database as it was seeded.
   for (const documentId of created) {
     await fetch(`${cmsUrl}/api/articles/${documentId}`, {
@@ -193,7 +239,12 @@ Publish → served, ${articles} articles, ${publishes} publishes, ${os.cpus().le
 | ${articles} | ${s(percentile(latencies, 50))} | ${s(percentile(latencies, 95))} | ${s(Math.max(...latencies))} | ${s(full.durationMs)} |
 
 Where a publish's time goes (mean ms): debounce ${publisher.config.debounceMs} (waiting for the rest of the burst), plan ${mean('plan')}, snapshot write ${mean('fetch')}, render ${mean('render')}, assemble ${mean('assemble')}, validate + switch ${mean('validate')}; the rest is the webhook and the first request.
-Full build phases (ms): ${JSON.stringify(full.phases)}`);
+Full build phases (ms): ${JSON.stringify(full.phases)}
+
+Reconciliation (every ${publisher.config.reconcileMs / 1000} s, PUBLISH_RECONCILE_SECONDS), ${articles} articles:
+| CMS answer p50 ms | CMS answer max ms | whole pass p50 ms | lost webhook → served: mean s | max s |
+|---|---|---|---|---|
+| ${Math.round(percentile(stateMs, 50))} | ${Math.round(Math.max(...stateMs))} | ${percentile(passMs, 50)} | ${s(lost.reduce((a, b) => a + b, 0) / lost.length)} | ${s(Math.max(...lost))} |`);
   fs.rmSync(work, { recursive: true, force: true });
 }
 

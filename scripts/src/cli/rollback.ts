@@ -1,6 +1,8 @@
 /**
- * `npm run rollback`: makes the previous release live again, in one atomic step. The publisher
- * keeps serving and building; its next publish builds on the release that is live then.
+ * `npm run rollback`: makes the previous release live again, in one atomic step, and pauses
+ * publishing so the publisher's reconciliation does not publish the newer content straight back.
+ * Changes keep queueing while paused (nothing is lost); `npm run rollback -- --resume` lets the
+ * publisher publish them again.
  */
 import path from 'node:path';
 import { Releases } from '../publisher/releases.js';
@@ -8,8 +10,17 @@ import { ROOT } from '../lib/paths.js';
 
 const dir = path.resolve(process.env.PUBLISH_DIR || path.join(ROOT, '.publish'));
 try {
-  const [from, to] = new Releases(dir).rollback();
-  console.log(`Rolled back: ${to} is live again (was ${from}).`);
+  const releases = new Releases(dir);
+  if (process.argv.includes('--resume')) {
+    releases.resume();
+    console.log('Publishing resumed: the publisher publishes what changed since the rollback.');
+  } else {
+    const [from, to] = releases.rollback();
+    releases.pause(`rolled back from ${from} to ${to} at ${new Date().toISOString()}`);
+    console.log(
+      `Rolled back: ${to} is live again (was ${from}). Publishing is paused until \`npm run rollback -- --resume\`.`
+    );
+  }
 } catch (error) {
   console.error(`Rollback failed: ${(error as Error).message}`);
   process.exit(1);

@@ -42,6 +42,10 @@ export interface PublisherConfig {
   templateHash: string;
   /** A build running longer than this is killed and counts as failed. */
   buildTimeoutMs: number;
+  /** How often the CMS's published state is compared with the live release (PUBLISH_RECONCILE_SECONDS). */
+  reconcileMs: number;
+  /** A document whose build failed is tried again after this, doubling each time (at most 10 minutes). */
+  failureRetryMs: number;
   /** Extra environment for `astro build` (the tests' cache and output settings). */
   buildEnv: Record<string, string>;
 }
@@ -84,6 +88,8 @@ export function loadConfig(
     searchIndex: env.PUBLISH_SEARCH_INDEX !== 'off',
     templateHash: sourceHash(SITE_DIR, ['src', 'public', 'astro.config.mjs', 'package.json', 'tsconfig.json']),
     buildTimeoutMs: int(env.PUBLISH_BUILD_TIMEOUT_MS, 900_000, 'PUBLISH_BUILD_TIMEOUT_MS'),
+    reconcileMs: 1000 * Math.max(1, int(env.PUBLISH_RECONCILE_SECONDS, 30, 'PUBLISH_RECONCILE_SECONDS')),
+    failureRetryMs: int(env.PUBLISH_FAILURE_RETRY_MS, 30_000, 'PUBLISH_FAILURE_RETRY_MS'),
     buildEnv: {},
     ...overrides,
   };

@@ -1,15 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createStrapiClient } from '../../../site/src/lib/strapi.js';
-import { fetchSnapshot, readSnapshot, writeSnapshot, type Snapshot } from '../../../site/src/lib/snapshot.js';
+import { CmsError, createStrapiClient } from '../../../site/src/lib/strapi.js';
+import {
+  fetchSnapshot,
+  InvalidContentError,
+  keepLive,
+  readSnapshot,
+  writeSnapshot,
+  type Snapshot,
+} from '../../../site/src/lib/snapshot.js';
 import { planPublish, type Plan } from '../../../site/src/lib/plan.js';
 import type { PublisherConfig } from './config.js';
 import { readEnvFile } from '../../../cms/src/utils/env-file.js';
-import { addEvent, isEmpty, mergeChanges, noChanges, type PendingChanges, type StrapiEvent } from './events.js';
+import { addEvent, isEmpty, mergeChanges, noChanges, type StrapiEvent } from './events.js';
 import { linkTree, linkTreeAsync, moveInto, Releases } from './releases.js';
 import { articleCount, pageFiles, validateRelease } from './validate.js';
 import { PreparedBuild, searchIndex } from './astro.js';
 import type { Logger } from './log.js';
+import { ChangeQueue, docKey, keysOf, parseKey, type ChangeKey, type Claim } from './queue.js';
+import { diffState, draftsReadable, fetchPublishState, versionIn, withHeld, type PublishState } from './state.js';
 
 export interface BuildRecord {
   id: string;
@@ -31,25 +40,51 @@ interface Running {
 }
 
 const RECENT_EVENTS = 20;
-const MAX_DRAFT_TITLES = 500;
+const ARTICLE = 'api::article.article';
+
+/** Why a build did not go live, when the cause is one of the documents it was publishing. */
+class BuildError extends Error {
+  constructor(
+    message: string,
+    /** The documents whose new version the build carried: one of them may be the cause. */
+    readonly documents: ChangeKey[],
+    /** The CMS's state the build worked from (versions of those documents). */
+    readonly state: PublishState | null,
+    /** False when the cause lies outside the content (CMS unreachable, a token that reads drafts). */
+    readonly attributable: boolean
+  ) {
+    super(message);
+  }
+}
+
+const uidOf = (what: string) => `api::${what}.${what}`;
 
 /**
- * Turns CMS events into live releases. Bursts are coalesced: events wait a debounce window, at
- * most one build runs and everything that arrives meanwhile folds into one next build. A build
- * re-renders only what the events touched when it can (see site/src/lib/plan.ts), assembles a
- * complete release, validates it and makes it live atomically; after it goes live the release is
- * indexed for search in the background. A failed build changes nothing live, is retried with
- * backoff a bounded number of times, then waits for the next event.
+ * Turns CMS changes into live releases, and makes sure every published change gets there.
+ *
+ * Changes come from webhooks (the fast path) and from reconciliation (the safety net): at start and
+ * every PUBLISH_RECONCILE_SECONDS, the CMS's publishing state (a version per document) is compared
+ * with the state the live release was built from, and every difference becomes a pending change.
+ * Pending changes live in a durable queue (queue.ts) and leave it only when a release containing
+ * them is live. Every build also compares states itself, so a release records exactly which
+ * versions it carries.
+ *
+ * Bursts are coalesced: at most one build runs, everything that arrives meanwhile folds into the
+ * next. A build re-renders only what changed when it can (site/src/lib/plan.ts), validates the
+ * release structurally and makes it live atomically; the release is then indexed for search in
+ * the background. When a build fails because of its content, the documents it carried are split
+ * in halves until the one that breaks it is found; that one is held back at its live version
+ * (with the cause, for the editor's panel) and everything else publishes.
  */
 export class Publisher {
   readonly releases: Releases;
-  private pending: PendingChanges = noChanges();
-  /** Changes of a burst whose build gave up, folded into the next one. */
-  private carried: PendingChanges = noChanges();
-  private pendingSince = 0;
+  readonly queue: ChangeQueue;
   private debounce: NodeJS.Timeout | undefined;
   private retry: NodeJS.Timeout | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private firstPendingAt = 0;
   private running: Running | undefined;
+  private reconciling: Promise<void> | undefined;
   private indexing: { release: string; abort: AbortController } | undefined;
   private indexDue: string | undefined;
   private prepared: PreparedBuild | undefined;
@@ -58,18 +93,27 @@ export class Publisher {
   private preparedCount = 0;
   private stopped = false;
   private attempt = 0;
+  /** Documents a bisection keeps out of the next build (the other half is being tried). */
+  private bisectHold = new Set<ChangeKey>();
   private events: { at: string; event: string; uid?: string; documentId?: string }[] = [];
-  private draftTitles = new Map<string, string>();
   /** Builds started since this publisher started (the tests count them). */
   buildsStarted = 0;
   lastBuild: BuildRecord | undefined;
   lastIndex: { release: string; result: 'done' | 'failed'; durationMs: number; error?: string } | undefined;
+  lastReconcile: { at: string; durationMs: number; differences: number; queued: number; error?: string } | undefined;
+  /** The last proof that the token cannot read drafts (null until checked). */
+  draftCheck: { at: string; ok: boolean; problem?: string } | null = null;
 
   constructor(
     readonly config: PublisherConfig,
     private log: Logger
   ) {
     this.releases = new Releases(config.dir);
+    this.queue = new ChangeQueue(path.join(config.dir, 'queue.json'));
+    if (this.queue.recovered) {
+      this.log('queue unreadable', { problem: this.queue.recovered });
+      this.queue.add({ ...noChanges(), full: 'the queue of pending changes could not be read' }, 'recovery');
+    }
     // Leftovers of a publisher that was killed mid-build: its unfinished release, its work files.
     for (const file of fs.readdirSync(this.releases.workDir)) {
       const unfinished = /^(.+)\.building$/.exec(file)?.[1];
@@ -78,6 +122,17 @@ export class Publisher {
     for (const d of [this.releases.workDir, config.buildDir]) fs.rmSync(d, { recursive: true, force: true });
     fs.mkdirSync(this.releases.workDir, { recursive: true });
     this.prepare();
+  }
+
+  /**
+   * Catches up: a full build when nothing is live, else a reconciliation (whatever changed while
+   * the publisher was stopped), then one every `reconcileMs`.
+   */
+  start() {
+    if (!this.releases.live()) this.requestFull('nothing is live yet');
+    else if (!this.queue.isEmpty()) this.schedule(0);
+    void this.reconcile();
+    this.reconcileTimer = setInterval(() => void this.reconcile(), this.config.reconcileMs);
   }
 
   /** Keeps one build compiled and waiting for its job, so the next publish only renders. */
@@ -97,6 +152,7 @@ export class Publisher {
     await build.run({ snapshot, scope }, signal);
     return build;
   }
+
   /** Takes one Strapi event; the build follows after the debounce window. */
   receive(e: StrapiEvent) {
     const documentId = e.entry?.documentId;
@@ -105,10 +161,9 @@ export class Publisher {
       RECENT_EVENTS
     );
     this.log('event received', { event: e.event, uid: e.uid, documentId });
-    this.rememberDraft(e);
-    if (isEmpty(this.pending)) this.pendingSince = Date.now();
-    this.pending = addEvent(this.pending, e);
-    if (isEmpty(this.pending)) return;
+    const changes = addEvent(noChanges(), e);
+    if (isEmpty(changes)) return;
+    this.queue.add(changes, 'webhook');
     this.attempt = 0; // a new event earns a fresh set of attempts
     this.indexing?.abort.abort(); // search indexing yields to publishing; it runs again after
     this.schedule();
@@ -116,42 +171,118 @@ export class Publisher {
 
   /** Asks for a full build (first start, template change, by hand). */
   requestFull(reason: string) {
-    if (isEmpty(this.pending)) this.pendingSince = Date.now();
-    this.pending = mergeChanges(this.pending, { ...noChanges(), full: reason });
+    this.queue.add({ ...noChanges(), full: reason }, 'request');
     this.schedule(0);
   }
 
-  private rememberDraft(e: StrapiEvent) {
-    if (e.uid !== 'api::article.article' || !e.entry?.documentId || typeof e.entry.title !== 'string') return;
-    if (e.entry.publishedAt) this.draftTitles.delete(e.entry.documentId);
-    else if (e.event === 'entry.create' || e.event === 'entry.update') {
-      this.draftTitles.delete(e.entry.documentId);
-      this.draftTitles.set(e.entry.documentId, e.entry.title);
-      if (this.draftTitles.size > MAX_DRAFT_TITLES) this.draftTitles.delete(this.draftTitles.keys().next().value!);
-    }
-  }
-
   private schedule(delay = this.config.debounceMs) {
-    if (this.running) return; // folds into the next build, started when this one ends
+    if (this.running || this.stopped) return; // folds into the next build, started when this one ends
+    if (!this.debounce) this.firstPendingAt = Date.now();
     clearTimeout(this.debounce);
     clearTimeout(this.retry);
     // Trailing debounce, but a steady stream of events cannot hold publishing back for long.
-    const waited = Date.now() - this.pendingSince;
+    const waited = Date.now() - this.firstPendingAt;
     const wait = Math.max(0, Math.min(delay, this.config.debounceMs * 5 - waited));
     this.debounce = setTimeout(() => void this.drain(), wait);
   }
 
+  /** The site token: as the CMS last wrote it, when it writes it to a file. */
+  private token() {
+    const fromFile = this.config.siteEnvFile && readEnvFile(this.config.siteEnvFile).SITE_API_TOKEN;
+    return fromFile || this.config.siteToken;
+  }
+
+  private cms() {
+    // The token as the CMS last wrote it: it may have renewed it since the last build.
+    return createStrapiClient({ baseUrl: this.config.cmsUrl, token: this.token() });
+  }
+
+  /** Proves the token cannot read drafts; returns the problem when it can. */
+  private async checkDrafts(cms = this.cms()) {
+    const problem = await draftsReadable(cms);
+    this.draftCheck = { at: new Date().toISOString(), ok: !problem, ...(problem ? { problem } : {}) };
+    if (problem) this.log('drafts readable', { problem });
+    return problem;
+  }
+
+  /**
+   * Compares what the CMS has published with what the live release was built from; every
+   * difference becomes a pending change. Skipped while a build runs (a build compares too).
+   */
+  reconcile(): Promise<void> {
+    if (this.reconciling || this.running || this.stopped) return this.reconciling ?? Promise.resolve();
+    const run = this.compare();
+    this.reconciling = run;
+    return run.finally(() => {
+      if (this.reconciling === run) this.reconciling = undefined;
+    });
+  }
+
+  /** One comparison of the CMS's publishing state with the live release's. */
+  private async compare() {
+    const started = performance.now();
+    const at = new Date().toISOString();
+    try {
+      const live = this.releases.live();
+      if (!live) {
+        if (this.queue.isEmpty()) this.requestFull('nothing is live yet');
+        return;
+      }
+      const cms = this.cms();
+      const [state, problem] = await Promise.all([fetchPublishState(cms), this.checkDrafts(cms)]);
+      if (this.running || this.stopped) return; // a build started meanwhile: it compares for itself
+      const liveState = this.releases.readState(this.releases.live()?.id ?? live.id);
+      let differences = 0;
+      let queued = 0;
+      if (!liveState) {
+        differences = 1;
+        queued = this.queue.add(
+          { ...noChanges(), full: 'the live release does not record what it was built from' },
+          'reconcile'
+        );
+      } else {
+        const diff = diffState(liveState, state);
+        const held = this.queue.held((uid, id) => versionIn(state, uid, id));
+        for (const [uid, ids] of Object.entries(diff.documents)) {
+          diff.documents[uid] = ids.filter((id) => !held.has(docKey(uid, id)));
+          if (!diff.documents[uid].length) delete diff.documents[uid];
+        }
+        differences = keysOf(diff).length;
+        if (differences) queued = this.queue.add(diff, 'reconcile');
+      }
+      const durationMs = Math.round(performance.now() - started);
+      this.lastReconcile = { at, durationMs, differences, queued };
+      if (queued) this.log('reconciliation found changes', { differences, queued, durationMs });
+      if (problem) return;
+      if (!this.queue.isEmpty() && !this.debounce && !this.retry) this.schedule(0);
+    } catch (error) {
+      const durationMs = Math.round(performance.now() - started);
+      this.lastReconcile = { at, durationMs, differences: 0, queued: 0, error: (error as Error).message };
+      this.log('reconciliation failed', { error: (error as Error).message });
+    }
+  }
+
   private async drain() {
     this.debounce = undefined;
-    if (this.running || isEmpty(this.pending)) return;
-    const changes = this.pending;
-    this.pending = noChanges();
+    this.retry = undefined;
+    if (this.running || this.stopped || this.queue.isEmpty()) return;
+    if (this.releases.paused()) {
+      this.log('publishing paused', { reason: this.releases.paused(), note: 'npm run rollback -- --resume' });
+      return;
+    }
+    const claim = this.queue.claim();
+    this.indexing?.abort.abort(); // search indexing yields to publishing; it runs again after
     this.attempt++;
     try {
-      await this.build(changes);
+      const kept = await this.build(claim);
+      this.queue.settle(claim, kept);
       this.attempt = 0;
-    } catch {
-      this.pending = mergeChanges(changes, this.pending);
+    } catch (error) {
+      if (this.stopped) return;
+      if (this.failed(error)) {
+        this.schedule(0); // the rest goes on at once, without what was held back
+        return;
+      }
       if (this.attempt < this.config.maxAttempts) {
         const delay = this.config.retryBaseMs * 2 ** (this.attempt - 1);
         this.log('build retry scheduled', { inMs: delay, attempt: this.attempt + 1 });
@@ -159,21 +290,67 @@ export class Publisher {
         this.retry = setTimeout(() => void this.drain(), delay);
         return;
       }
-      this.log('build given up', { attempts: this.attempt, note: 'the next event retries' });
+      // Nothing is dropped: the changes stay queued, and the next event or reconciliation retries.
+      this.log('build given up', {
+        attempts: this.attempt,
+        note: 'the changes stay pending; the next event or reconciliation retries',
+      });
       this.attempt = 0;
-      // Kept for the next burst, so nothing is forgotten.
-      this.carried = mergeChanges(this.carried, this.pending);
-      this.pending = noChanges();
+      return;
     }
-    if (!isEmpty(this.pending)) this.schedule();
+    if (!this.queue.isEmpty()) this.schedule();
     else void this.index();
   }
 
-  private async build(changes: PendingChanges) {
-    const withCarried = mergeChanges(changes, this.carried);
-    // The token as the CMS last wrote it: it may have renewed it since the last build.
-    const cms = createStrapiClient({ baseUrl: this.config.cmsUrl, token: this.token() });
-    this.carried = noChanges();
+  /**
+   * Narrows a failure down to a document. Returns true when the next build should follow at once:
+   * half of the documents held back (bisection), or the one document that fails held back.
+   */
+  private failed(error: unknown) {
+    if (error instanceof InvalidContentError) {
+      const state = (error as InvalidContentError & { state?: PublishState | null }).state ?? null;
+      for (const d of error.documents) {
+        if (!d.documentId) continue;
+        const uid = uidOf(d.what);
+        this.queue.fail(
+          {
+            uid,
+            documentId: d.documentId,
+            version: versionIn(state, uid, d.documentId),
+            error: `The field "${d.field}" is not what the site expects: ${d.message}`,
+          },
+          (n) => this.failureBackoff(n)
+        );
+      }
+      this.log('documents held back', { documents: error.documents });
+      return error.documents.some((d) => d.documentId);
+    }
+    if (!(error instanceof BuildError) || !error.attributable || !error.documents.length) return false;
+    if (error.documents.length > 1) {
+      const half = error.documents.slice(Math.ceil(error.documents.length / 2));
+      this.bisectHold = new Set([...this.bisectHold, ...half]);
+      this.log('build bisected', { tried: error.documents.length, heldBack: half.length });
+      return true;
+    }
+    const [key] = error.documents;
+    const doc = parseKey(key);
+    if (!('documentId' in doc)) return false;
+    this.bisectHold.clear();
+    this.queue.fail({ ...doc, version: versionIn(error.state, doc.uid, doc.documentId), error: error.message }, (n) =>
+      this.failureBackoff(n)
+    );
+    this.log('document held back', { ...doc, error: error.message });
+    return true;
+  }
+
+  /** A failed version is tried again after PUBLISH_FAILURE_RETRY_MS (30 s), then twice as long each time, at most 10 minutes. */
+  private failureBackoff(attempts: number) {
+    return Math.max(1000, Math.min(this.config.failureRetryMs * 2 ** (attempts - 1), 600_000));
+  }
+
+  /** Builds and publishes what `claim` asks (and whatever else the CMS has that is not live); returns the keys kept pending. */
+  private async build(claim: Claim): Promise<Set<string>> {
+    const cms = this.cms();
     const id = this.releases.newId();
     const abort = new AbortController();
     this.running = { id, startedAt: Date.now(), abort };
@@ -186,7 +363,7 @@ export class Publisher {
     const startedAt = new Date().toISOString();
     // Marks releases/<id> unfinished until this build ends, should the publisher be killed.
     fs.writeFileSync(path.join(this.releases.workDir, `${id}.building`), '');
-    this.log('build started', { build: id, attempt: this.attempt, changes: withCarried });
+    this.log('build started', { build: id, attempt: this.attempt, changes: claim.changes });
     let kind: BuildRecord['kind'] = 'full';
     const phases: Record<string, number> = {};
     let mark = performance.now();
@@ -196,10 +373,13 @@ export class Publisher {
       mark = now;
     };
     let summary: string | undefined;
+    let carried: ChangeKey[] = [];
+    let state: PublishState | null = null;
+    let attributable = false;
     // The next release starts as hard links of the live one, made while the change is rendered.
     const startLive = this.releases.live();
     const skeleton =
-      startLive && !withCarried.full
+      startLive && !claim.changes.full
         ? linkTreeAsync(this.releases.path(startLive.id), this.releases.path(id)).then(
             () => true,
             () => false
@@ -208,34 +388,62 @@ export class Publisher {
     try {
       const live = startLive;
       const liveSnapshot = live && this.snapshotOf(live.id);
+      const liveState = live && this.releases.readState(live.id);
+      // What the CMS has published now; and the proof that this token sees nothing else.
+      const [now, problem] = await Promise.all([fetchPublishState(cms), this.checkDrafts(cms)]);
+      if (problem) throw new Error(`Publishing is stopped: ${problem}.`);
+      state = now;
+      lap('state');
+      // Whatever differs from the live release is part of this build, announced or not.
+      const changes = liveState ? mergeChanges(claim.changes, diffState(liveState, state)) : claim.changes;
+      const held = new Set<ChangeKey>([
+        ...this.queue.held((uid, doc) => versionIn(state, uid, doc)),
+        ...this.bisectHold,
+      ]);
+      const keep = new Set([...held].map(parseKey).flatMap((k) => ('documentId' in k ? [k.documentId] : [])));
+      carried = keysOf(changes)
+        .map(([key]) => key)
+        .filter((key) => key.startsWith('doc:') && !held.has(key));
       const templatesChanged = live && this.liveTemplates() !== this.config.templateHash;
       let plan: Plan = {
         kind: 'full',
         reason:
-          withCarried.full ??
+          changes.full ??
           (!live
             ? 'first build'
             : templatesChanged
               ? "the site's templates changed"
-              : 'no snapshot of the live release'),
+              : !liveSnapshot
+                ? 'no snapshot of the live release'
+                : 'the live release does not record what it was built from'),
       };
-      if (live && liveSnapshot && !withCarried.full && !templatesChanged) {
-        plan = await planPublish(cms, liveSnapshot, withCarried);
+      if (live && liveSnapshot && liveState && !changes.full && !templatesChanged) {
+        plan = await planPublish(cms, liveSnapshot, changes, keep);
         lap('plan');
       }
       kind = plan.kind;
+      attributable = true;
       if (plan.kind !== 'scoped' && (await skeleton))
         fs.rmSync(this.releases.path(id), { recursive: true, force: true });
+      // The versions this release carries: the CMS's, but held documents' as they are live.
+      const releaseState = withHeld(
+        state,
+        liveState ?? null,
+        [...held].map(parseKey).filter((k) => 'documentId' in k)
+      );
       if (plan.kind === 'none') {
+        // Nothing on any page changes: the live release now stands for these versions too.
+        this.releases.writeState(live!.id, releaseState);
         this.finish({ id, kind, result: 'skipped', startedAt, summary: plan.reason });
-        return;
+        this.releases.discard(id);
+        return this.settled(carried, claim);
       }
       summary = plan.kind === 'full' ? `full build: ${plan.reason}` : plan.summary;
       this.log('build planned', { build: id, kind, summary });
       let snapshot: Snapshot;
       let written: string[];
       if (plan.kind === 'full') {
-        snapshot = await fetchSnapshot(cms);
+        snapshot = keepLive(await fetchSnapshot(cms, keep), liveSnapshot, keep);
         await writeSnapshot(this.releases.snapshot(id), snapshot);
         lap('fetch');
         written = await this.buildFull(id, abort.signal, lap);
@@ -253,13 +461,14 @@ export class Publisher {
             ? articleCount(this.releases.path(live.id))
             : null,
         maxDrop: this.config.maxDrop,
-        draftTitles: this.draftTitlesNotPublished(snapshot),
         written,
       });
+      this.releases.writeState(id, releaseState);
       this.releases.activate(id);
       lap('validate');
       this.finish({ id, kind, result: 'live', startedAt, summary, phases });
       await this.afterLive(id, plan.kind, snapshot);
+      return this.settled(carried, claim);
     } catch (error) {
       this.releases.discard(id);
       const message = timedOut
@@ -268,7 +477,9 @@ export class Publisher {
           ? 'cancelled'
           : (error as Error).message;
       this.finish({ id, kind, result: 'failed', startedAt, summary, error: message });
-      throw error;
+      if (error instanceof InvalidContentError) throw Object.assign(error, { state });
+      const cause = !attributable || error instanceof CmsError || timedOut || abort.signal.aborted;
+      throw new BuildError(message, carried, state, !cause);
     } finally {
       clearTimeout(deadline);
       for (const f of [`${id}.scope.json`, `${id}.lean.json`, `${id}.building`])
@@ -278,6 +489,19 @@ export class Publisher {
       this.running = undefined;
       this.prepare();
     }
+  }
+
+  /** After a release (or a no-op) is live: failures of what it carried are over; held keys stay pending. */
+  private settled(carried: ChangeKey[], claim: Claim) {
+    for (const key of carried) {
+      const doc = parseKey(key);
+      if ('documentId' in doc) this.queue.clearFailure(doc.uid, doc.documentId);
+    }
+    // What a bisection held back is still to do. (A failed document is tracked by its failure:
+    // reconciliation brings it back when it is due or changes.)
+    const kept = new Set<string>([...claim.revs.keys()].filter((key) => this.bisectHold.has(key as ChangeKey)));
+    this.bisectHold.clear();
+    return kept;
   }
 
   /** Housekeeping once a release is live; a failure here is logged, the release stays live. */
@@ -305,12 +529,6 @@ export class Publisher {
   }
   private snapshotCache: { id: string; snapshot: Snapshot } | undefined;
 
-  /** The site token: as the CMS last wrote it, when it writes it to a file. */
-  private token() {
-    const fromFile = this.config.siteEnvFile && readEnvFile(this.config.siteEnvFile).SITE_API_TOKEN;
-    return fromFile || this.config.siteToken;
-  }
-
   /** Hash of the site's sources the live pages were last fully built with. */
   private get templatesFile() {
     return path.join(this.config.dir, 'templates.sha256');
@@ -325,11 +543,6 @@ export class Publisher {
     const { id, ...fields } = this.lastBuild;
     const msg = { live: 'release live', failed: 'build failed', skipped: 'build skipped' }[record.result];
     this.log(msg, { build: id, ...fields });
-  }
-
-  private draftTitlesNotPublished(snapshot: Snapshot) {
-    const published = new Set(snapshot.articles.map((a) => a.title));
-    return [...this.draftTitles.values()].filter((t) => !published.has(t));
   }
 
   private async buildFull(id: string, signal: AbortSignal, lap: (phase: string) => void) {
@@ -399,6 +612,7 @@ export class Publisher {
       linkTree(this.releases.path(release), this.releases.path(id), new Set(['pagefind']));
       this.releases.addSearchIndex(id, out);
       fs.linkSync(this.releases.snapshot(release), this.releases.snapshot(id));
+      this.releases.copyState(release, id);
       this.releases.activate(id);
       this.indexDue = undefined;
       this.lastIndex = { release: id, result: 'done', durationMs: Date.now() - started };
@@ -424,26 +638,71 @@ export class Publisher {
     }
   }
 
-  status() {
+  /**
+   * What is live and what is happening. `detail` adds what names documents (recent events,
+   * failures): only for callers holding the secret.
+   */
+  status(detail = true) {
     const live = this.releases.live();
+    const failures = this.queue.failures();
     return {
       live: live && { release: live.id, since: live.since },
       building: this.running ? { build: this.running.id, since: new Date(this.running.startedAt).toISOString() } : null,
-      queued: !isEmpty(this.pending),
+      queued: !this.queue.isEmpty(),
+      pending: { changes: this.queue.size, oldest: this.queue.oldest() },
+      paused: this.releases.paused(),
       indexing: this.indexing ? { release: this.indexing.release } : null,
       /** The build kept ready for the next publish. */
       nextBuild: this.prepared?.ready ? this.prepared.state : null,
       lastBuild: this.lastBuild ?? null,
       lastSearchIndex: this.lastIndex ?? null,
+      lastReconcile: this.lastReconcile ?? null,
+      reconcileEverySeconds: this.config.reconcileMs / 1000,
+      /** The proof, at start and before every build, that the site token cannot read drafts. */
+      draftCheck: this.draftCheck,
       buildsStarted: this.buildsStarted,
       releases: this.releases.list(),
-      recentEvents: this.events,
+      failures: detail ? failures : failures.length,
+      recentEvents: detail ? this.events : this.events.map(({ at, event, uid }) => ({ at, event, uid })),
+    };
+  }
+
+  /**
+   * Where one document stands on the site (the editor's panel in the CMS): `version` is its
+   * published version now (cms/src/api/publishing), null when it is not published.
+   */
+  documentStatus(uid: string, documentId: string, version: string | null) {
+    const live = this.releases.live();
+    const liveVersion = live ? versionIn(this.releases.readState(live.id), uid, documentId) : null;
+    const failure = this.queue.failure(uid, documentId);
+    const article =
+      uid === ARTICLE && live ? this.snapshotOf(live.id)?.articles.find((a) => a.documentId === documentId) : null;
+    const url = article ? new URL(`/bai-viet/${article.slug}/`, this.config.siteUrl).toString() : null;
+    const base = { liveVersion, version, release: live?.id ?? null, releaseSince: live?.since ?? null };
+    if (failure && failure.version === version && version !== liveVersion)
+      return {
+        ...base,
+        state: 'failed' as const,
+        error: failure.error,
+        failedAt: failure.at,
+        retryAt: failure.retryAt,
+      };
+    if (version === liveVersion) {
+      return version === null ? { ...base, state: 'not-published' as const } : { ...base, state: 'live' as const, url };
+    }
+    return {
+      ...base,
+      state: 'pending' as const,
+      building: Boolean(this.running),
+      url,
+      reconcileEverySeconds: this.config.reconcileMs / 1000,
     };
   }
 
   /** Cancels timers and any running build or indexing (the service is stopping). */
   stop() {
     this.stopped = true;
+    clearInterval(this.reconcileTimer);
     this.prepared?.cancel();
     clearTimeout(this.debounce);
     clearTimeout(this.retry);

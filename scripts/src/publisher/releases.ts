@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { publishStateSchema, type PublishState } from '../../../site/src/lib/publish-state.js';
 
 /**
  * Releases on disk: <dir>/releases/<id>/ holds a whole site, <dir>/snapshots/<id>.json the
@@ -36,6 +37,40 @@ export class Releases {
 
   path = (id: string) => path.join(this.releasesDir, id);
   snapshot = (id: string) => path.join(this.snapshotsDir, `${id}.json`);
+  /** What the CMS had published that release `id` stands for (see state.ts). */
+  statePath = (id: string) => path.join(this.snapshotsDir, `${id}.state.json`);
+
+  readState(id: string): PublishState | null {
+    const file = this.statePath(id);
+    if (!fs.existsSync(file)) return null;
+    const parsed = publishStateSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  }
+
+  /** Whole or not at all (a temporary name, then rename): a reader never sees half a state. */
+  writeState(id: string, state: PublishState) {
+    const file = this.statePath(id);
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(state));
+    fs.renameSync(`${file}.tmp`, file);
+  }
+
+  copyState(from: string, to: string) {
+    if (fs.existsSync(this.statePath(from))) fs.copyFileSync(this.statePath(from), this.statePath(to));
+  }
+
+  /** Set by a rollback: no release goes live until someone resumes publishing (the reason, or null). */
+  paused(): string | null {
+    const file = path.join(this.dir, 'paused');
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() || 'paused' : null;
+  }
+
+  pause(reason: string) {
+    fs.writeFileSync(path.join(this.dir, 'paused'), reason);
+  }
+
+  resume() {
+    fs.rmSync(path.join(this.dir, 'paused'), { force: true });
+  }
 
   /** The live release's id and since when it is live, or null before the first release. */
   live(): { id: string; since: string } | null {
@@ -128,6 +163,7 @@ export class Releases {
   discard(id: string) {
     fs.rmSync(this.path(id), { recursive: true, force: true });
     fs.rmSync(this.snapshot(id), { force: true });
+    fs.rmSync(this.statePath(id), { force: true });
   }
 }
 

@@ -21,20 +21,31 @@ function send(res: http.ServerResponse, status: number, body: unknown) {
 /**
  * POST /hooks/strapi takes Strapi's webhooks: 401 without the secret, 400 for anything that is
  * not a Strapi event, 202 at once otherwise (Strapi waits at most 10 s and never retries, so the
- * work happens after the answer). GET /status tells what is live and what is happening.
+ * work happens after the answer). GET /status tells what is live and what is happening (document
+ * ids only with the secret); GET /status/document?uid=&documentId=&version= (secret) where one
+ * document stands, for the editor's panel in the CMS.
  */
 export function createHookServer(publisher: Publisher, secret: string, log: Logger) {
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://publisher');
-    if (url.pathname === '/status' && req.method === 'GET') return send(res, 200, publisher.status());
+    const given = req.headers[SECRET_HEADER];
+    const trusted = secretMatches(Array.isArray(given) ? given[0] : given, secret);
+    // Anyone may see that the publisher is healthy; what names documents needs the secret.
+    if (url.pathname === '/status' && req.method === 'GET') return send(res, 200, publisher.status(trusted));
+    if (url.pathname === '/status/document' && req.method === 'GET') {
+      if (!trusted) return send(res, 401, { error: `Missing or wrong ${SECRET_HEADER} header.` });
+      const uid = url.searchParams.get('uid');
+      const documentId = url.searchParams.get('documentId');
+      if (!uid || !documentId) return send(res, 400, { error: 'Give uid and documentId.' });
+      return send(res, 200, publisher.documentStatus(uid, documentId, url.searchParams.get('version') || null));
+    }
     if (url.pathname !== '/hooks/strapi') return send(res, 404, { error: `No route ${req.method} ${url.pathname}` });
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       return send(res, 405, { error: 'Use POST.' });
     }
-    const header = req.headers[SECRET_HEADER];
-    if (!secretMatches(Array.isArray(header) ? header[0] : header, secret)) {
-      log('webhook refused', { reason: header ? 'wrong secret' : 'no secret', from: req.socket.remoteAddress });
+    if (!trusted) {
+      log('webhook refused', { reason: given ? 'wrong secret' : 'no secret', from: req.socket.remoteAddress });
       req.resume();
       return send(res, 401, { error: `Missing or wrong ${SECRET_HEADER} header.` });
     }

@@ -48,9 +48,9 @@ export async function startPublisher(
     dir: config.dir,
     live: publisher.releases.live()?.id ?? null,
   });
-  // The live release (if any) is served at once; a full build catches up with whatever changed
-  // while the publisher was stopped (content, or the site's code).
-  publisher.requestFull(publisher.releases.live() ? 'catching up after a restart' : 'nothing is live yet');
+  // The live release (if any) is served at once; reconciliation catches up with whatever changed
+  // while the publisher was stopped (a change of the site's code makes the next build a full one).
+  publisher.start();
   return {
     publisher,
     hookUrl,

@@ -3,7 +3,7 @@ import type { StrapiClient } from './strapi';
 import type { Article } from './schema';
 import type { Scope } from './scope';
 import { SITE } from './config';
-import { fetchArticles, fetchTaxonomies, toContent, type SiteContent, type Snapshot } from './snapshot';
+import { fetchArticles, fetchTaxonomies, keepLive, toContent, type SiteContent, type Skip, type Snapshot } from './snapshot';
 import { hasFullEarlierBox, related, RELATED_WINDOW, topicLists } from './related';
 
 /**
@@ -48,11 +48,22 @@ const imageUrls = (a: Article) => [
   ...a.authors.map((x) => x.avatar?.url),
 ];
 
-export async function planPublish(cms: StrapiClient, live: Snapshot, changes: Changes): Promise<Plan> {
+/** `keep`: documents to leave as the live release has them (held back after failing). */
+export async function planPublish(
+  cms: StrapiClient,
+  live: Snapshot,
+  changes: Changes,
+  keep: Skip = new Set()
+): Promise<Plan> {
   const unscoped = Object.keys(changes.documents).filter((uid) => !SCOPED_TYPES.has(uid));
   if (unscoped.length) return { kind: 'full', reason: `changes to ${unscoped.join(', ')} reach every page` };
 
-  const taxonomies = await fetchTaxonomies(cms);
+  const { categories, authors: authorList, tags: tagList, polls: pollList } = keepLive(
+    { version: 1, fetchedAt: '', articles: [], ...(await fetchTaxonomies(cms, keep)) },
+    live,
+    keep
+  );
+  const taxonomies = { categories, authors: authorList, tags: tagList, polls: pollList };
   if (changedIds(live.categories, taxonomies.categories).size) {
     return { kind: 'full', reason: 'the categories changed, and the menu is on every page' };
   }
@@ -75,7 +86,8 @@ export async function planPublish(cms: StrapiClient, live: Snapshot, changes: Ch
       refetch.add(a.documentId);
     }
   }
-  const fetched = refetch.size ? await fetchArticles(cms, [...refetch]) : [];
+  for (const id of keep) refetch.delete(id);
+  const fetched = refetch.size ? await fetchArticles(cms, [...refetch], keep) : [];
   const articles = [...live.articles.filter((a) => !refetch.has(a.documentId)), ...fetched];
   const snapshot: Snapshot = { version: 1, fetchedAt: new Date().toISOString(), articles, ...taxonomies };
 

@@ -13,6 +13,7 @@ import {
   type Poll,
   type Tag,
 } from './schema';
+import type { PublishState } from './publish-state';
 
 /**
  * Everything the site shows, as the CMS returned it. A full build fetches it; the publisher keeps
@@ -26,9 +27,11 @@ export interface Snapshot {
   authors: Author[];
   tags: Tag[];
   polls: Poll[];
+  /** What the CMS had published when this content was fetched (the publisher's reconciliation). */
+  state?: PublishState;
 }
 
-export interface SiteContent extends Omit<Snapshot, 'version' | 'fetchedAt'> {
+export interface SiteContent extends Omit<Snapshot, 'version' | 'fetchedAt' | 'state'> {
   bySlug: Map<string, Article>;
   byId: Map<string, Article>;
   byCategory: Map<string, Article[]>;
@@ -41,24 +44,51 @@ export interface SiteContent extends Omit<Snapshot, 'version' | 'fetchedAt'> {
 /** The date readers see: the editor's publication date, else the moment it was published. */
 export const shownDate = (a: Pick<Article, 'publicationDate' | 'publishedAt'>) => a.publicationDate ?? a.publishedAt;
 
+/** One or more documents do not match the site's schema: each is named, with the field. */
+export class InvalidContentError extends Error {
+  constructor(readonly documents: { what: string; documentId: string | null; field: string; message: string }[]) {
+    super(
+      documents
+        .map(
+          (d) =>
+            `CMS ${d.what} ${d.documentId ?? '(no documentId)'} does not match the site's schema at "${d.field}": ${d.message}`
+        )
+        .join('; ')
+    );
+    this.name = 'InvalidContentError';
+  }
+}
+
+/** Every row parsed, or an InvalidContentError naming every row that does not parse. */
 export function parseAll<T>(schema: z.ZodType<T>, rows: unknown[], what: string): T[] {
-  return rows.map((row, i) => {
+  const invalid: InvalidContentError['documents'] = [];
+  const out = rows.map((row) => {
     const result = schema.safeParse(row);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw new Error(
-        `CMS ${what} #${i} does not match the site's schema at "${issue.path.join('.')}": ${issue.message}`
-      );
-    }
-    return result.data;
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    const documentId = (row as { documentId?: unknown })?.documentId;
+    invalid.push({
+      what,
+      documentId: typeof documentId === 'string' ? documentId : null,
+      field: issue.path.join('.'),
+      message: issue.message,
+    });
+    return undefined as T;
   });
+  if (invalid.length) throw new InvalidContentError(invalid);
+  return out;
 }
 
 // Paged by a unique key (id) so no row is skipped or repeated between pages.
 const byId = { sort: 'id:asc' };
 
+/** Document ids a build keeps as the live release has them (the publisher's held-back documents). */
+export type Skip = ReadonlySet<string>;
+const without = (rows: unknown[], skip?: Skip) =>
+  skip?.size ? rows.filter((r) => !skip.has((r as { documentId?: string }).documentId ?? '')) : rows;
+
 /** The small collections, fetched whole on every build (a few requests). */
-export async function fetchTaxonomies(cms: StrapiClient) {
+export async function fetchTaxonomies(cms: StrapiClient, skip?: Skip) {
   const [categoryRows, authorRows, tagRows, pollRows] = await Promise.all([
     cms.all('categories', byId),
     cms.all('authors', byId),
@@ -66,29 +96,52 @@ export async function fetchTaxonomies(cms: StrapiClient) {
     cms.all('polls', byId),
   ]);
   return {
-    categories: parseAll(category, categoryRows, 'category'),
-    authors: parseAll(author, authorRows, 'author'),
-    tags: parseAll(tag, tagRows, 'tag'),
-    polls: parseAll(poll, pollRows, 'poll'),
+    categories: parseAll(category, without(categoryRows, skip), 'category'),
+    authors: parseAll(author, without(authorRows, skip), 'author'),
+    tags: parseAll(tag, without(tagRows, skip), 'tag'),
+    polls: parseAll(poll, without(pollRows, skip), 'poll'),
   };
 }
 
 /** Published articles, all of them or those with the given document ids. */
-export async function fetchArticles(cms: StrapiClient, documentIds?: string[]): Promise<Article[]> {
-  if (!documentIds) return parseAll(article, await cms.all('articles', { ...byId, status: 'published' }), 'article');
+export async function fetchArticles(cms: StrapiClient, documentIds?: string[], skip?: Skip): Promise<Article[]> {
+  if (!documentIds) {
+    return parseAll(article, without(await cms.all('articles', { ...byId, status: 'published' }), skip), 'article');
+  }
   const out: Article[] = [];
   for (let i = 0; i < documentIds.length; i += 50) {
     const filters = Object.fromEntries(
       documentIds.slice(i, i + 50).map((id, j) => [`filters[documentId][$in][${j}]`, id])
     );
-    out.push(...parseAll(article, await cms.all('articles', { ...byId, status: 'published', ...filters }), 'article'));
+    const rows = await cms.all('articles', { ...byId, status: 'published', ...filters });
+    out.push(...parseAll(article, without(rows, skip), 'article'));
   }
   return out;
 }
 
-export async function fetchSnapshot(cms: StrapiClient): Promise<Snapshot> {
-  const [articles, taxonomies] = await Promise.all([fetchArticles(cms), fetchTaxonomies(cms)]);
+export async function fetchSnapshot(cms: StrapiClient, skip?: Skip): Promise<Snapshot> {
+  const [articles, taxonomies] = await Promise.all([fetchArticles(cms, undefined, skip), fetchTaxonomies(cms, skip)]);
   return { version: 1, fetchedAt: new Date().toISOString(), articles, ...taxonomies };
+}
+
+/**
+ * `snapshot` with the documents in `keep` as `live` has them (or without them, when `live` does
+ * not have them): a build that holds a document back publishes everything else.
+ */
+export function keepLive(snapshot: Snapshot, live: Snapshot | null, keep: Skip): Snapshot {
+  if (!keep.size) return snapshot;
+  const merge = <T extends { documentId: string }>(now: T[], before: T[] | undefined) => [
+    ...now.filter((x) => !keep.has(x.documentId)),
+    ...(before ?? []).filter((x) => keep.has(x.documentId)),
+  ];
+  return {
+    ...snapshot,
+    articles: merge(snapshot.articles, live?.articles),
+    categories: merge(snapshot.categories, live?.categories),
+    authors: merge(snapshot.authors, live?.authors),
+    tags: merge(snapshot.tags, live?.tags),
+    polls: merge(snapshot.polls, live?.polls),
+  };
 }
 
 export function readSnapshot(file: string): Snapshot {

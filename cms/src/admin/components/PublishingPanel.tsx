@@ -1,0 +1,119 @@
+import { useEffect, useState } from 'react';
+import { unstable_useContentManagerContext as useContentManagerContext, useFetchClient } from '@strapi/strapi/admin';
+import { Box, Flex, Link, Typography } from '@strapi/design-system';
+
+/** What the CMS's /newsroom/publishing route answers (src/api/publishing/lib/document-status.ts). */
+interface DocumentStatus {
+  state: 'live' | 'pending' | 'failed' | 'not-published' | 'no-publisher' | 'unreachable';
+  url?: string | null;
+  releaseSince?: string | null;
+  error?: string;
+  failedAt?: string;
+  retryAt?: string;
+  building?: boolean;
+}
+
+const PUBLISHED_TYPES = new Set(['api::article.article']);
+
+const time = (iso: string | null | undefined) =>
+  iso ? new Date(iso).toLocaleString('vi-VN', { dateStyle: 'short', timeStyle: 'medium' }) : '';
+
+const TEXT: Record<DocumentStatus['state'], { title: string; color: string }> = {
+  live: { title: 'Đã lên trang', color: 'success600' },
+  pending: { title: 'Đang chờ lên trang', color: 'warning600' },
+  failed: { title: 'Chưa lên trang được', color: 'danger600' },
+  'not-published': { title: 'Chưa xuất bản', color: 'neutral600' },
+  'no-publisher': { title: 'Chưa nối với máy xuất bản', color: 'neutral600' },
+  unreachable: { title: 'Không liên lạc được với máy xuất bản', color: 'danger600' },
+};
+
+/**
+ * The edit view's panel "Trên trang báo": whether the version of this story the CMS has published
+ * is live on the site (with its address), still on its way, or held back (with the cause). Asked
+ * again every few seconds while it is on its way, and after every save or publish.
+ */
+export function PublishingPanel() {
+  const { model, id } = useContentManagerContext();
+  const { get } = useFetchClient();
+  const [status, setStatus] = useState<DocumentStatus | null>(null);
+
+  useEffect(() => {
+    if (!PUBLISHED_TYPES.has(model) || !id || id === 'create') return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const { data } = await get<{ data: DocumentStatus }>(
+          `/newsroom/publishing/${encodeURIComponent(model)}/${encodeURIComponent(id)}`
+        );
+        if (stopped) return;
+        setStatus(data.data);
+        const again = data.data.state === 'pending' || data.data.state === 'unreachable' ? 2000 : 10000;
+        timer = setTimeout(load, again);
+      } catch {
+        if (!stopped) timer = setTimeout(load, 10000);
+      }
+    };
+    void load();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [model, id, get]);
+
+  if (!status) return null;
+  const { title, color } = TEXT[status.state] ?? TEXT.unreachable;
+  return (
+    <Box
+      aria-live="polite"
+      data-testid="newsroom-publishing"
+      background="neutral0"
+      hasRadius
+      shadow="tableShadow"
+      paddingTop={4}
+      paddingBottom={4}
+      paddingLeft={4}
+      paddingRight={4}
+      width="100%"
+    >
+      <Flex direction="column" alignItems="flex-start" gap={2}>
+        <Typography variant="sigma" textColor="neutral600" tag="h2">
+          Trên trang báo
+        </Typography>
+        <Typography fontWeight="bold" textColor={color}>
+          {title}
+        </Typography>
+        {status.state === 'live' && status.url && (
+          <Link href={status.url} isExternal>
+            Xem bài trên trang
+          </Link>
+        )}
+        {status.state === 'live' && status.releaseSince && (
+          <Typography variant="pi" textColor="neutral600">
+            Bản phát hành hiện tại từ {time(status.releaseSince)}
+          </Typography>
+        )}
+        {status.state === 'pending' && (
+          <Typography variant="pi" textColor="neutral600">
+            {status.building ? 'Đang dựng trang…' : 'Đã vào hàng đợi, sẽ lên trang trong giây lát.'}
+          </Typography>
+        )}
+        {status.state === 'failed' && (
+          <>
+            <Typography variant="pi">
+              Bản trước đó vẫn hiển thị trên trang. Nguyên nhân: {status.error}
+            </Typography>
+            <Typography variant="pi" textColor="neutral600">
+              Hệ thống thử lại lúc {time(status.retryAt)}, hoặc ngay khi bài được sửa và xuất bản lại.
+            </Typography>
+          </>
+        )}
+        {status.state === 'unreachable' && (
+          <Typography variant="pi" textColor="neutral600">
+            Bài đã xuất bản vẫn sẽ lên trang khi máy xuất bản chạy lại.
+          </Typography>
+        )}
+      </Flex>
+    </Box>
+  );
+}

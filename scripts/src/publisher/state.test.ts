@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { diffState, withHeld, type PublishState } from './state';
+
+const ARTICLE = 'api::article.article';
+const TAG = 'api::tag.tag';
+
+const state = (types: PublishState['types'], files: PublishState['files'] = {}): PublishState => ({
+  generatedAt: '2026-11-29T08:00:00.000Z',
+  types,
+  files,
+});
+
+describe('reconciliation: what the live release is missing', () => {
+  it('finds documents added, removed and of another version, and nothing else', () => {
+    const live = state({ [ARTICLE]: { a: '1', b: '1', c: '1' }, [TAG]: { t: '1' } });
+    const now = state({ [ARTICLE]: { a: '1', b: '2', d: '1' }, [TAG]: { t: '1' } });
+    const diff = diffState(live, now);
+    expect(diff.documents).toEqual({ [ARTICLE]: ['b', 'd', 'c'] });
+    expect(diff.count).toBe(3);
+    expect(diffState(now, now)).toEqual({ documents: {}, media: [], full: null, count: 0 });
+  });
+
+  it('a content type only one side knows counts in full', () => {
+    const diff = diffState(state({}), state({ [TAG]: { t: '1', u: '1' } }));
+    expect(diff.documents).toEqual({ [TAG]: ['t', 'u'] });
+  });
+
+  it('a file replaced or removed gives its old and new URLs; a new file changes no page', () => {
+    const live = state({}, { '1': ['/uploads/a.jpg', 't1'], '2': ['/uploads/b.jpg', 't1'], '3': ['/uploads/c.jpg', 't1'] });
+    const now = state(
+      {},
+      { '1': ['/uploads/a2.jpg', 't2'], '3': ['/uploads/c.jpg', 't1'], '4': ['/uploads/d.jpg', 't1'] }
+    );
+    expect(diffState(live, now).media.sort()).toEqual(['/uploads/a.jpg', '/uploads/a2.jpg', '/uploads/b.jpg']);
+  });
+
+  it('on randomly generated histories, applying the diff to the live state gives the state now', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let run = 0; run < 200; run++) {
+      const make = () =>
+        Object.fromEntries(
+          Array.from({ length: Math.floor(random() * 8) }, () => [`d${Math.floor(random() * 10)}`, `v${Math.floor(random() * 3)}`])
+        );
+      const live = state({ [ARTICLE]: make(), [TAG]: make() });
+      const now = state({ [ARTICLE]: make(), [TAG]: make() });
+      const diff = diffState(live, now);
+      for (const uid of [ARTICLE, TAG]) {
+        const patched = { ...live.types[uid] };
+        for (const id of diff.documents[uid] ?? []) {
+          if (id in now.types[uid]) patched[id] = now.types[uid][id];
+          else delete patched[id];
+        }
+        expect(patched).toEqual(now.types[uid]);
+        // …and names nothing that is the same on both sides.
+        for (const id of diff.documents[uid] ?? []) expect(live.types[uid][id]).not.toBe(now.types[uid][id]);
+      }
+    }
+  });
+
+  it('a release holding documents back records their live versions, so the next comparison finds them again', () => {
+    const live = state({ [ARTICLE]: { a: '1', b: '1' } });
+    const now = state({ [ARTICLE]: { a: '2', b: '2', c: '1' } });
+    const recorded = withHeld(now, live, [
+      { uid: ARTICLE, documentId: 'a' },
+      { uid: ARTICLE, documentId: 'c' },
+    ]);
+    expect(recorded.types[ARTICLE]).toEqual({ a: '1', b: '2' });
+    expect(diffState(recorded, now).documents).toEqual({ [ARTICLE]: ['a', 'c'] });
+    expect(now.types[ARTICLE]).toEqual({ a: '2', b: '2', c: '1' }); // not modified
+  });
+});

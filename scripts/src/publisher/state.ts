@@ -1,0 +1,75 @@
+/**
+ * Each release records the CMS's publishing state it was built from (see
+ * site/src/lib/publish-state.ts); comparing that with the state now finds every change a release
+ * is missing, whatever happened to its webhook (reconciliation).
+ */
+import type { PublishState } from '../../../site/src/lib/publish-state.js';
+import { CmsError, type StrapiClient } from '../../../site/src/lib/strapi.js';
+import type { PendingChanges } from './events.js';
+import { noChanges } from './events.js';
+
+export { fetchPublishState, type PublishState } from '../../../site/src/lib/publish-state.js';
+
+export const versionIn = (state: PublishState | null | undefined, uid: string, documentId: string) =>
+  state?.types[uid]?.[documentId] ?? null;
+
+/**
+ * The changes that take a release built from `live` to `now`: documents added, removed or of
+ * another version, and the URLs (old and new) of files replaced or removed. Content types that
+ * only one side knows count in full (every document of them changed).
+ */
+export function diffState(live: PublishState, now: PublishState): PendingChanges & { count: number } {
+  const changes = noChanges();
+  let count = 0;
+  for (const uid of new Set([...Object.keys(live.types), ...Object.keys(now.types)])) {
+    const before = live.types[uid] ?? {};
+    const after = now.types[uid] ?? {};
+    const ids: string[] = [];
+    for (const [id, version] of Object.entries(after)) if (before[id] !== version) ids.push(id);
+    for (const id of Object.keys(before)) if (!(id in after)) ids.push(id);
+    if (ids.length) {
+      changes.documents[uid] = ids;
+      count += ids.length;
+    }
+  }
+  const media = new Set<string>();
+  for (const [id, [url, updatedAt]] of Object.entries(live.files)) {
+    const file = now.files[id];
+    if (file && file[0] === url && file[1] === updatedAt) continue;
+    media.add(url);
+    if (file) media.add(file[0]);
+    count++;
+  }
+  changes.media = [...media];
+  return { ...changes, count };
+}
+
+/**
+ * A state as a release records it when some documents were held at their live version: theirs
+ * stay as `live` had them (absent if it did not have them), so the next comparison finds them again.
+ */
+export function withHeld(now: PublishState, live: PublishState | null, held: Iterable<{ uid: string; documentId: string }>) {
+  const types: PublishState['types'] = Object.fromEntries(Object.entries(now.types).map(([uid, v]) => [uid, { ...v }]));
+  for (const { uid, documentId } of held) {
+    const version = versionIn(live, uid, documentId);
+    const forType = (types[uid] ??= {});
+    if (version === null) delete forType[documentId];
+    else forType[documentId] = version;
+  }
+  return { ...now, types };
+}
+
+/**
+ * Whether the token can read drafts: it must not (the guarantee that nothing unpublished reaches
+ * a release comes from here, not from looking at pages). Returns null when the CMS refuses, as it
+ * must, or the reason the publisher has to stop building.
+ */
+export async function draftsReadable(cms: StrapiClient): Promise<string | null> {
+  try {
+    await cms.get('articles', { status: 'draft', 'pagination[pageSize]': 1, 'fields[0]': 'documentId' });
+  } catch (error) {
+    if (error instanceof CmsError && (error.status === 400 || error.status === 403)) return null;
+    throw error;
+  }
+  return 'the site token can read drafts (GET /api/articles?status=draft answered 200): give the publisher a read-only token, which the CMS refuses drafts to';
+}
