@@ -188,6 +188,7 @@ export async function api(url: string, init: { method?: string; token?: string; 
       ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
     },
     body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+    signal: AbortSignal.timeout(60_000),
   });
   const text = await res.text();
   let json: any = null;

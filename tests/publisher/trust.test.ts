@@ -38,7 +38,7 @@ describe('publishing an editor can trust', () => {
   const page = async (p: string) => (await fetch(`${site}${p}`)).status;
 
   async function create(data: Record<string, unknown>, publish = true) {
-    const res = await api(`${cms.url}/api/articles${publish ? '?status=published' : ''}`, {
+    const res = await api(`${cms.url}/api/articles?status=${publish ? 'published' : 'draft'}`, {
       method: 'POST',
       token,
       body: { data: { lead: 'Tin vắn.', body: 'Nội dung.', authors: [author], category, ...data } },
@@ -101,7 +101,9 @@ describe('publishing an editor can trust', () => {
   it('a story that cannot be rendered holds back only itself; the CMS shows the editor why; a fix publishes it', async () => {
     // A photo whose file is gone from the disk: the site cannot make its image sizes.
     const uploads = path.join(cms.env.PUBLIC_DIR, 'uploads');
-    const jpeg = fs.readdirSync(uploads).find((f) => f.endsWith('.jpg') && !/^(thumbnail|small|medium|large)_/.test(f))!;
+    const jpeg = fs
+      .readdirSync(uploads)
+      .find((f) => f.endsWith('.jpg') && !/^(thumbnail|small|medium|large)_/.test(f))!;
     const form = new FormData();
     form.append('files', new Blob([fs.readFileSync(path.join(uploads, jpeg))], { type: 'image/jpeg' }), 'hong.jpg');
     const uploaded = await fetch(`${cms.url}/api/upload`, {
@@ -131,7 +133,12 @@ describe('publishing an editor can trust', () => {
     expect(await page(`/bai-viet/${bad.slug}/`)).toBe(404);
     const failures = status().failures as { documentId: string; error: string }[];
     expect(failures.map((f) => f.documentId)).toEqual([bad.documentId]);
-    expect(failures[0].error).toContain(file.url.split('/').pop()!.replace(/\.jpg$/, ''));
+    expect(failures[0].error).toContain(
+      file.url
+        .split('/')
+        .pop()!
+        .replace(/\.jpg$/, '')
+    );
 
     // The editor's panel, through the CMS (admin session), says so in Vietnamese terms.
     const jwt = await cms.adminJwt();

@@ -106,7 +106,10 @@ describe('the queue of pending changes', () => {
     c.advance(30_001); // due again
     expect(held().size).toBe(0);
     q.fail({ uid: ARTICLE, documentId: 'a', version: 'v1', error: 'broken image' }, (n) => 30_000 * n);
-    expect(q.failure(ARTICLE, 'a')).toMatchObject({ attempts: 2, retryAt: new Date(c.now().getTime() + 60_000).toISOString() });
+    expect(q.failure(ARTICLE, 'a')).toMatchObject({
+      attempts: 2,
+      retryAt: new Date(c.now().getTime() + 60_000).toISOString(),
+    });
     q.clearFailure(ARTICLE, 'a');
     expect(q.failures()).toEqual([]);
   });

@@ -60,7 +60,8 @@ export function parseKey(key: string): { uid: string; documentId: string } | { m
 /** The keys of a set of changes. */
 export function keysOf(changes: PendingChanges): [ChangeKey, string | undefined][] {
   const keys: [ChangeKey, string | undefined][] = [];
-  for (const [uid, ids] of Object.entries(changes.documents)) for (const id of ids) keys.push([docKey(uid, id), undefined]);
+  for (const [uid, ids] of Object.entries(changes.documents))
+    for (const id of ids) keys.push([docKey(uid, id), undefined]);
   for (const url of changes.media) keys.push([`media:${url}`, undefined]);
   if (changes.full) keys.push(['full', changes.full]);
   return keys;

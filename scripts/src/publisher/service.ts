@@ -5,6 +5,7 @@ import { jsonLogger, type Logger } from './log.js';
 import { Publisher } from './publisher.js';
 import { createHookServer } from './server.js';
 import { createStaticServer } from '../lib/static-server.js';
+import { lockPublishDir } from './lock.js';
 
 const listen = (server: Server, port: number, host: string) =>
   new Promise<number>((resolve, reject) => {
@@ -31,6 +32,7 @@ export async function startPublisher(
   log: Logger = jsonLogger()
 ): Promise<RunningPublisher> {
   const config = loadConfig(overrides);
+  const unlock = lockPublishDir(config.dir);
   const publisher = new Publisher(config, log);
   const hooks = createHookServer(publisher, config.secret, log);
   const hookPort = await listen(hooks, config.hookPort, config.hookHost);
@@ -58,6 +60,7 @@ export async function startPublisher(
     async close() {
       publisher.stop();
       await Promise.all([hooks, site].map((s) => s && new Promise((r) => s.close(r))));
+      unlock();
     },
   };
 }

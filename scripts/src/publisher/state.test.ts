@@ -26,7 +26,10 @@ describe('reconciliation: what the live release is missing', () => {
   });
 
   it('a file replaced or removed gives its old and new URLs; a new file changes no page', () => {
-    const live = state({}, { '1': ['/uploads/a.jpg', 't1'], '2': ['/uploads/b.jpg', 't1'], '3': ['/uploads/c.jpg', 't1'] });
+    const live = state(
+      {},
+      { '1': ['/uploads/a.jpg', 't1'], '2': ['/uploads/b.jpg', 't1'], '3': ['/uploads/c.jpg', 't1'] }
+    );
     const now = state(
       {},
       { '1': ['/uploads/a2.jpg', 't2'], '3': ['/uploads/c.jpg', 't1'], '4': ['/uploads/d.jpg', 't1'] }
@@ -36,11 +39,14 @@ describe('reconciliation: what the live release is missing', () => {
 
   it('on randomly generated histories, applying the diff to the live state gives the state now', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let run = 0; run < 200; run++) {
       const make = () =>
         Object.fromEntries(
-          Array.from({ length: Math.floor(random() * 8) }, () => [`d${Math.floor(random() * 10)}`, `v${Math.floor(random() * 3)}`])
+          Array.from({ length: Math.floor(random() * 8) }, () => [
+            `d${Math.floor(random() * 10)}`,
+            `v${Math.floor(random() * 3)}`,
+          ])
         );
       const live = state({ [ARTICLE]: make(), [TAG]: make() });
       const now = state({ [ARTICLE]: make(), [TAG]: make() });

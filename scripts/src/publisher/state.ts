@@ -48,7 +48,11 @@ export function diffState(live: PublishState, now: PublishState): PendingChanges
  * A state as a release records it when some documents were held at their live version: theirs
  * stay as `live` had them (absent if it did not have them), so the next comparison finds them again.
  */
-export function withHeld(now: PublishState, live: PublishState | null, held: Iterable<{ uid: string; documentId: string }>) {
+export function withHeld(
+  now: PublishState,
+  live: PublishState | null,
+  held: Iterable<{ uid: string; documentId: string }>
+) {
   const types: PublishState['types'] = Object.fromEntries(Object.entries(now.types).map(([uid, v]) => [uid, { ...v }]));
   for (const { uid, documentId } of held) {
     const version = versionIn(live, uid, documentId);

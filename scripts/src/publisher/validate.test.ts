@@ -21,7 +21,9 @@ function release(pages: Record<string, string>) {
 }
 
 const snapshot = (count: number, publishedAt: string | null = '2026-11-29T08:00:00.000Z') =>
-  ({ articles: Array.from({ length: count }, (_, i) => ({ documentId: `doc${i}`, publishedAt })) }) as unknown as Snapshot;
+  ({
+    articles: Array.from({ length: count }, (_, i) => ({ documentId: `doc${i}`, publishedAt })),
+  }) as unknown as Snapshot;
 const check = (dir: string, extra: Partial<Parameters<typeof validateRelease>[0]> = {}) =>
   validateRelease({
     dir,

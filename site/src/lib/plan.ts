@@ -3,7 +3,15 @@ import type { StrapiClient } from './strapi';
 import type { Article } from './schema';
 import type { Scope } from './scope';
 import { SITE } from './config';
-import { fetchArticles, fetchTaxonomies, keepLive, toContent, type SiteContent, type Skip, type Snapshot } from './snapshot';
+import {
+  fetchArticles,
+  fetchTaxonomies,
+  keepLive,
+  toContent,
+  type SiteContent,
+  type Skip,
+  type Snapshot,
+} from './snapshot';
 import { hasFullEarlierBox, related, RELATED_WINDOW, topicLists } from './related';
 
 /**
@@ -58,11 +66,12 @@ export async function planPublish(
   const unscoped = Object.keys(changes.documents).filter((uid) => !SCOPED_TYPES.has(uid));
   if (unscoped.length) return { kind: 'full', reason: `changes to ${unscoped.join(', ')} reach every page` };
 
-  const { categories, authors: authorList, tags: tagList, polls: pollList } = keepLive(
-    { version: 1, fetchedAt: '', articles: [], ...(await fetchTaxonomies(cms, keep)) },
-    live,
-    keep
-  );
+  const {
+    categories,
+    authors: authorList,
+    tags: tagList,
+    polls: pollList,
+  } = keepLive({ version: 1, fetchedAt: '', articles: [], ...(await fetchTaxonomies(cms, keep)) }, live, keep);
   const taxonomies = { categories, authors: authorList, tags: tagList, polls: pollList };
   if (changedIds(live.categories, taxonomies.categories).size) {
     return { kind: 'full', reason: 'the categories changed, and the menu is on every page' };

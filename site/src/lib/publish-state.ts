@@ -26,4 +26,3 @@ export async function fetchPublishState(cms: StrapiClient): Promise<PublishState
   }
   return parsed.data;
 }
-

@@ -100,9 +100,7 @@ export function PublishingPanel() {
         )}
         {status.state === 'failed' && (
           <>
-            <Typography variant="pi">
-              Bản trước đó vẫn hiển thị trên trang. Nguyên nhân: {status.error}
-            </Typography>
+            <Typography variant="pi">Bản trước đó vẫn hiển thị trên trang. Nguyên nhân: {status.error}</Typography>
             <Typography variant="pi" textColor="neutral600">
               Hệ thống thử lại lúc {time(status.retryAt)}, hoặc ngay khi bài được sửa và xuất bản lại.
             </Typography>

@@ -63,7 +63,9 @@ type Uid = Parameters<Core.Strapi['getModel']>[0];
 /** documentId → version of the published documents of `uid` matching `where`. */
 async function versions(strapi: Core.Strapi, uid: string, where: Record<string, unknown> = {}) {
   const relations = shownRelations(strapi, uid);
-  const populate = Object.fromEntries(relations.map(({ name, media }) => [name, { select: [media ? 'id' : 'documentId'] }]));
+  const populate = Object.fromEntries(
+    relations.map(({ name, media }) => [name, { select: [media ? 'id' : 'documentId'] }])
+  );
   const out: Record<string, string> = {};
   for (let offset = 0; ; offset += CHUNK) {
     const rows = (await strapi.db.query(uid as Uid).findMany({
