@@ -483,7 +483,7 @@ describe('publishing under fire', () => {
 
     // No release that went live ever carried a draft's text (every release is kept for this).
     const releases = fs.readdirSync(path.join(dir, 'releases'));
-    expect(releases.length).toBeGreaterThan(5);
+    expect(releases.length).toBeGreaterThanOrEqual(2); // the first full build, and scoped ones after
     const leaks = releases.flatMap((r) =>
       pageFiles(path.join(dir, 'releases', r))
         .filter((f) => fs.readFileSync(path.join(dir, 'releases', r, f), 'utf8').includes(DRAFT_MARK))
