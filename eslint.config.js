@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import workspaces from './eslint-workspaces.js';
 
 // https://typescript-eslint.io/getting-started
 export default tseslint.config(
@@ -22,8 +23,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { languageOptions: { globals: globals.node } },
   {
+    plugins: { workspaces },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'workspaces/no-relative-cross-imports': 'error',
     },
   },
   {

@@ -4,7 +4,14 @@ import { defineConfig } from 'vitest/config';
 // test files run at once on a 2-core machine.
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts', 'cms/src/**/*.test.ts', 'site/src/**/*.test.ts', 'scripts/src/**/*.test.ts'],
+    include: [
+      'tests/**/*.test.ts',
+      'cms/src/**/*.test.ts',
+      'site/src/**/*.test.ts',
+      'site/content/src/**/*.test.ts',
+      'scripts/src/**/*.test.ts',
+      'scripts/publisher/src/**/*.test.ts',
+    ],
     globalSetup: ['tests/helpers/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

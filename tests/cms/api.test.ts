@@ -5,8 +5,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'dotenv';
-import fixture from '../../cms/src/seed/fixtures/seed-article.json';
-import { api, DATABASES, startCms, type RunningCms } from '../helpers/cms';
+import { api, SEED_FIXTURE as fixture, DATABASES, startCms, type RunningCms } from '../helpers/cms';
 
 const TYPES = ['articles', 'authors', 'categories', 'tags', 'photos', 'polls'];
 

@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { generateSecrets } from '../../scripts/src/lib/secrets';
+import { generateSecrets } from '@newsroom/scripts/secrets';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CMS_DIR = path.join(ROOT, 'cms');
@@ -13,6 +13,17 @@ export const STRAPI_BIN = path.join(ROOT, 'node_modules', '.bin', 'strapi');
 
 /** PostgreSQL server the suites create throw-away databases on (trust auth on dev and CI machines). */
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The real article the seed loads (cms/src/seed/fixtures/seed-article.json), as the suites compare it. */
+export interface SeedFixture {
+  title: string;
+  lead: string;
+  body: (string | { photo: number })[];
+  photos: { caption: string; credit?: string; alt: string }[];
+}
+export const SEED_FIXTURE = JSON.parse(
+  fs.readFileSync(path.join(CMS_DIR, 'src', 'seed', 'fixtures', 'seed-article.json'), 'utf8')
+) as SeedFixture;
 
 export type Database = 'sqlite' | 'postgres';
 /** Which databases the CMS suites run on: CMS_TEST_DATABASES=sqlite,postgres (default both). */

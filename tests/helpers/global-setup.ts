@@ -1,4 +1,4 @@
-import { buildCmsIfChanged } from '../../scripts/src/lib/cms-build';
+import { buildCmsIfChanged } from '@newsroom/scripts/cms-build';
 
 /**
  * Builds the CMS once: its server, and the admin panel the editor's browser test logs into. Skipped

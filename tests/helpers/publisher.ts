@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'dotenv';
 import { freePort, startCms } from './cms';
-import { startPublisher } from '../../scripts/src/publisher/service';
-import type { PublisherConfig } from '../../scripts/src/publisher/config';
-import type { Logger } from '../../scripts/src/publisher/log';
+import { startPublisher } from '@newsroom/publisher/service';
+import type { PublisherConfig } from '@newsroom/publisher/config';
+import type { Logger } from '@newsroom/publisher/log';
 
 /**
  * A real CMS (SQLite) whose webhooks go to a real publisher of its own, which builds into a temp

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, freePort, ROOT, startCms, type RunningCms } from '../helpers/cms';
-import { createStaticServer } from '../../scripts/src/lib/static-server';
-import { astroBuild } from '../../scripts/src/publisher/astro';
-import { pageFiles } from '../../scripts/src/publisher/validate';
-import { createStrapiClient } from '../../site/src/lib/strapi';
-import { fetchSnapshot, writeSnapshot } from '../../site/src/lib/snapshot';
+import { createStaticServer } from '@newsroom/publisher/static-server';
+import { astroBuild } from '@newsroom/publisher/astro';
+import { pageFiles } from '@newsroom/publisher/validate';
+import { createStrapiClient } from '@newsroom/content/strapi';
+import { fetchSnapshot, writeSnapshot } from '@newsroom/content/snapshot';
 
 /**
  * Publishing under fire. Four writers edit the newsroom concurrently while a fault injector in
@@ -85,7 +85,7 @@ describe('publishing under fire', () => {
   async function startPublisherProcess() {
     // Node itself with tsx as a loader (not the tsx CLI, which runs the script in a child): the
     // process a SIGKILL reaches is the publisher.
-    publisher = spawn(process.execPath, ['--import', 'tsx', 'scripts/src/cli/publisher.ts'], {
+    publisher = spawn(process.execPath, ['--import', 'tsx', 'scripts/publisher/src/main.ts'], {
       cwd: ROOT,
       env: publisherEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,8 +9,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, type RunningCms } from '../helpers/cms';
 import { startCmsWithPublisher } from '../helpers/publisher';
-import type { RunningPublisher } from '../../scripts/src/publisher/service';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/src/lib/chromium';
+import type { RunningPublisher } from '@newsroom/publisher/service';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '@newsroom/scripts/chromium';
 
 describe('an editor publishes from the admin', () => {
   let cms: RunningCms;

@@ -7,9 +7,9 @@ import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, freePort, ROOT, type RunningCms } from '../helpers/cms';
 import { startCmsWithPublisher } from '../helpers/publisher';
-import { startPublisher, type RunningPublisher } from '../../scripts/src/publisher/service';
-import { astroBuild } from '../../scripts/src/publisher/astro';
-import { pageFiles } from '../../scripts/src/publisher/validate';
+import { startPublisher, type RunningPublisher } from '@newsroom/publisher/service';
+import { astroBuild } from '@newsroom/publisher/astro';
+import { pageFiles } from '@newsroom/publisher/validate';
 
 /**
  * The real CMS sends its webhooks to the real publisher, which builds the real site into

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, type RunningCms } from '../helpers/cms';
 import { startCmsWithPublisher } from '../helpers/publisher';
-import { startPublisher, type RunningPublisher } from '../../scripts/src/publisher/service';
+import { startPublisher, type RunningPublisher } from '@newsroom/publisher/service';
 
 const ARTICLE = 'api::article.article';
 

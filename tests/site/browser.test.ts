@@ -12,7 +12,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, freePort, ROOT, type RunningCms } from '../helpers/cms';
 import { buildFromCms, SEED_SLUG, serve } from './fixture';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/src/lib/chromium';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '@newsroom/scripts/chromium';
 
 const require = createRequire(import.meta.url);
 const SAMPLE = {

@@ -6,8 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { load, type CheerioAPI } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fixture from '../../cms/src/seed/fixtures/seed-article.json';
-import { api, type RunningCms } from '../helpers/cms';
+import { api, SEED_FIXTURE as fixture, type RunningCms } from '../helpers/cms';
 import { buildFromCms, buildSite, SEED_SLUG } from './fixture';
 import { XSS_PAYLOADS } from './xss-payloads';
 

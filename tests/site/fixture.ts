@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse } from 'dotenv';
 import { ROOT, startCms, type RunningCms } from '../helpers/cms';
-import { createStaticServer } from '../../scripts/src/lib/static-server';
-import { withSiteBuildLockSync } from '../../scripts/src/lib/build-lock';
+import { createStaticServer } from '@newsroom/publisher/static-server';
+import { withSiteBuildLockSync } from '@newsroom/scripts/build-lock';
 
 export const SITE_DIR = path.join(ROOT, 'site');
 export const SEED_SLUG = 'tiep-tuc-sang-tao-nhieu-mo-hinh-moi-voi-phuong-cham-dan-can-dan-lam-dan-huong-thu';

@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { bin, quietEnv } from '../lib/bin.js';
-import { CMS_DIR, SITE_DIR } from '../lib/paths.js';
+import { bin, quietEnv } from '@newsroom/publisher/bin';
+import { CMS_DIR, SITE_DIR } from '@newsroom/publisher/paths';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
-import { readEnvFile } from '../../../cms/src/utils/env-file.js';
+import { readEnvFile } from '@newsroom/publisher/env-file';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
-import { searchIndex } from '../publisher/astro.js';
+import { searchIndex } from '@newsroom/publisher/astro';
 
 const { values } = parseArgs({
   options: { articles: { type: 'string', default: '1000' }, port: { type: 'string', default: '1338' } },

@@ -10,8 +10,8 @@ import { parseArgs } from 'node:util';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import fs from 'node:fs';
-import { ROOT } from '../lib/paths.js';
-import { createStaticServer } from '../lib/static-server.js';
+import { ROOT } from '@newsroom/publisher/paths';
+import { createStaticServer } from '@newsroom/publisher/static-server';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../lib/chromium.js';
 
 const { values } = parseArgs({

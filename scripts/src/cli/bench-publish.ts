@@ -11,13 +11,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { bin } from '../lib/bin.js';
-import { CMS_DIR } from '../lib/paths.js';
+import { bin } from '@newsroom/publisher/bin';
+import { CMS_DIR } from '@newsroom/publisher/paths';
 import { run, startChild, stopChildren, waitForHttp } from '../lib/processes.js';
-import { readEnvFile } from '../../../cms/src/utils/env-file.js';
+import { readEnvFile } from '@newsroom/publisher/env-file';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
-import { startPublisher, type RunningPublisher } from '../publisher/service.js';
-import type { BuildRecord } from '../publisher/publisher.js';
+import { startPublisher, type RunningPublisher } from '@newsroom/publisher/service';
+import type { BuildRecord } from '@newsroom/publisher/publisher';
 
 const { values } = parseArgs({
   options: {

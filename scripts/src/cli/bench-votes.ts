@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { bin, quietEnv } from '../lib/bin.js';
-import { CMS_DIR } from '../lib/paths.js';
+import { bin, quietEnv } from '@newsroom/publisher/bin';
+import { CMS_DIR } from '@newsroom/publisher/paths';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
 import { generateSecrets } from '../lib/secrets.js';
 

@@ -5,8 +5,8 @@
  * publisher publish them again.
  */
 import path from 'node:path';
-import { Releases } from '../publisher/releases.js';
-import { ROOT } from '../lib/paths.js';
+import { Releases } from '@newsroom/publisher/releases';
+import { ROOT } from '@newsroom/publisher/paths';
 
 const dir = path.resolve(process.env.PUBLISH_DIR || path.join(ROOT, '.publish'));
 try {

@@ -7,7 +7,13 @@ import { parseArgs } from 'node:util';
 import type { Core } from '@strapi/strapi';
 import { cmsModule, withCms } from '../lib/strapi-app.js';
 
-type SeedModule = typeof import('../../../cms/src/seed/index.js');
+/** What cms/src/seed/index.ts exports (loaded from the compiled CMS at run time). */
+interface SeedModule {
+  seed(
+    strapi: Core.Strapi,
+    options: { articles: number; onProgress?: (done: number, total: number) => void }
+  ): Promise<Record<string, unknown>>;
+}
 
 const { values } = parseArgs({ options: { articles: { type: 'string', default: '30' } } });
 const articles = Number(values.articles);

@@ -1,5 +1,5 @@
 /** `npm run setup`: writes cms/.env with this install's secrets (run by `npm start` too). */
-import { CMS_ENV_FILE } from '../lib/paths.js';
+import { CMS_ENV_FILE } from '@newsroom/publisher/paths';
 import { ensureCmsEnv } from '../lib/secrets.js';
 
 const result = ensureCmsEnv(CMS_ENV_FILE);

@@ -4,13 +4,13 @@
  * publisher, which builds the reader's site, serves it, and rebuilds it on every publish (Strapi's
  * webhook). Ctrl-C stops everything it started.
  */
-import { CMS_DIR, CMS_ENV_FILE } from '../lib/paths.js';
+import { CMS_DIR, CMS_ENV_FILE } from '@newsroom/publisher/paths';
 import { ensureCmsEnv } from '../lib/secrets.js';
 import { buildCmsIfChanged } from '../lib/cms-build.js';
-import { bin, quietEnv } from '../lib/bin.js';
+import { bin, quietEnv } from '@newsroom/publisher/bin';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
-import { startPublisher, type RunningPublisher } from '../publisher/service.js';
-import { readEnvFile } from '../../../cms/src/utils/env-file.js';
+import { startPublisher, type RunningPublisher } from '@newsroom/publisher/service';
+import { readEnvFile } from '@newsroom/publisher/env-file';
 
 let stopping = false;
 let publisher: RunningPublisher | undefined;

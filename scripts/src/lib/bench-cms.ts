@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { quietEnv } from './bin.js';
-import { CMS_DIR, ROOT } from './paths.js';
+import { quietEnv } from '@newsroom/publisher/bin';
+import { CMS_DIR, ROOT } from '@newsroom/publisher/paths';
 import { run } from './processes.js';
 import { generateSecrets } from './secrets.js';
 

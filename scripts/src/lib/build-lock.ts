@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { ROOT } from './paths.js';
+import { ROOT } from '@newsroom/publisher/paths';
 
 /**
  * One `astro build` of this checkout at a time, across test processes: when the output directory

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CMS_DIR } from './paths.js';
-import { sourceHash } from './source-hash.js';
-import { bin, quietEnv } from './bin.js';
+import { CMS_DIR } from '@newsroom/publisher/paths';
+import { sourceHash } from '@newsroom/publisher/source-hash';
+import { bin, quietEnv } from '@newsroom/publisher/bin';
 import { run } from './processes.js';
 
 const INPUTS = ['src', 'config', 'package.json', 'tsconfig.json'];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { readEnvFile, upsertEnvFile } from '../../../cms/src/utils/env-file.js';
+import { readEnvFile, upsertEnvFile } from '@newsroom/publisher/env-file';
 
 /** Where `npm start` runs the publisher's webhook endpoint. */
 export const DEFAULT_WEBHOOK_URL = 'http://127.0.0.1:4322/hooks/strapi';

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
-import { CMS_DIR } from './paths.js';
+import { CMS_DIR } from '@newsroom/publisher/paths';
 
 const require = createRequire(import.meta.url);
 

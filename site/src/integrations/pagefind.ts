@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
-import { buildSearchIndex } from '../lib/search-index';
+import { buildSearchIndex } from '@newsroom/content/search-index';
 
 /**
  * Indexes the article pages with Pagefind right after `astro build`, into <outDir>/pagefind/, in

@@ -1,6 +1,6 @@
 import type { AstroIntegration } from 'astro';
-import { createStrapiClient } from '../lib/strapi';
-import { fetchSnapshot } from '../lib/snapshot';
+import { createStrapiClient } from '@newsroom/content/strapi';
+import { fetchSnapshot } from '@newsroom/content/snapshot';
 import { setPrefetched } from '../lib/prefetched';
 
 /**

@@ -1,3 +1,5 @@
+import { RELATED_COUNT } from '@newsroom/content/related';
+
 /**
  * Site-wide constants in one place: the publisher, locale and time zone, and page sizes.
  * Edit this file (or set SITE_URL) to run the stack for another newsroom.
@@ -24,5 +26,5 @@ export const SITE = {
   /** Latest articles on the home page, and per category block. */
   homeLatest: 10,
   homePerCategory: 4,
-  relatedCount: 4,
+  relatedCount: RELATED_COUNT,
 } as const;

@@ -1,12 +1,12 @@
-import { createStrapiClient } from './strapi';
+import { createStrapiClient } from '@newsroom/content/strapi';
 import { waitForJob } from './job';
 import { useScope } from './scope';
-import { fetchSnapshot, readSnapshot, toContent, type SiteContent } from './snapshot';
-import type { Poll } from './schema';
+import { fetchSnapshot, readSnapshot, toContent, type SiteContent } from '@newsroom/content/snapshot';
+import type { Poll } from '@newsroom/content/schema';
 import { getPrefetched } from './prefetched';
 
-export { shownDate, type SiteContent } from './snapshot';
-export { related } from './related';
+export { shownDate, type SiteContent } from '@newsroom/content/snapshot';
+export { related } from '@newsroom/content/related';
 
 /**
  * Loading, apart from rendering: everything the site shows is loaded once per build here, and

@@ -1,7 +1,7 @@
 import rss from '@astrojs/rss';
 import { SITE } from './config';
 import { shownDate } from './content';
-import type { Article } from './schema';
+import type { Article } from '@newsroom/content/schema';
 
 /** Items per feed: readers' apps want the latest, not the archive. */
 const FEED_SIZE = 50;

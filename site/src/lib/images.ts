@@ -1,6 +1,6 @@
 import { getImage } from 'astro:assets';
 import { mediaUrl } from './content';
-import type { Image } from './schema';
+import type { Image } from '@newsroom/content/schema';
 
 export interface ResponsiveImage {
   webpSrcset: string;

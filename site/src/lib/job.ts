@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { parseBuildJob, type BuildJob } from '@newsroom/content/build-protocol';
 
 /**
  * A build started ahead of time by the publisher: Astro compiles the site (most of a small
@@ -6,10 +7,6 @@ import fs from 'node:fs';
  * job — which snapshot to render and which pages — to SITE_JOB_FILE. A publish then costs only
  * the rendering. The build exits if the publisher (SITE_JOB_PARENT) goes away.
  */
-export interface BuildJob {
-  snapshot: string;
-  scope: string | null;
-}
 
 const alive = (pid: number) => {
   try {
@@ -22,7 +19,7 @@ const alive = (pid: number) => {
 
 export async function waitForJob(file: string, parent: number): Promise<BuildJob> {
   for (;;) {
-    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as BuildJob;
+    if (fs.existsSync(file)) return parseBuildJob(fs.readFileSync(file, 'utf8'), file);
     if (parent && !alive(parent)) {
       console.error(`[content] the publisher (pid ${parent}) is gone; no job for this build.`);
       process.exit(1);

@@ -1,7 +1,7 @@
 import { SITE } from './config';
 import { mediaUrl, shownDate } from './content';
 import { T } from './strings';
-import type { Article } from './schema';
+import type { Article } from '@newsroom/content/schema';
 
 /** schema.org NewsArticle and BreadcrumbList for an article page. */
 export function articleJsonLd(article: Article, path: string, crumbs: { name: string; href: string }[]) {

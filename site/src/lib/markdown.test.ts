@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderBody, renderMarkdown } from './markdown';
-import type { Photo } from './schema';
+import type { Photo } from '@newsroom/content/schema';
 
 const photo = (n: number): Photo => ({
   documentId: `p${n}`,

@@ -1,6 +1,6 @@
 import { Marked } from 'marked';
 import sanitize from 'sanitize-html';
-import type { Photo } from './schema';
+import type { Photo } from '@newsroom/content/schema';
 
 /**
  * Article bodies are editor-written markdown: rendered with `marked`, then sanitised with an

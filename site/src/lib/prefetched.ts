@@ -1,4 +1,4 @@
-import type { Snapshot } from './snapshot';
+import type { Snapshot } from '@newsroom/content/snapshot';
 
 /**
  * The content a build started fetching before its pages were bundled (src/integrations/prefetch.ts).

@@ -1,20 +1,12 @@
 import fs from 'node:fs';
+import { parseScope, type ScopeKind } from '@newsroom/content/build-protocol';
 
 /**
  * Which pages a build renders. A full build renders every page; a publish renders only the pages
  * a change touched (computed by plan.ts, handed over as a JSON file: SITE_SCOPE, or the job the
- * publisher gives a waiting build, see job.ts). Pages that list everything (home, feeds, sitemaps)
+ * publisher gives a waiting build, see job.ts; the shape is @newsroom/content/build-protocol). Pages that list everything (home, feeds, sitemaps)
  * are always rendered.
  */
-export interface Scope {
-  articles: string[];
-  categories: string[];
-  authors: string[];
-  tags: string[];
-}
-
-export type ScopeKind = keyof Scope;
-
 let scope: Record<ScopeKind, Set<string>> | null = null;
 
 /** Restricts this build to the scope in `file` (null: every page). Set before pages are listed. */
@@ -23,7 +15,7 @@ export function useScope(file: string | null | undefined) {
     scope = null;
     return;
   }
-  const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Scope;
+  const s = parseScope(fs.readFileSync(file, 'utf8'), file);
   scope = {
     articles: new Set(s.articles),
     categories: new Set(s.categories),

@@ -1,7 +1,7 @@
 import { SitemapIndexStream, SitemapStream, streamToPromise, type SitemapItemLoose } from 'sitemap';
 import { Readable } from 'node:stream';
 import { SITE } from './config';
-import type { SiteContent } from './snapshot';
+import type { SiteContent } from '@newsroom/content/snapshot';
 
 /** URLs per sitemap file (the protocol allows 50,000). */
 const PER_FILE = 45_000;

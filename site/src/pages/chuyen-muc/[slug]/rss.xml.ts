@@ -3,7 +3,7 @@ import { loadContent } from '../../../lib/content';
 import { inScope } from '../../../lib/scope';
 import { SITE } from '../../../lib/config';
 import { articleFeed } from '../../../lib/feeds';
-import type { Category } from '../../../lib/schema';
+import type { Category } from '@newsroom/content/schema';
 
 export const getStaticPaths = (async () => {
   const { categories } = await loadContent();

@@ -1,4 +1,4 @@
-import type { Changes } from '../../../site/src/lib/plan.js';
+import type { Changes } from '@newsroom/content/plan';
 
 /**
  * Strapi's webhook bodies (https://docs.strapi.io/cms/backend-customization/webhooks#payloads):

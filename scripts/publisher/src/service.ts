@@ -4,7 +4,7 @@ import { loadConfig, type PublisherConfig } from './config.js';
 import { jsonLogger, type Logger } from './log.js';
 import { Publisher } from './publisher.js';
 import { createHookServer } from './server.js';
-import { createStaticServer } from '../lib/static-server.js';
+import { createStaticServer } from './static-server.js';
 import { lockPublishDir } from './lock.js';
 
 const listen = (server: Server, port: number, host: string) =>

@@ -1,14 +1,14 @@
 /**
  * Each release records the CMS's publishing state it was built from (see
- * site/src/lib/publish-state.ts); comparing that with the state now finds every change a release
+ * site/content/src/publish-state.ts); comparing that with the state now finds every change a release
  * is missing, whatever happened to its webhook (reconciliation).
  */
-import type { PublishState } from '../../../site/src/lib/publish-state.js';
-import { CmsError, type StrapiClient } from '../../../site/src/lib/strapi.js';
+import type { PublishState } from '@newsroom/content/publish-state';
+import { CmsError, type StrapiClient } from '@newsroom/content/strapi';
 import type { PendingChanges } from './events.js';
 import { noChanges } from './events.js';
 
-export { fetchPublishState, type PublishState } from '../../../site/src/lib/publish-state.js';
+export { fetchPublishState, type PublishState } from '@newsroom/content/publish-state';
 
 export const versionIn = (state: PublishState | null | undefined, uid: string, documentId: string) =>
   state?.types[uid]?.[documentId] ?? null;

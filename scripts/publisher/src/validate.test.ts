@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../../site/src/lib/snapshot';
+import type { Snapshot } from '@newsroom/content/snapshot';
 import { validateRelease } from './validate';
 
 const dirs: string[] = [];

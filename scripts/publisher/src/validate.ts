@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Snapshot } from '../../../site/src/lib/snapshot.js';
+import type { Snapshot } from '@newsroom/content/snapshot';
 
 export interface Validation {
   dir: string;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { publishStateSchema, type PublishState } from '../../../site/src/lib/publish-state.js';
+import { publishStateSchema, type PublishState } from '@newsroom/content/publish-state';
 
 /**
  * Releases on disk: <dir>/releases/<id>/ holds a whole site, <dir>/snapshots/<id>.json the

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { bin, quietEnv } from '../lib/bin.js';
-import { SITE_DIR } from '../lib/paths.js';
+import { bin, quietEnv } from './bin.js';
+import { SITE_DIR } from './paths.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BuildJob } from '../../../site/src/lib/job.js';
-import { buildSearchIndex } from '../../../site/src/lib/search-index.js';
+import type { BuildJob } from '@newsroom/content/build-protocol';
+import { buildSearchIndex } from '@newsroom/content/search-index';
 
 /** The last lines a failed command printed: the cause, for logs and /status. */
 function tail(output: string, lines = 12) {
@@ -158,7 +158,7 @@ export function searchIndexCommand(siteDir: string, outputPath: string): [string
   return [bin('pagefind', SITE_DIR), ['--site', siteDir, '--output-path', outputPath, '--force-language', 'vi']];
 }
 
-/** Indexes the article pages of `siteDir` for search, in shards (see site/src/lib/search-index.ts). */
+/** Indexes the article pages of `siteDir` for search, in shards (see site/content/src/search-index.ts). */
 export function searchIndex(siteDir: string, outputPath: string, signal?: AbortSignal) {
   return buildSearchIndex(siteDir, outputPath, async (shard, out) => {
     const [command, args] = searchIndexCommand(shard, out);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { readEnvFile } from '../../../cms/src/utils/env-file.js';
-import { CMS_ENV_FILE, ROOT, SITE_DIR, SITE_ENV_FILE } from '../lib/paths.js';
-import { sourceHash } from '../lib/source-hash.js';
+import { readEnvFile } from './env-file.js';
+import { CMS_ENV_FILE, ROOT, SITE_DIR, SITE_ENV_FILE } from './paths.js';
+import { sourceHash } from './source-hash.js';
 
 /**
  * The publisher's settings, from the environment, then site/.env (CMS URL and read-only token,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CmsError, createStrapiClient } from '../../../site/src/lib/strapi.js';
+import { CmsError, createStrapiClient } from '@newsroom/content/strapi';
 import {
   fetchSnapshot,
   InvalidContentError,
@@ -8,10 +8,10 @@ import {
   readSnapshot,
   writeSnapshot,
   type Snapshot,
-} from '../../../site/src/lib/snapshot.js';
-import { planPublish, type Plan } from '../../../site/src/lib/plan.js';
+} from '@newsroom/content/snapshot';
+import { planPublish, type Plan } from '@newsroom/content/plan';
 import type { PublisherConfig } from './config.js';
-import { readEnvFile } from '../../../cms/src/utils/env-file.js';
+import { readEnvFile } from './env-file.js';
 import { addEvent, isEmpty, mergeChanges, noChanges, type StrapiEvent } from './events.js';
 import { linkTree, linkTreeAsync, moveInto, Releases } from './releases.js';
 import { articleCount, pageFiles, validateRelease } from './validate.js';
@@ -70,7 +70,7 @@ const uidOf = (what: string) => `api::${what}.${what}`;
  * versions it carries.
  *
  * Bursts are coalesced: at most one build runs, everything that arrives meanwhile folds into the
- * next. A build re-renders only what changed when it can (site/src/lib/plan.ts), validates the
+ * next. A build re-renders only what changed when it can (site/content/src/plan.ts), validates the
  * release structurally and makes it live atomically; the release is then indexed for search in
  * the background. When a build fails because of its content, the documents it carried are split
  * in halves until the one that breaks it is found; that one is held back at its live version

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { StrapiClient } from './strapi';
 import type { Article } from './schema';
-import type { Scope } from './scope';
-import { SITE } from './config';
+import type { Scope } from './build-protocol';
+import { routes } from './routes';
 import {
   fetchArticles,
   fetchTaxonomies,
@@ -12,7 +12,7 @@ import {
   type Skip,
   type Snapshot,
 } from './snapshot';
-import { hasFullEarlierBox, related, RELATED_WINDOW, topicLists } from './related';
+import { hasFullEarlierBox, related, RELATED_COUNT, RELATED_WINDOW, topicLists } from './related';
 
 /**
  * What a publish must rebuild. Given the content of the live release and the documents a burst
@@ -123,7 +123,7 @@ export async function planPublish(
     const old = before.byId.get(id);
     const now = after.byId.get(id);
     if (now) scope.articles.add(now.slug);
-    if (old && old.slug !== now?.slug) removed.add(`/bai-viet/${old.slug}/`);
+    if (old && old.slug !== now?.slug) removed.add(routes.article(old.slug));
     for (const a of [old, now]) {
       if (!a) continue;
       if (a.category) scope.categories.add(a.category.slug);
@@ -132,9 +132,9 @@ export async function planPublish(
     }
   }
   for (const slug of relatedPages(before, after, changed)) scope.articles.add(slug);
-  for (const slug of scope.categories) removed.add(`/chuyen-muc/${slug}/`);
-  for (const slug of scope.authors) removed.add(`/tac-gia/${slug}/`);
-  for (const slug of scope.tags) removed.add(`/the/${slug}/`);
+  for (const slug of scope.categories) removed.add(routes.category(slug));
+  for (const slug of scope.authors) removed.add(routes.author(slug));
+  for (const slug of scope.tags) removed.add(routes.tag(slug));
 
   return {
     kind: 'scoped',
@@ -168,7 +168,7 @@ function relatedPages(before: SiteContent, after: SiteContent, changed: Set<stri
         // which only a box without enough earlier coverage shows.
         for (const b of list.slice(Math.max(0, at - window), at)) candidates.add(b.documentId);
         for (const b of list.slice(at + 1, at + window + 1)) {
-          if (!hasFullEarlierBox(content, b, SITE.relatedCount)) candidates.add(b.documentId);
+          if (!hasFullEarlierBox(content, b, RELATED_COUNT)) candidates.add(b.documentId);
         }
       }
     }
@@ -179,8 +179,8 @@ function relatedPages(before: SiteContent, after: SiteContent, changed: Set<stri
     const now = after.byId.get(id);
     const old = before.byId.get(id);
     if (!now || !old || changed.has(id)) continue;
-    const relatedNow = ids(related(after, now, SITE.relatedCount));
-    const relatedBefore = ids(related(before, old, SITE.relatedCount));
+    const relatedNow = ids(related(after, now, RELATED_COUNT));
+    const relatedBefore = ids(related(before, old, RELATED_COUNT));
     if (!isDeepStrictEqual(relatedNow, relatedBefore) || relatedNow.some((x) => changed.has(x))) pages.add(now.slug);
   }
   return pages;

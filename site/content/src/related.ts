@@ -1,6 +1,9 @@
 import type { Article } from './schema';
 import type { SiteContent } from './snapshot';
 
+/** How many related articles an article page shows (site/src/lib/config.ts shows it as SITE.relatedCount). */
+export const RELATED_COUNT = 4;
+
 /** How many of the articles published just before `a`, in each of its category and tags, are considered. */
 export const RELATED_WINDOW = 200;
 
@@ -100,7 +103,7 @@ function firstAfter(ranks: Int32Array, rank: number) {
  * Earlier coverage comes first, nearest in time first; only when there is not enough of it (the
  * first stories on a topic) does later coverage fill the box. Only RELATED_WINDOW articles on each
  * side are considered, so a page costs the same on 10 or 10,000 articles, and publishing a new
- * story changes only the few older pages whose box was not full (site/src/lib/plan.ts finds them).
+ * story changes only the few older pages whose box was not full (site/content/src/plan.ts finds them).
  */
 export function related(content: SiteContent, a: Article, count: number): Article[] {
   const index = relatedIndex(content);
