@@ -73,9 +73,7 @@ export async function planPublish(
     polls: pollList,
   } = keepLive({ version: 1, fetchedAt: '', articles: [], ...(await fetchTaxonomies(cms, keep)) }, live, keep);
   const taxonomies = { categories, authors: authorList, tags: tagList, polls: pollList };
-  if (changedIds(live.categories, taxonomies.categories).size) {
-    return { kind: 'full', reason: 'the categories changed, and the menu is on every page' };
-  }
+  if (changedIds(live.categories, taxonomies.categories).size) return planChange(live, { ...live, ...taxonomies });
   const authors = changedIds(live.authors, taxonomies.authors);
   const tags = changedIds(live.tags, taxonomies.tags);
   const polls = changedIds(live.polls, taxonomies.polls);
@@ -98,9 +96,21 @@ export async function planPublish(
   for (const id of keep) refetch.delete(id);
   const fetched = refetch.size ? await fetchArticles(cms, [...refetch], keep) : [];
   const articles = [...live.articles.filter((a) => !refetch.has(a.documentId)), ...fetched];
-  const snapshot: Snapshot = { version: 1, fetchedAt: new Date().toISOString(), articles, ...taxonomies };
+  return planChange(live, { version: 1, fetchedAt: new Date().toISOString(), articles, ...taxonomies });
+}
 
-  const changed = changedIds(live.articles, articles);
+/**
+ * The pages that differ between the site built from `live` and the site built from `next`
+ * (no I/O): `next` is the new content, every document of it compared with the live one.
+ */
+export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
+  if (changedIds(live.categories, snapshot.categories).size) {
+    return { kind: 'full', reason: 'the categories changed, and the menu is on every page' };
+  }
+  const authors = changedIds(live.authors, snapshot.authors);
+  const tags = changedIds(live.tags, snapshot.tags);
+  const polls = changedIds(live.polls, snapshot.polls);
+  const changed = changedIds(live.articles, snapshot.articles);
   if (!changed.size && !authors.size && !tags.size && !polls.size) {
     return { kind: 'none', reason: 'nothing published changed (a draft was saved?)' };
   }

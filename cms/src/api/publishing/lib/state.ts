@@ -26,12 +26,36 @@ export interface PublishState {
   files: Record<string, [string, string]>;
 }
 
-type Row = Record<string, unknown> & { documentId: string; id: number };
+type Uid = Parameters<Core.Strapi['getModel']>[0];
+type QueryBuilder = ReturnType<Core.Strapi['db']['connection']>;
 
-/** Rows read per query: SQLite allows 32,766 bound values in one statement (populate binds every id). */
+interface JoinTable {
+  name: string;
+  joinColumn: { name: string };
+  inverseJoinColumn?: { name: string };
+  orderColumnName?: string;
+}
+interface Attribute {
+  type: string;
+  relation?: string;
+  target?: string;
+  private?: boolean;
+  mappedBy?: string;
+  columnName?: string;
+  joinTable?: JoinTable;
+}
+interface Meta {
+  tableName: string;
+  attributes: Record<string, Attribute>;
+}
+
+/** Ids bound per query: SQLite allows 32,766 bound values in one statement. */
 const CHUNK = 5000;
 
-const iso = (value: unknown) => (value == null ? '' : new Date(value as string).toISOString());
+const iso = (value: unknown) => (value == null ? '' : new Date(value as string | number).toISOString());
+
+const metaOf = (strapi: Core.Strapi, uid: string) =>
+  (strapi.db as unknown as { metadata: { get(uid: string): Meta } }).metadata.get(uid);
 
 /** The relations a document's pages show from its side: owning relations and media, not private ones. */
 function shownRelations(strapi: Core.Strapi, uid: string) {
@@ -45,62 +69,123 @@ function shownRelations(strapi: Core.Strapi, uid: string) {
   return out;
 }
 
-function version(row: Row, relations: { name: string; media: boolean }[]) {
-  const linked = relations.map(({ name, media }) => {
-    const value = row[name] as Row | Row[] | null | undefined;
-    const list = value == null ? [] : Array.isArray(value) ? value : [value];
-    return list.map((x) => (media ? String(x.id) : x.documentId)).join(',');
-  });
-  const hash = createHash('sha1')
-    .update(`${iso(row.publishedAt)}|${linked.join('|')}`)
-    .digest('base64url')
-    .slice(0, 12);
-  return `${iso(row.updatedAt)}~${hash}`;
-}
-
-type Uid = Parameters<Core.Strapi['getModel']>[0];
-
-/** documentId → version of the published documents of `uid` matching `where`. */
-async function versions(strapi: Core.Strapi, uid: string, where: Record<string, unknown> = {}) {
-  const relations = shownRelations(strapi, uid);
-  const populate = Object.fromEntries(
-    relations.map(({ name, media }) => [name, { select: [media ? 'id' : 'documentId'] }])
-  );
+/**
+ * documentId → version of the published documents of `uid` (only `documentId`, when given). Read
+ * with plain queries on the tables and link tables (one per relation), not the query engine's
+ * populate: at 10,000 articles a pass costs tens of milliseconds, not a second.
+ */
+async function versions(strapi: Core.Strapi, uid: string, documentId?: string) {
+  const knex = strapi.db.connection;
+  const meta = metaOf(strapi, uid);
+  const column = (name: string) => meta.attributes[name].columnName ?? name;
+  let query = knex(meta.tableName)
+    .select({
+      id: 'id',
+      documentId: column('documentId'),
+      updatedAt: column('updatedAt'),
+      publishedAt: column('publishedAt'),
+    })
+    .whereNotNull(column('publishedAt'));
+  if (documentId) query = query.where(column('documentId'), documentId);
+  const rows = (await query) as { id: number; documentId: string; updatedAt: unknown; publishedAt: unknown }[];
+  const ids = rows.map((r) => r.id);
+  const linked = new Map<number, string[]>(rows.map((r) => [r.id, []]));
+  for (const { name, media } of shownRelations(strapi, uid)) {
+    const links = media ? await mediaLinks(strapi, uid, name, ids) : await relationLinks(strapi, meta, name, ids);
+    for (const row of rows) linked.get(row.id)!.push((links.get(row.id) ?? []).join(','));
+  }
   const out: Record<string, string> = {};
-  for (let offset = 0; ; offset += CHUNK) {
-    const rows = (await strapi.db.query(uid as Uid).findMany({
-      select: ['id', 'documentId', 'updatedAt', 'publishedAt'],
-      where: { ...where, publishedAt: { $notNull: true } },
-      populate,
-      orderBy: { id: 'asc' },
-      offset,
-      limit: CHUNK,
-    })) as Row[];
-    for (const row of rows) out[row.documentId] = version(row, relations);
-    if (rows.length < CHUNK) break;
+  for (const row of rows) {
+    const hash = createHash('sha1')
+      .update(`${iso(row.publishedAt)}|${linked.get(row.id)!.join('|')}`)
+      .digest('base64url')
+      .slice(0, 12);
+    out[row.documentId] = `${iso(row.updatedAt)}~${hash}`;
   }
   return out;
 }
 
+/** The rows `build` selects whose `column` is one of `ids`, a chunk at a time (or all of them, for many ids). */
+async function whereIn<T>(build: () => QueryBuilder, column: string, ids: number[]) {
+  if (ids.length > CHUNK) return (await build()) as T[];
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK)
+    out.push(...((await build().whereIn(column, ids.slice(i, i + CHUNK))) as T[]));
+  return out;
+}
+
+/** Owner id → target documentIds, in the relation's order, through its link table. */
+async function relationLinks(strapi: Core.Strapi, meta: Meta, name: string, ids: number[]) {
+  const attribute = meta.attributes[name];
+  const table = attribute.joinTable;
+  const links = new Map<number, string[]>();
+  if (!table?.inverseJoinColumn || !attribute.target || !ids.length) return links;
+  const knex = strapi.db.connection;
+  const owner = table.joinColumn.name;
+  const target = table.inverseJoinColumn.name;
+  const rows = await whereIn<{ owner: number; target: number }>(
+    () =>
+      knex(table.name)
+        .select({ owner, target })
+        .orderBy([owner, ...(table.orderColumnName ? [table.orderColumnName] : []), 'id']),
+    owner,
+    ids
+  );
+  const targetMeta = metaOf(strapi, attribute.target);
+  const documentIds = new Map(
+    (
+      (await knex(targetMeta.tableName).select({
+        id: 'id',
+        documentId: targetMeta.attributes.documentId.columnName ?? 'document_id',
+      })) as { id: number; documentId: string }[]
+    ).map((r) => [r.id, r.documentId])
+  );
+  for (const row of rows) {
+    const list = links.get(row.owner) ?? [];
+    list.push(documentIds.get(row.target) ?? `#${row.target}`);
+    links.set(row.owner, list);
+  }
+  return links;
+}
+
+/** Owner id → file ids of a media field, in order (Strapi keeps them in files_related_mph). */
+async function mediaLinks(strapi: Core.Strapi, uid: string, field: string, ids: number[]) {
+  const table = metaOf(strapi, 'plugin::upload.file').attributes.related.joinTable as JoinTable & {
+    morphColumn: { typeColumn: { name: string }; idColumn: { name: string } };
+  };
+  const knex = strapi.db.connection;
+  const owner = table.morphColumn.idColumn.name;
+  const rows = await whereIn<{ owner: number; file: number }>(
+    () =>
+      knex(table.name)
+        .select({ owner, file: table.joinColumn.name })
+        .where(table.morphColumn.typeColumn.name, uid)
+        .andWhere('field', field)
+        .orderBy([owner, 'order', 'id']),
+    owner,
+    ids
+  );
+  const links = new Map<number, string[]>();
+  for (const row of rows) links.set(row.owner, [...(links.get(row.owner) ?? []), String(row.file)]);
+  return links;
+}
+
 /** The published version of one document, or null when it is not published. */
 export async function documentVersion(strapi: Core.Strapi, uid: string, documentId: string) {
-  return (await versions(strapi, uid, { documentId }))[documentId] ?? null;
+  return (await versions(strapi, uid, documentId))[documentId] ?? null;
 }
 
 export async function publishState(strapi: Core.Strapi): Promise<PublishState> {
   const generatedAt = new Date().toISOString();
   const types: PublishState['types'] = {};
   for (const uid of PUBLISHED_TYPES) types[uid] = await versions(strapi, uid);
+  const fileMeta = metaOf(strapi, 'plugin::upload.file');
   const files: PublishState['files'] = {};
-  for (let offset = 0; ; offset += CHUNK) {
-    const rows = (await strapi.db.query('plugin::upload.file').findMany({
-      select: ['id', 'url', 'updatedAt'],
-      orderBy: { id: 'asc' },
-      offset,
-      limit: CHUNK,
-    })) as { id: number; url: string; updatedAt: unknown }[];
-    for (const row of rows) files[String(row.id)] = [row.url, iso(row.updatedAt)];
-    if (rows.length < CHUNK) break;
-  }
+  const rows = (await strapi.db.connection(fileMeta.tableName).select({
+    id: 'id',
+    url: fileMeta.attributes.url.columnName ?? 'url',
+    updatedAt: fileMeta.attributes.updatedAt.columnName ?? 'updated_at',
+  })) as { id: number; url: string; updatedAt: unknown }[];
+  for (const row of rows) files[String(row.id)] = [row.url, iso(row.updatedAt)];
   return { generatedAt, types, files };
 }

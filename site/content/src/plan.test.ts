@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { planChange } from './plan';
+import { related, RELATED_COUNT, RELATED_WINDOW } from './related';
+import type { Article, Author, Category, Tag } from './schema';
+import { toContent, type SiteContent, type Snapshot } from './snapshot';
+
+/**
+ * The planner against the definition of a correct plan, on randomly generated newsrooms and
+ * changes: every page whose content differs between the site built from the old content and the
+ * site built from the new one must be rebuilt (or removed). No CMS, no Astro: what a page shows is
+ * modelled from the same functions the pages call (toContent, related).
+ */
+
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function newsroom(random: () => number, articles: number, categories = 3): Snapshot {
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+  const cats: Category[] = Array.from({ length: categories }, (_, i) => ({
+    documentId: `cat${i}`,
+    name: `Chuyên mục ${i}`,
+    slug: `chuyen-muc-${i}`,
+    menuOrder: i,
+  }));
+  const tags: Tag[] = Array.from({ length: 6 }, (_, i) => ({ documentId: `tag${i}`, name: `Thẻ ${i}`, slug: `the-${i}` }));
+  const authors: Author[] = Array.from({ length: 4 }, (_, i) => ({
+    documentId: `au${i}`,
+    name: `Tác giả ${i}`,
+    slug: `tac-gia-${i}`,
+    role: 'Phóng viên',
+  }));
+  const list = Array.from({ length: articles }, (_, i) =>
+    article(i, pick(cats), tags.filter(() => random() < 0.3), [pick(authors)], random)
+  );
+  return { version: 1, fetchedAt: '', articles: list, categories: cats, authors, tags, polls: [] };
+}
+
+function article(i: number, category: Category, tags: Tag[], authors: Author[], random: () => number): Article {
+  // Dates on a few days only, so that ties (ordered by documentId) happen.
+  const date = new Date(Date.UTC(2026, 10, 1 + Math.floor(random() * 20), 8)).toISOString();
+  return {
+    documentId: `doc${String(i).padStart(4, '0')}`,
+    title: `Tin số ${i}`,
+    slug: `tin-so-${i}`,
+    lead: `Sa-pô ${i}`,
+    body: `Nội dung ${i}`,
+    featured: false,
+    publicationDate: date,
+    publishedAt: date,
+    updatedAt: date,
+    cover: null,
+    photos: [],
+    category,
+    tags,
+    authors,
+    poll: null,
+    seo: null,
+  };
+}
+
+/** One random editor action on `s`, as the CMS would return the content afterwards. */
+function mutate(s: Snapshot, random: () => number, counter: { n: number }): Snapshot {
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+  const articles = [...s.articles];
+  const at = Math.floor(random() * articles.length);
+  const a = articles[at];
+  const r = random();
+  if (r < 0.2 && a) articles[at] = { ...a, title: `${a.title} (sửa ${++counter.n})`, updatedAt: `${a.updatedAt}x` };
+  else if (r < 0.35 && a) {
+    const date = new Date(Date.UTC(2026, 10, 1 + Math.floor(random() * 25), 9)).toISOString();
+    articles[at] = { ...a, publicationDate: date };
+  } else if (r < 0.5 && a) articles[at] = { ...a, category: pick(s.categories) };
+  else if (r < 0.62 && a) articles[at] = { ...a, tags: s.tags.filter(() => random() < 0.3) };
+  else if (r < 0.74 && a) articles.splice(at, 1); // unpublished or deleted
+  else if (r < 0.86) {
+    const i = 5000 + ++counter.n;
+    articles.push(article(i, pick(s.categories), s.tags.filter(() => random() < 0.3), [pick(s.authors)], random));
+  } else if (r < 0.93) {
+    // A tag renamed: its listing and every article that shows it.
+    const tag = pick(s.tags);
+    const renamed = { ...tag, name: `${tag.name} mới ${++counter.n}` };
+    return {
+      ...s,
+      tags: s.tags.map((t) => (t.documentId === tag.documentId ? renamed : t)),
+      articles: articles.map((x) => ({ ...x, tags: x.tags.map((t) => (t.documentId === tag.documentId ? renamed : t)) })),
+    };
+  } else {
+    const author = pick(s.authors);
+    const renamed = { ...author, bio: `Tiểu sử ${++counter.n}` };
+    return {
+      ...s,
+      authors: s.authors.map((x) => (x.documentId === author.documentId ? renamed : x)),
+      articles: articles.map((x) => ({
+        ...x,
+        authors: x.authors.map((y) => (y.documentId === author.documentId ? renamed : y)),
+      })),
+    };
+  }
+  return { ...s, articles };
+}
+
+/** What each page shows, by page: an article with its related box, a listing with its articles. */
+function pages(content: SiteContent) {
+  const out = new Map<string, string>();
+  for (const a of content.articles) out.set(`article:${a.slug}`, JSON.stringify([a, related(content, a, RELATED_COUNT)]));
+  for (const c of content.categories) out.set(`category:${c.slug}`, JSON.stringify([c, content.byCategory.get(c.slug)]));
+  for (const x of content.authors) out.set(`author:${x.slug}`, JSON.stringify([x, content.byAuthor.get(x.slug)]));
+  for (const t of content.tags) out.set(`tag:${t.slug}`, JSON.stringify([t, content.byTag.get(t.slug)]));
+  return out;
+}
+
+/** Pages that differ between the two sites and that the plan neither rebuilds nor removes. */
+function missed(before: Snapshot, after: Snapshot) {
+  const plan = planChange(before, after);
+  const old = pages(toContent(before));
+  const now = pages(toContent(after));
+  const differing = [...new Set([...old.keys(), ...now.keys()])].filter((k) => old.get(k) !== now.get(k));
+  if (plan.kind === 'full') return { plan, missed: [] };
+  if (plan.kind === 'none') return { plan, missed: differing };
+  const kinds = { article: 'articles', category: 'categories', author: 'authors', tag: 'tags' } as const;
+  const routes = { article: 'bai-viet', category: 'chuyen-muc', author: 'tac-gia', tag: 'the' } as const;
+  return {
+    plan,
+    missed: differing.filter((key) => {
+      const [kind, slug] = key.split(':') as [keyof typeof kinds, string];
+      const rebuilt = plan.scope[kinds[kind]].includes(slug) && now.has(key);
+      const removed = !now.has(key) && plan.removed.includes(`/${routes[kind]}/${slug}/`);
+      return !rebuilt && !removed;
+    }),
+  };
+}
+
+describe('the publish planner rebuilds every page a change reaches', () => {
+  it('on 300 random newsrooms of 40 stories, after one to three editor actions', () => {
+    const random = prng(20261129);
+    const counter = { n: 0 };
+    for (let run = 0; run < 300; run++) {
+      const before = newsroom(random, 40);
+      let after = before;
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) after = mutate(after, random, counter);
+      const { plan, missed: pagesMissed } = missed(before, after);
+      expect(pagesMissed, `run ${run}: ${plan.kind}`).toEqual([]);
+    }
+  });
+
+  it(`past the related window: one section of ${RELATED_WINDOW + 60} stories`, () => {
+    const random = prng(7);
+    const counter = { n: 0 };
+    for (let run = 0; run < 25; run++) {
+      const before = newsroom(random, RELATED_WINDOW + 60, 1);
+      const after = mutate(before, random, counter);
+      expect(missed(before, after).missed, `run ${run}`).toEqual([]);
+    }
+  });
+
+  it('rebuilds nothing when nothing published changed, and everything when the menu changes', () => {
+    const random = prng(3);
+    const before = newsroom(random, 20);
+    expect(planChange(before, before).kind).toBe('none');
+    const renamed = { ...before, categories: before.categories.map((c, i) => (i ? c : { ...c, name: 'Thời sự' })) };
+    expect(planChange(before, renamed).kind).toBe('full');
+  });
+
+  it('a scoped plan stays small: one edited story rebuilds its page, its listings and a few related pages', () => {
+    const random = prng(11);
+    const before = newsroom(random, 200);
+    const a = before.articles[100];
+    const after = { ...before, articles: before.articles.map((x) => (x === a ? { ...x, title: 'Tiêu đề mới' } : x)) };
+    const plan = planChange(before, after);
+    expect(plan.kind).toBe('scoped');
+    if (plan.kind !== 'scoped') return;
+    expect(plan.scope.articles).toContain(a.slug);
+    expect(plan.scope.articles.length).toBeLessThan(40);
+    expect(plan.scope.categories).toEqual([a.category!.slug]);
+  });
+});
