@@ -17,6 +17,7 @@ import { linkTree, linkTreeAsync, moveInto, Releases } from './releases.js';
 import { articleCount, pageFiles, validateRelease } from './validate.js';
 import { PreparedBuild, searchIndex } from './astro.js';
 import type { Logger } from './log.js';
+import { realTimers, Scheduler, type Timers } from './scheduler.js';
 import { ChangeQueue, docKey, keysOf, parseKey, type ChangeKey, type Claim } from './queue.js';
 import { diffState, draftsReadable, fetchPublishState, versionIn, withHeld, type PublishState } from './state.js';
 
@@ -79,10 +80,8 @@ const uidOf = (what: string) => `api::${what}.${what}`;
 export class Publisher {
   readonly releases: Releases;
   readonly queue: ChangeQueue;
-  private debounce: NodeJS.Timeout | undefined;
-  private retry: NodeJS.Timeout | undefined;
+  private readonly scheduler: Scheduler;
   private reconcileTimer: NodeJS.Timeout | undefined;
-  private firstPendingAt = 0;
   private running: Running | undefined;
   private reconciling: Promise<void> | undefined;
   private indexing: { release: string; abort: AbortController } | undefined;
@@ -106,10 +105,12 @@ export class Publisher {
 
   constructor(
     readonly config: PublisherConfig,
-    private log: Logger
+    private log: Logger,
+    timers: Timers = realTimers
   ) {
     this.releases = new Releases(config.dir);
-    this.queue = new ChangeQueue(path.join(config.dir, 'queue.json'));
+    this.scheduler = new Scheduler(() => void this.drain(), config.debounceMs, timers);
+    this.queue = new ChangeQueue(path.join(config.dir, 'queue.json'), () => new Date(timers.now()));
     if (this.queue.recovered) {
       this.log('queue unreadable', { problem: this.queue.recovered });
       this.queue.add({ ...noChanges(), full: 'the queue of pending changes could not be read' }, 'recovery');
@@ -177,13 +178,7 @@ export class Publisher {
 
   private schedule(delay = this.config.debounceMs) {
     if (this.running || this.stopped) return; // folds into the next build, started when this one ends
-    if (!this.debounce) this.firstPendingAt = Date.now();
-    clearTimeout(this.debounce);
-    clearTimeout(this.retry);
-    // Trailing debounce, but a steady stream of events cannot hold publishing back for long.
-    const waited = Date.now() - this.firstPendingAt;
-    const wait = Math.max(0, Math.min(delay, this.config.debounceMs * 5 - waited));
-    this.debounce = setTimeout(() => void this.drain(), wait);
+    this.scheduler.soon(delay);
   }
 
   /** The site token: as the CMS last wrote it, when it writes it to a file. */
@@ -254,7 +249,7 @@ export class Publisher {
       this.lastReconcile = { at, durationMs, differences, queued };
       if (queued) this.log('reconciliation found changes', { differences, queued, durationMs });
       if (problem) return;
-      if (!this.queue.isEmpty() && !this.debounce && !this.retry) this.schedule(0);
+      if (!this.queue.isEmpty() && !this.scheduler.armed) this.schedule(0);
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
       this.lastReconcile = { at, durationMs, differences: 0, queued: 0, error: (error as Error).message };
@@ -263,8 +258,6 @@ export class Publisher {
   }
 
   private async drain() {
-    this.debounce = undefined;
-    this.retry = undefined;
     if (this.running || this.stopped || this.queue.isEmpty()) return;
     if (this.releases.paused()) {
       this.log('publishing paused', { reason: this.releases.paused(), note: 'npm run rollback -- --resume' });
@@ -286,8 +279,7 @@ export class Publisher {
       if (this.attempt < this.config.maxAttempts) {
         const delay = this.config.retryBaseMs * 2 ** (this.attempt - 1);
         this.log('build retry scheduled', { inMs: delay, attempt: this.attempt + 1 });
-        clearTimeout(this.retry);
-        this.retry = setTimeout(() => void this.drain(), delay);
+        this.scheduler.retry(delay);
         return;
       }
       // Nothing is dropped: the changes stay queued, and the next event or reconciliation retries.
@@ -704,8 +696,7 @@ export class Publisher {
     this.stopped = true;
     clearInterval(this.reconcileTimer);
     this.prepared?.cancel();
-    clearTimeout(this.debounce);
-    clearTimeout(this.retry);
+    this.scheduler.cancel();
     this.running?.abort.abort();
     this.indexing?.abort.abort();
   }

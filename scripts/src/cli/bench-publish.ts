@@ -161,7 +161,7 @@ async function main() {
     created.push(article.data.documentId);
     const url = `${service.siteUrl}bai-viet/${article.data.slug}/`;
     for (;;) {
-      const res = await fetch(url);
+      const res = await fetch(url).catch(() => ({ status: 0 }));
       if (res.status === 200) break;
       if (performance.now() - started > 120_000) throw new Error(`${url} was not served within 120 s.`);
       await sleep(25);
@@ -210,7 +210,8 @@ async function main() {
     });
     created.push(article.data.documentId);
     const url = `${service.siteUrl}bai-viet/${article.data.slug}/`;
-    while ((await fetch(url)).status !== 200) {
+    // (A connection the site server resets under load is asked again, like a reader's browser would.)
+    while ((await fetch(url).catch(() => ({ status: 0 }))).status !== 200) {
       if (performance.now() - started > 300_000) throw new Error(`${url} was not served within 300 s.`);
       await sleep(100);
     }

@@ -30,7 +30,11 @@ function newsroom(random: () => number, articles: number, categories = 3): Snaps
     slug: `chuyen-muc-${i}`,
     menuOrder: i,
   }));
-  const tags: Tag[] = Array.from({ length: 6 }, (_, i) => ({ documentId: `tag${i}`, name: `Thẻ ${i}`, slug: `the-${i}` }));
+  const tags: Tag[] = Array.from({ length: 6 }, (_, i) => ({
+    documentId: `tag${i}`,
+    name: `Thẻ ${i}`,
+    slug: `the-${i}`,
+  }));
   const authors: Author[] = Array.from({ length: 4 }, (_, i) => ({
     documentId: `au${i}`,
     name: `Tác giả ${i}`,
@@ -38,7 +42,13 @@ function newsroom(random: () => number, articles: number, categories = 3): Snaps
     role: 'Phóng viên',
   }));
   const list = Array.from({ length: articles }, (_, i) =>
-    article(i, pick(cats), tags.filter(() => random() < 0.3), [pick(authors)], random)
+    article(
+      i,
+      pick(cats),
+      tags.filter(() => random() < 0.3),
+      [pick(authors)],
+      random
+    )
   );
   return { version: 1, fetchedAt: '', articles: list, categories: cats, authors, tags, polls: [] };
 }
@@ -79,10 +89,19 @@ function mutate(s: Snapshot, random: () => number, counter: { n: number }): Snap
     articles[at] = { ...a, publicationDate: date };
   } else if (r < 0.5 && a) articles[at] = { ...a, category: pick(s.categories) };
   else if (r < 0.62 && a) articles[at] = { ...a, tags: s.tags.filter(() => random() < 0.3) };
-  else if (r < 0.74 && a) articles.splice(at, 1); // unpublished or deleted
+  else if (r < 0.74 && a)
+    articles.splice(at, 1); // unpublished or deleted
   else if (r < 0.86) {
     const i = 5000 + ++counter.n;
-    articles.push(article(i, pick(s.categories), s.tags.filter(() => random() < 0.3), [pick(s.authors)], random));
+    articles.push(
+      article(
+        i,
+        pick(s.categories),
+        s.tags.filter(() => random() < 0.3),
+        [pick(s.authors)],
+        random
+      )
+    );
   } else if (r < 0.93) {
     // A tag renamed: its listing and every article that shows it.
     const tag = pick(s.tags);
@@ -90,7 +109,10 @@ function mutate(s: Snapshot, random: () => number, counter: { n: number }): Snap
     return {
       ...s,
       tags: s.tags.map((t) => (t.documentId === tag.documentId ? renamed : t)),
-      articles: articles.map((x) => ({ ...x, tags: x.tags.map((t) => (t.documentId === tag.documentId ? renamed : t)) })),
+      articles: articles.map((x) => ({
+        ...x,
+        tags: x.tags.map((t) => (t.documentId === tag.documentId ? renamed : t)),
+      })),
     };
   } else {
     const author = pick(s.authors);
@@ -110,8 +132,10 @@ function mutate(s: Snapshot, random: () => number, counter: { n: number }): Snap
 /** What each page shows, by page: an article with its related box, a listing with its articles. */
 function pages(content: SiteContent) {
   const out = new Map<string, string>();
-  for (const a of content.articles) out.set(`article:${a.slug}`, JSON.stringify([a, related(content, a, RELATED_COUNT)]));
-  for (const c of content.categories) out.set(`category:${c.slug}`, JSON.stringify([c, content.byCategory.get(c.slug)]));
+  for (const a of content.articles)
+    out.set(`article:${a.slug}`, JSON.stringify([a, related(content, a, RELATED_COUNT)]));
+  for (const c of content.categories)
+    out.set(`category:${c.slug}`, JSON.stringify([c, content.byCategory.get(c.slug)]));
   for (const x of content.authors) out.set(`author:${x.slug}`, JSON.stringify([x, content.byAuthor.get(x.slug)]));
   for (const t of content.tags) out.set(`tag:${t.slug}`, JSON.stringify([t, content.byTag.get(t.slug)]));
   return out;

@@ -1,0 +1,65 @@
+/** Time as the scheduler sees it: the real clock, or a test's. */
+export interface Timers {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/**
+ * When the next build starts. Events open a trailing debounce window (the rest of a burst folds
+ * in), but a steady stream cannot hold publishing back longer than `maxWindows` windows from its
+ * first event. A failed build arms a retry instead; a new event replaces a pending retry with the
+ * debounce. One timer at most is armed.
+ */
+export class Scheduler {
+  private timer: unknown;
+  private armedAs: 'debounce' | 'retry' | null = null;
+  private firstAt = 0;
+
+  constructor(
+    private readonly fire: () => void,
+    private readonly debounceMs: number,
+    private readonly timers: Timers = realTimers,
+    private readonly maxWindows = 5
+  ) {}
+
+  /** What is armed: a debounce window, a retry, or nothing. */
+  get armed() {
+    return this.armedAs;
+  }
+
+  /** Starts the debounce window, or pushes it back (at most `maxWindows` windows from its start). */
+  soon(delay = this.debounceMs) {
+    const now = this.timers.now();
+    if (this.armedAs !== 'debounce') this.firstAt = now;
+    const left = this.debounceMs * this.maxWindows - (now - this.firstAt);
+    this.arm('debounce', Math.max(0, Math.min(delay, left)));
+  }
+
+  /** Fires after `delay` (a failed build's backoff). */
+  retry(delay: number) {
+    this.arm('retry', delay);
+  }
+
+  cancel() {
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedAs = null;
+  }
+
+  private arm(kind: 'debounce' | 'retry', ms: number) {
+    this.cancel();
+    this.armedAs = kind;
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      this.armedAs = null;
+      this.fire();
+    }, ms);
+  }
+}
