@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { bin, quietEnv } from './bin.js';
 import { SITE_DIR } from './paths.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BuildJob } from '@newsroom/content/build-protocol';
+import { JOB_OVER_IPC, parseBuildMessage, type BuildJob, type BuildMessage } from '@newsroom/content/build-protocol';
 import { buildSearchIndex } from '@newsroom/content/search-index';
 
 /** The last lines a failed command printed: the cause, for logs and /status. */
@@ -21,19 +21,27 @@ export function runCaptured(
   env: NodeJS.ProcessEnv,
   cwd: string,
   signal?: AbortSignal,
-  onOutput?: (chunk: string) => void
+  onOutput?: (chunk: string) => void,
+  /** Opens an IPC channel to the child and hands it over. */
+  onChild?: (child: ChildProcess) => void
 ) {
   return new Promise<string>((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('cancelled'));
-    const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd,
+      env,
+      detached: true,
+      stdio: onChild ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    });
+    onChild?.(child);
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
       onOutput?.(chunk.toString());
       if (output.length > 200_000) output = output.slice(-100_000);
     };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
     const kill = () => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
@@ -70,7 +78,7 @@ function spawnBuild(
   options: AstroOptions,
   extra: Record<string, string>,
   signal: AbortSignal,
-  onOutput?: (chunk: string) => void
+  onChild?: (child: ChildProcess) => void
 ) {
   fs.mkdirSync(dir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
@@ -82,7 +90,7 @@ function spawnBuild(
     ...options.env,
     ...extra,
   };
-  return runCaptured(bin('astro', SITE_DIR), ['build', '--root', SITE_DIR], env, dir, signal, onOutput);
+  return runCaptured(bin('astro', SITE_DIR), ['build', '--root', SITE_DIR], env, dir, signal, undefined, onChild);
 }
 
 /** One build, start to end: renders `snapshot` (restricted to `scope` when given) into <dir>/site. */
@@ -98,33 +106,36 @@ export function astroBuild(
 
 /**
  * A build started before there is anything to build: Astro compiles the site (about 3 s, most of
- * a small build) and then waits for its job (site/src/lib/job.ts). The publisher keeps one ready,
- * so a publish pays only for rendering the pages it touched.
+ * a small build), then its first page asks for content and the build waits for its job on the IPC
+ * channel (the protocol: @newsroom/content/build-protocol). The publisher keeps one ready, so a
+ * publish pays only for rendering the pages it touched.
  */
 export class PreparedBuild {
   readonly outDir: string;
-  private readonly jobFile: string;
   private readonly abort = new AbortController();
   private readonly done: Promise<string>;
+  private child: ChildProcess | undefined;
   private exited = false;
-  private compiled = false;
+  private waiting = false;
+  private job: BuildJob | undefined;
 
   constructor(
     readonly dir: string,
     options: AstroOptions
   ) {
     this.outDir = path.join(dir, 'site');
-    this.jobFile = path.join(dir, 'job.json');
-    this.done = spawnBuild(
-      dir,
-      options,
-      { SITE_JOB_FILE: this.jobFile, SITE_JOB_PARENT: String(process.pid) },
-      this.abort.signal,
-      (chunk) => {
-        // Astro prints this once the site is compiled, just before it asks for content.
-        if (chunk.includes('generating static routes')) this.compiled = true;
-      }
-    ).finally(() => {
+    this.done = spawnBuild(dir, options, { [JOB_OVER_IPC]: '1' }, this.abort.signal, (child) => {
+      this.child = child;
+      child.on('message', (message) => {
+        try {
+          if (parseBuildMessage(message).type !== 'waiting') return;
+        } catch {
+          return; // not ours
+        }
+        this.waiting = true;
+        if (this.job) this.send(this.job);
+      });
+    }).finally(() => {
       this.exited = true;
     });
     this.done.catch(() => {}); // a failure is reported to whoever runs the job
@@ -135,17 +146,21 @@ export class PreparedBuild {
     return !this.exited;
   }
 
-  /** 'waiting' once compiled: a job given now only renders. */
+  /** 'waiting' once compiled and asking for its job: a job given now only renders. */
   get state(): 'compiling' | 'waiting' {
-    return this.compiled ? 'waiting' : 'compiling';
+    return this.waiting ? 'waiting' : 'compiling';
   }
 
-  /** Hands over the job and resolves when the pages are written. */
+  /** Hands over the job (at once, or when the build asks for it) and resolves when the pages are written. */
   run(job: BuildJob, signal?: AbortSignal) {
     signal?.addEventListener('abort', () => this.cancel(), { once: true });
-    fs.writeFileSync(`${this.jobFile}.tmp`, JSON.stringify(job));
-    fs.renameSync(`${this.jobFile}.tmp`, this.jobFile);
+    this.job = job;
+    if (this.waiting) this.send(job);
     return this.done;
+  }
+
+  private send(job: BuildJob) {
+    this.child?.send({ type: 'job', job } satisfies BuildMessage);
   }
 
   cancel() {

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 
 /**
- * What the publisher asks of an Astro build, defined once and validated on both sides: the
- * publisher writes a job (publisher/src/astro.ts), the site's build reads it (site/src/lib/job.ts).
+ * What the publisher asks of an Astro build, defined once and validated on both sides. The
+ * publisher starts `astro build` ahead of time with an IPC channel and SITE_JOB_IPC=1
+ * (scripts/publisher/src/astro.ts); once the site is compiled, the first page that asks for content
+ * says so ({ type: 'waiting' }) and waits for its job ({ type: 'job' }) (site/src/lib/job.ts).
  */
+
+/** Set in a build's environment: its job comes over the IPC channel. */
+export const JOB_OVER_IPC = 'SITE_JOB_IPC';
 
 /** Which pages a build renders: the entries a change touched (plan.ts). Home, feeds and sitemaps always. */
 export const scopeSchema = z.object({
@@ -39,6 +44,25 @@ export function parseScope(text: string, file: string): Scope {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`${file} is not a build scope: "${issue.path.join('.')}" ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Messages on the IPC channel between the publisher and a build it started ahead of time. */
+export const buildMessageSchema = z.discriminatedUnion('type', [
+  /** Build → publisher: compiled, and asking for its job (rendering is all that is left). */
+  z.object({ type: z.literal('waiting') }),
+  /** Publisher → build: what to render. */
+  z.object({ type: z.literal('job'), job: buildJobSchema }),
+]);
+export type BuildMessage = z.infer<typeof buildMessageSchema>;
+
+/** A message, or an error naming what is wrong with it. */
+export function parseBuildMessage(value: unknown): BuildMessage {
+  const parsed = buildMessageSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Not a build message: "${issue.path.join('.')}" ${issue.message}`);
   }
   return parsed.data;
 }

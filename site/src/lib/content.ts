@@ -1,5 +1,6 @@
 import { createStrapiClient } from '@newsroom/content/strapi';
 import { waitForJob } from './job';
+import { JOB_OVER_IPC } from '@newsroom/content/build-protocol';
 import { useScope } from './scope';
 import { fetchSnapshot, readSnapshot, toContent, type SiteContent } from '@newsroom/content/snapshot';
 import type { Poll } from '@newsroom/content/schema';
@@ -15,7 +16,7 @@ export { related } from '@newsroom/content/related';
  *
  * The publisher hands the build a content snapshot (SITE_SNAPSHOT) instead of letting it fetch,
  * and may restrict it to the pages a change touched (SITE_SCOPE, see scope.ts), or hands both
- * over to a build it started ahead of time (SITE_JOB_FILE, see job.ts). A plain `astro build`
+ * over to a build it started ahead of time (SITE_JOB_IPC, see job.ts). A plain `astro build`
  * starts fetching while the pages are bundled (src/integrations/prefetch.ts).
  */
 function env(name: string): string | undefined {
@@ -26,8 +27,7 @@ export const CMS_URL = (env('CMS_URL') || 'http://127.0.0.1:1337').replace(/\/+$
 export const cms = createStrapiClient({ baseUrl: CMS_URL, token: env('SITE_API_TOKEN') });
 
 async function load(): Promise<SiteContent> {
-  const jobFile = env('SITE_JOB_FILE');
-  const job = jobFile ? await waitForJob(jobFile, Number(env('SITE_JOB_PARENT') ?? 0)) : null;
+  const job = env(JOB_OVER_IPC) ? await waitForJob() : null;
   useScope(job ? job.scope : env('SITE_SCOPE'));
   const file = job?.snapshot ?? env('SITE_SNAPSHOT');
   const prefetched = file ? undefined : getPrefetched();

@@ -1,29 +1,37 @@
-import fs from 'node:fs';
-import { parseBuildJob, type BuildJob } from '@newsroom/content/build-protocol';
+import { parseBuildMessage, type BuildJob, type BuildMessage } from '@newsroom/content/build-protocol';
 
 /**
- * A build started ahead of time by the publisher: Astro compiles the site (most of a small
- * build's time) and then, when pages ask for content, waits here until the publisher writes the
- * job — which snapshot to render and which pages — to SITE_JOB_FILE. A publish then costs only
- * the rendering. The build exits if the publisher (SITE_JOB_PARENT) goes away.
+ * A build started ahead of time by the publisher (SITE_JOB_IPC): Astro compiles the site (most
+ * of a small build's time) and then, when pages ask for content, tells the publisher it is waiting
+ * and waits for the job — which snapshot to render and which pages — on the IPC channel. A
+ * publish then costs only the rendering. The build exits if the publisher goes away, before or
+ * during rendering.
  */
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-export async function waitForJob(file: string, parent: number): Promise<BuildJob> {
-  for (;;) {
-    if (fs.existsSync(file)) return parseBuildJob(fs.readFileSync(file, 'utf8'), file);
-    if (parent && !alive(parent)) {
-      console.error(`[content] the publisher (pid ${parent}) is gone; no job for this build.`);
+export function waitForJob(): Promise<BuildJob> {
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('SITE_JOB_IPC is set but this build has no IPC channel to the publisher.');
+  return new Promise((resolve) => {
+    const gone = () => {
+      console.error('[content] the publisher is gone; no job for this build.');
       process.exit(1);
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
+    };
+    const onMessage = (message: unknown) => {
+      let parsed: BuildMessage;
+      try {
+        parsed = parseBuildMessage(message);
+      } catch (error) {
+        console.error(`[content] ${(error as Error).message}`);
+        return;
+      }
+      if (parsed.type !== 'job') return;
+      process.off('message', onMessage);
+      // Nothing more comes: the build may exit when its pages are written (and still exits at
+      // once should the publisher go away while it renders).
+      process.channel?.unref();
+      resolve(parsed.job);
+    };
+    process.on('message', onMessage);
+    process.once('disconnect', gone);
+    send({ type: 'waiting' } satisfies BuildMessage);
+  });
 }
