@@ -1,7 +1,8 @@
 /**
  * An editor's publish, end to end, as a person does it: log into the Strapi admin in Debian's
- * Chromium, write an article with a photo, publish it, and read it on the site a few seconds
- * later — served by the publisher, which Strapi's webhook told about the publish.
+ * Chromium, write an article with a photo, publish it, see the edit view say it is live, and read
+ * it on the site a few seconds later — served by the publisher, which Strapi's webhook told about
+ * the publish.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -30,6 +31,7 @@ describe('an editor publishes from the admin', () => {
     // The first release must be live before the editor publishes.
     const deadline = Date.now() + 240_000;
     while (!service.publisher.releases.live() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(service.publisher.releases.live(), JSON.stringify(service.publisher.status().lastBuild)).not.toBeNull();
   }, 400_000);
 
   afterAll(async () => {
@@ -86,6 +88,11 @@ describe('an editor publishes from the admin', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(status).toBe(200);
+
+    // The edit view says so too: its panel "Trên trang báo" asks the publisher, through the CMS.
+    const panel = page.getByTestId('newsroom-publishing');
+    await panel.getByText('Đã lên trang').waitFor({ timeout: 30_000 });
+    await expect(panel.getByRole('link', { name: /Xem bài trên trang/ }).getAttribute('href')).resolves.toBe(url);
 
     await page.goto(url);
     await expect(page.locator('h1').textContent()).resolves.toContain(title);

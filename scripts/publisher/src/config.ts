@@ -88,7 +88,7 @@ export function loadConfig(
     searchIndex: env.PUBLISH_SEARCH_INDEX !== 'off',
     templateHash: sourceHash(SITE_DIR, ['src', 'public', 'astro.config.mjs', 'package.json', 'tsconfig.json']),
     buildTimeoutMs: int(env.PUBLISH_BUILD_TIMEOUT_MS, 900_000, 'PUBLISH_BUILD_TIMEOUT_MS'),
-    reconcileMs: 1000 * Math.max(1, int(env.PUBLISH_RECONCILE_SECONDS, 30, 'PUBLISH_RECONCILE_SECONDS')),
+    reconcileMs: 1000 * Math.max(1, int(env.PUBLISH_RECONCILE_SECONDS, 15, 'PUBLISH_RECONCILE_SECONDS')),
     failureRetryMs: int(env.PUBLISH_FAILURE_RETRY_MS, 30_000, 'PUBLISH_FAILURE_RETRY_MS'),
     buildEnv: {},
     ...overrides,
