@@ -4,13 +4,10 @@ import { z } from 'zod';
  * The shapes the CMS returns (decided server-side: cms/src/utils/populate.ts), validated at the
  * boundary so a changed field fails the build with its path instead of rendering "undefined".
  */
-const format = z.object({ url: z.string(), width: z.number(), height: z.number() });
-
 export const image = z.object({
   url: z.string(),
   width: z.number().nullable(),
   height: z.number().nullable(),
-  formats: z.record(format).nullable().optional(),
   alternativeText: z.string().nullable().optional(),
 });
 

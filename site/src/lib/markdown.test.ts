@@ -7,7 +7,7 @@ const photo = (n: number): Photo => ({
   caption: `Chú thích ${n}`,
   credit: 'Ảnh: Mai Hà',
   alt: `Ảnh ${n}`,
-  image: { url: `/uploads/p${n}.jpg`, width: 1600, height: 1067, formats: null },
+  image: { url: `/uploads/p${n}.jpg`, width: 1600, height: 1067 },
 });
 const media = (u: string) => `http://cms.example${u}`;
 
