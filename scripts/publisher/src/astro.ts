@@ -153,6 +153,7 @@ export class PreparedBuild {
 
   /** Hands over the job (at once, or when the build asks for it) and resolves when the pages are written. */
   run(job: BuildJob, signal?: AbortSignal) {
+    if (signal?.aborted) this.cancel();
     signal?.addEventListener('abort', () => this.cancel(), { once: true });
     this.job = job;
     if (this.waiting) this.send(job);

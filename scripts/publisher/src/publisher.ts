@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CmsError, createStrapiClient } from '@newsroom/content/strapi';
+import { createStrapiClient } from '@newsroom/content/strapi';
 import {
   fetchSnapshot,
   InvalidContentError,
@@ -58,6 +58,9 @@ class BuildError extends Error {
   }
 }
 
+/** Astro failed to render the pages of a build: the one failure a document can cause. */
+class RenderError extends Error {}
+
 const uidOf = (what: string) => `api::${what}.${what}`;
 
 /**
@@ -94,6 +97,8 @@ export class Publisher {
   private attempt = 0;
   /** Documents a bisection keeps out of the next build (the other half is being tried). */
   private bisectHold = new Set<ChangeKey>();
+  /** The last document a failure was narrowed down to (cleared if a build without it fails too). */
+  private lastBlamed: ChangeKey | undefined;
   private events: { at: string; event: string; uid?: string; documentId?: string }[] = [];
   /** Builds started since this publisher started (the tests count them). */
   buildsStarted = 0;
@@ -150,7 +155,11 @@ export class Publisher {
       : new PreparedBuild(path.join(this.config.buildDir, `build-${++this.preparedCount}`), this.astroOptions());
     this.prepared = undefined;
     this.rendering = build;
-    await build.run({ snapshot, scope }, signal);
+    try {
+      await build.run({ snapshot, scope }, signal);
+    } catch (error) {
+      throw signal.aborted ? error : new RenderError((error as Error).message);
+    }
     return build;
   }
 
@@ -273,6 +282,7 @@ export class Publisher {
     } catch (error) {
       if (this.stopped) return;
       if (this.failed(error)) {
+        this.attempt = 0; // narrowing down is not a retry
         this.schedule(0); // the rest goes on at once, without what was held back
         return;
       }
@@ -301,7 +311,11 @@ export class Publisher {
   private failed(error: unknown) {
     if (error instanceof InvalidContentError) {
       const state = (error as InvalidContentError & { state?: PublishState | null }).state ?? null;
-      for (const d of error.documents) {
+      // An article is held back at its live version; a category, tag, author or poll lives inside
+      // every article that shows it, so a bad one stops the build until it is fixed (said in /status).
+      const articles = error.documents.filter((d) => d.documentId && uidOf(d.what) === ARTICLE);
+      if (articles.length < error.documents.length) return false;
+      for (const d of articles) {
         if (!d.documentId) continue;
         const uid = uidOf(d.what);
         this.queue.fail(
@@ -315,9 +329,19 @@ export class Publisher {
         );
       }
       this.log('documents held back', { documents: error.documents });
-      return error.documents.some((d) => d.documentId);
+      return articles.length > 0;
     }
-    if (!(error instanceof BuildError) || !error.attributable || !error.documents.length) return false;
+    if (!(error instanceof BuildError) || !error.attributable) return false;
+    if (!error.documents.length) {
+      // It fails without any new document: the last one blamed was not the cause after all.
+      if (this.lastBlamed) {
+        const doc = parseKey(this.lastBlamed);
+        if ('documentId' in doc) this.queue.clearFailure(doc.uid, doc.documentId);
+        this.lastBlamed = undefined;
+      }
+      this.bisectHold.clear();
+      return false;
+    }
     if (error.documents.length > 1) {
       const half = error.documents.slice(Math.ceil(error.documents.length / 2));
       this.bisectHold = new Set([...this.bisectHold, ...half]);
@@ -328,6 +352,7 @@ export class Publisher {
     const doc = parseKey(key);
     if (!('documentId' in doc)) return false;
     this.bisectHold.clear();
+    this.lastBlamed = key;
     this.queue.fail({ ...doc, version: versionIn(error.state, doc.uid, doc.documentId), error: error.message }, (n) =>
       this.failureBackoff(n)
     );
@@ -367,7 +392,6 @@ export class Publisher {
     let summary: string | undefined;
     let carried: ChangeKey[] = [];
     let state: PublishState | null = null;
-    let attributable = false;
     // The next release starts as hard links of the live one, made while the change is rendered.
     const startLive = this.releases.live();
     const skeleton =
@@ -393,9 +417,11 @@ export class Publisher {
         ...this.bisectHold,
       ]);
       const keep = new Set([...held].map(parseKey).flatMap((k) => ('documentId' in k ? [k.documentId] : [])));
+      // Only articles are split and held back when a render fails: the other documents also live
+      // inside the articles that show them, so holding them alone would not keep them out.
       carried = keysOf(changes)
         .map(([key]) => key)
-        .filter((key) => key.startsWith('doc:') && !held.has(key));
+        .filter((key) => key.startsWith(`doc:${ARTICLE}:`) && !held.has(key));
       const templatesChanged = live && this.liveTemplates() !== this.config.templateHash;
       let plan: Plan = {
         kind: 'full',
@@ -414,15 +440,11 @@ export class Publisher {
         lap('plan');
       }
       kind = plan.kind;
-      attributable = true;
       if (plan.kind !== 'scoped' && (await skeleton))
         fs.rmSync(this.releases.path(id), { recursive: true, force: true });
       // The versions this release carries: the CMS's, but held documents' as they are live.
-      const releaseState = withHeld(
-        state,
-        liveState ?? null,
-        [...held].map(parseKey).filter((k) => 'documentId' in k)
-      );
+      const heldDocs = [...held].map(parseKey).filter((k) => 'documentId' in k);
+      let releaseState = withHeld(state, liveState ?? null, heldDocs);
       if (plan.kind === 'none') {
         // Nothing on any page changes: the live release now stands for these versions too.
         this.releases.writeState(live!.id, releaseState);
@@ -443,6 +465,10 @@ export class Publisher {
         snapshot = plan.snapshot;
         written = await this.buildScoped(id, plan, skeleton, abort.signal, lap);
       }
+      // A held article the new content does not carry (its live copy was not at hand) is recorded
+      // as absent, so that reconciliation brings it back.
+      const ids = new Set(snapshot.articles.map((a) => a.documentId));
+      releaseState = withHeld(state, liveState ?? null, heldDocs, (uid, doc) => uid !== ARTICLE || ids.has(doc));
       validateRelease({
         dir: this.releases.path(id),
         snapshot,
@@ -455,6 +481,8 @@ export class Publisher {
         maxDrop: this.config.maxDrop,
         written,
       });
+      const paused = this.releases.paused();
+      if (paused) throw new Error(`Publishing is paused (${paused}): npm run rollback -- --resume.`);
       this.releases.writeState(id, releaseState);
       this.releases.activate(id);
       lap('validate');
@@ -462,6 +490,7 @@ export class Publisher {
       await this.afterLive(id, plan.kind, snapshot);
       return this.settled(carried, claim);
     } catch (error) {
+      await skeleton; // the copy of the live release may still be filling the folder
       this.releases.discard(id);
       const message = timedOut
         ? `the build ran longer than ${Math.round(this.config.buildTimeoutMs / 1000)} s and was stopped (PUBLISH_BUILD_TIMEOUT_MS)`
@@ -470,8 +499,10 @@ export class Publisher {
           : (error as Error).message;
       this.finish({ id, kind, result: 'failed', startedAt, summary, error: message });
       if (error instanceof InvalidContentError) throw Object.assign(error, { state });
-      const cause = !attributable || error instanceof CmsError || timedOut || abort.signal.aborted;
-      throw new BuildError(message, carried, state, !cause);
+      // Only a render failure may be a document's doing: a refused release (the mass-drop guard),
+      // the CMS, the disk or a timeout are nobody's story, and are retried as they are.
+      const attributable = error instanceof RenderError && !timedOut && !abort.signal.aborted;
+      throw new BuildError(message, carried, state, attributable);
     } finally {
       clearTimeout(deadline);
       for (const f of [`${id}.scope.json`, `${id}.lean.json`, `${id}.building`])
@@ -493,6 +524,7 @@ export class Publisher {
     // reconciliation brings it back when it is due or changes.)
     const kept = new Set<string>([...claim.revs.keys()].filter((key) => this.bisectHold.has(key as ChangeKey)));
     this.bisectHold.clear();
+    this.lastBlamed = undefined;
     return kept;
   }
 
@@ -605,6 +637,7 @@ export class Publisher {
       this.releases.addSearchIndex(id, out);
       fs.linkSync(this.releases.snapshot(release), this.releases.snapshot(id));
       this.releases.copyState(release, id);
+      if (this.releases.paused()) throw new Error('cancelled');
       this.releases.activate(id);
       this.indexDue = undefined;
       this.lastIndex = { release: id, result: 'done', durationMs: Date.now() - started };

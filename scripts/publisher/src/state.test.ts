@@ -74,5 +74,9 @@ describe('reconciliation: what the live release is missing', () => {
     expect(recorded.types[ARTICLE]).toEqual({ a: '1', b: '2' });
     expect(diffState(recorded, now).documents).toEqual({ [ARTICLE]: ['a', 'c'] });
     expect(now.types[ARTICLE]).toEqual({ a: '2', b: '2', c: '1' }); // not modified
+    // A held document the release's content does not carry after all is recorded as absent.
+    const notCarried = withHeld(now, live, [{ uid: ARTICLE, documentId: 'a' }], (_uid, id) => id !== 'a');
+    expect(notCarried.types[ARTICLE]).toEqual({ b: '2', c: '1' });
+    expect(diffState(notCarried, now).documents).toEqual({ [ARTICLE]: ['a'] });
   });
 });

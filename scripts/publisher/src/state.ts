@@ -46,16 +46,18 @@ export function diffState(live: PublishState, now: PublishState): PendingChanges
 
 /**
  * A state as a release records it when some documents were held at their live version: theirs
- * stay as `live` had them (absent if it did not have them), so the next comparison finds them again.
+ * stay as `live` had them (absent if it did not have them, or if the release's content does not
+ * carry them after all: `carried`), so the next comparison finds them again.
  */
 export function withHeld(
   now: PublishState,
   live: PublishState | null,
-  held: Iterable<{ uid: string; documentId: string }>
+  held: Iterable<{ uid: string; documentId: string }>,
+  carried: (uid: string, documentId: string) => boolean = () => true
 ) {
   const types: PublishState['types'] = Object.fromEntries(Object.entries(now.types).map(([uid, v]) => [uid, { ...v }]));
   for (const { uid, documentId } of held) {
-    const version = versionIn(live, uid, documentId);
+    const version = carried(uid, documentId) ? versionIn(live, uid, documentId) : null;
     const forType = (types[uid] ??= {});
     if (version === null) delete forType[documentId];
     else forType[documentId] = version;

@@ -15,7 +15,16 @@ try {
     releases.resume();
     console.log('Publishing resumed: the publisher publishes what changed since the rollback.');
   } else {
-    const [from, to] = releases.rollback();
+    // Paused first, so that a build finishing meanwhile does not go live over the rollback.
+    const wasPaused = releases.paused();
+    releases.pause(`rolling back at ${new Date().toISOString()}`);
+    let from: string, to: string;
+    try {
+      [from, to] = releases.rollback();
+    } catch (error) {
+      if (!wasPaused) releases.resume();
+      throw error;
+    }
     releases.pause(`rolled back from ${from} to ${to} at ${new Date().toISOString()}`);
     console.log(
       `Rolled back: ${to} is live again (was ${from}). Publishing is paused until \`npm run rollback -- --resume\`.`
