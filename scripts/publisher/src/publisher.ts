@@ -675,6 +675,8 @@ export class Publisher {
       building: this.running ? { build: this.running.id, since: new Date(this.running.startedAt).toISOString() } : null,
       queued: !this.queue.isEmpty(),
       pending: { changes: this.queue.size, oldest: this.queue.oldest() },
+      /** A build is due: 'debounce' (changes came in) or 'retry' (after a failure); null when none is. */
+      nextAttempt: this.scheduler.armed,
       paused: this.releases.paused(),
       indexing: this.indexing ? { release: this.indexing.release } : null,
       /** The build kept ready for the next publish. */

@@ -47,7 +47,8 @@ async function main() {
   // The first start builds the whole site; later starts serve the live release at once.
   while (!releases.live()) {
     const status = publisher.publisher.status();
-    if (status.lastBuild?.result === 'failed' && !status.building && !status.queued) {
+    // Failed, retried, and nothing more due soon (the changes stay queued for reconciliation).
+    if (status.lastBuild?.result === 'failed' && !status.building && !status.nextAttempt) {
       throw new Error(`The first site build failed: ${status.lastBuild.error}`);
     }
     await new Promise((r) => setTimeout(r, 500));
