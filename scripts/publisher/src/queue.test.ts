@@ -68,8 +68,9 @@ describe('the queue of pending changes', () => {
       const q = new ChangeQueue(${JSON.stringify(file)});
       for (let i = 0; ; i++) q.add({ documents: { 'api::article.article': ['doc' + i] }, media: [], full: null }, 'webhook');`
     );
-    const tsx = path.resolve(import.meta.dirname, '../../../node_modules/.bin/tsx');
-    const child = spawn(tsx, [script], { stdio: 'ignore' });
+    // Node itself with tsx as a loader (the tsx CLI would run the script in a child of its own,
+    // which the SIGKILL would not reach).
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore', cwd: import.meta.dirname });
     const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
     const deadline = Date.now() + 30_000;
     while (!(fs.existsSync(file) && fs.statSync(file).size > 5000) && Date.now() < deadline) {
