@@ -20,6 +20,7 @@ import type { Logger } from './log.js';
 import { realTimers, Scheduler, type Timers } from './scheduler.js';
 import { ChangeQueue, docKey, keysOf, parseKey, type ChangeKey, type Claim } from './queue.js';
 import { diffState, draftsReadable, fetchPublishState, versionIn, withHeld, type PublishState } from './state.js';
+import { routes } from '@newsroom/content/routes';
 
 export interface BuildRecord {
   id: string;
@@ -704,7 +705,7 @@ export class Publisher {
     const failure = this.queue.failure(uid, documentId);
     const article =
       uid === ARTICLE && live ? this.snapshotOf(live.id)?.articles.find((a) => a.documentId === documentId) : null;
-    const url = article ? new URL(`/bai-viet/${article.slug}/`, this.config.siteUrl).toString() : null;
+    const url = article ? new URL(routes.article(article.slug), this.config.siteUrl).toString() : null;
     const base = { liveVersion, version, release: live?.id ?? null, releaseSince: live?.since ?? null };
     if (failure && failure.version === version && version !== liveVersion)
       return {

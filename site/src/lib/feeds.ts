@@ -2,6 +2,7 @@ import rss from '@astrojs/rss';
 import { SITE } from './config';
 import { shownDate } from './content';
 import type { Article } from '@newsroom/content/schema';
+import { routes } from '@newsroom/content/routes';
 
 /** Items per feed: readers' apps want the latest, not the archive. */
 const FEED_SIZE = 50;
@@ -15,7 +16,7 @@ export function articleFeed(title: string, description: string, articles: Articl
     customData: '<language>vi</language>',
     items: articles.slice(0, FEED_SIZE).map((a) => ({
       title: a.title,
-      link: `/bai-viet/${a.slug}/`,
+      link: routes.article(a.slug),
       description: a.lead,
       pubDate: new Date(shownDate(a)),
       categories: [a.category?.name, ...a.tags.map((t) => t.name)].filter((c): c is string => !!c),

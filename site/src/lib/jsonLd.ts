@@ -2,6 +2,7 @@ import { SITE } from './config';
 import { mediaUrl, shownDate } from './content';
 import { T } from './strings';
 import type { Article } from '@newsroom/content/schema';
+import { routes } from '@newsroom/content/routes';
 
 /** schema.org NewsArticle and BreadcrumbList for an article page. */
 export function articleJsonLd(article: Article, path: string, crumbs: { name: string; href: string }[]) {
@@ -22,7 +23,11 @@ export function articleJsonLd(article: Article, path: string, crumbs: { name: st
       inLanguage: 'vi',
       articleSection: article.category?.name,
       keywords: article.tags.map((t) => t.name).join(', ') || undefined,
-      author: article.authors.map((a) => ({ '@type': 'Person', name: a.name, url: `${SITE.url}/tac-gia/${a.slug}/` })),
+      author: article.authors.map((a) => ({
+        '@type': 'Person',
+        name: a.name,
+        url: `${SITE.url}${routes.author(a.slug)}`,
+      })),
       publisher: { '@type': 'NewsMediaOrganization', name: SITE.name, url: `${SITE.url}/` },
     },
     {

@@ -2,6 +2,7 @@ import { SitemapIndexStream, SitemapStream, streamToPromise, type SitemapItemLoo
 import { Readable } from 'node:stream';
 import { SITE } from './config';
 import type { SiteContent } from '@newsroom/content/snapshot';
+import { routes } from '@newsroom/content/routes';
 
 /** URLs per sitemap file (the protocol allows 50,000). */
 const PER_FILE = 45_000;
@@ -20,10 +21,10 @@ export function sitemapItems(content: SiteContent): SitemapItemLoose[] {
   const count = (map: Map<string, unknown[]>, slug: string) => map.get(slug)?.length ?? 0;
   return [
     { url: '/' },
-    ...content.articles.map((a) => ({ url: `/bai-viet/${a.slug}/`, lastmod: a.updatedAt })),
-    ...content.categories.flatMap((c) => listing(`/chuyen-muc/${c.slug}/`, count(content.byCategory, c.slug))),
-    ...content.authors.flatMap((x) => listing(`/tac-gia/${x.slug}/`, count(content.byAuthor, x.slug))),
-    ...content.tags.flatMap((x) => listing(`/the/${x.slug}/`, count(content.byTag, x.slug))),
+    ...content.articles.map((a) => ({ url: routes.article(a.slug), lastmod: a.updatedAt })),
+    ...content.categories.flatMap((c) => listing(routes.category(c.slug), count(content.byCategory, c.slug))),
+    ...content.authors.flatMap((x) => listing(routes.author(x.slug), count(content.byAuthor, x.slug))),
+    ...content.tags.flatMap((x) => listing(routes.tag(x.slug), count(content.byTag, x.slug))),
   ];
 }
 

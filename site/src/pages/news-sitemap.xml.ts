@@ -1,6 +1,7 @@
 import type { APIRoute } from 'astro';
 import { loadContent, shownDate } from '../lib/content';
 import { SITE } from '../lib/config';
+import { routes } from '@newsroom/content/routes';
 
 const escape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const TWO_DAYS = 2 * 24 * 3600 * 1000;
@@ -15,7 +16,7 @@ export const GET: APIRoute = async () => {
 ${recent
   .map(
     (a) =>
-      `<url><loc>${SITE.url}/bai-viet/${a.slug}/</loc><news:news><news:publication><news:name>${escape(SITE.name)}</news:name><news:language>vi</news:language></news:publication><news:publication_date>${new Date(shownDate(a)).toISOString()}</news:publication_date><news:title>${escape(a.title)}</news:title></news:news></url>`
+      `<url><loc>${SITE.url}${routes.article(a.slug)}</loc><news:news><news:publication><news:name>${escape(SITE.name)}</news:name><news:language>vi</news:language></news:publication><news:publication_date>${new Date(shownDate(a)).toISOString()}</news:publication_date><news:title>${escape(a.title)}</news:title></news:news></url>`
   )
   .join('\n')}
 </urlset>
