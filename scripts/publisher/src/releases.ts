@@ -40,11 +40,21 @@ export class Releases {
   /** What the CMS had published that release `id` stands for (see state.ts). */
   statePath = (id: string) => path.join(this.snapshotsDir, `${id}.state.json`);
 
+  /**
+   * Kept in memory once read (2 MB at 10,000 articles, asked for by every reconciliation, build and
+   * editor's panel); only the publisher holding the directory's lock writes states.
+   */
+  private states = new Map<string, PublishState>();
+
   readState(id: string): PublishState | null {
+    const cached = this.states.get(id);
+    if (cached) return cached;
     const file = this.statePath(id);
     if (!fs.existsSync(file)) return null;
     const parsed = publishStateSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    return parsed.success ? parsed.data : null;
+    if (!parsed.success) return null;
+    this.states.set(id, parsed.data);
+    return parsed.data;
   }
 
   /** Whole or not at all (a temporary name, then rename): a reader never sees half a state. */
@@ -52,6 +62,7 @@ export class Releases {
     const file = this.statePath(id);
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(state));
     fs.renameSync(`${file}.tmp`, file);
+    this.states.set(id, state);
   }
 
   copyState(from: string, to: string) {
@@ -161,6 +172,7 @@ export class Releases {
   }
 
   discard(id: string) {
+    this.states.delete(id);
     fs.rmSync(this.path(id), { recursive: true, force: true });
     fs.rmSync(this.snapshot(id), { force: true });
     fs.rmSync(this.statePath(id), { force: true });

@@ -15,6 +15,7 @@ import { bin } from '@newsroom/publisher/bin';
 import { CMS_DIR } from '@newsroom/publisher/paths';
 import { run, startChild, stopChildren, waitForHttp } from '../lib/processes.js';
 import { readEnvFile } from '@newsroom/publisher/env-file';
+import { routes } from '@newsroom/content/routes';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
 import { startPublisher, type RunningPublisher } from '@newsroom/publisher/service';
 import type { BuildRecord } from '@newsroom/publisher/publisher';
@@ -130,6 +131,22 @@ async function main() {
   const latencies: number[] = [];
   const created: string[] = [];
   const scoped: BuildRecord[] = [];
+  /** Creates and publishes an article through the CMS API; resolves when the site serves it. */
+  async function publishUntilServed(data: Record<string, unknown>, started: number, limitMs: number, pollMs: number) {
+    const article = await json(`${cmsUrl}/api/articles?status=published`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ data: { authors: [author.documentId], ...data } }),
+    });
+    created.push(article.data.documentId);
+    const url = new URL(routes.article(article.data.slug), service!.siteUrl!).toString();
+    // (A connection the site server resets under load is asked again, like a reader's browser would.)
+    while ((await fetch(url).catch(() => ({ status: 0 }))).status !== 200) {
+      if (performance.now() - started > limitMs) throw new Error(`${url} was not served within ${limitMs / 1000} s.`);
+      await sleep(pollMs);
+    }
+    return performance.now() - started;
+  }
   for (let i = 0; i < publishes; i++) {
     // Publishes come one at a time, as editors make them: the publisher has finished the last one
     // and compiled the next build; the search index of the last one may still be running in the
@@ -143,30 +160,19 @@ async function main() {
     const title = `Bài đo thời gian xuất bản số ${i + 1} lúc ${new Date().toISOString()}`;
     const before = builds.length;
     const started = performance.now();
-    const article = await json(`${cmsUrl}/api/articles?status=published`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        data: {
-          title,
-          lead: 'Bài viết do bench:publish tạo để đo thời gian xuất bản.',
-          body: 'Nội dung bài viết.',
-          authors: [author.documentId],
-          category: categories[i % categories.length].documentId,
-          // Two tags, as most stories carry: their listings are rebuilt too.
-          tags: [tags[i % tags.length].documentId, tags[(i + 7) % tags.length].documentId],
-        },
-      }),
-    });
-    created.push(article.data.documentId);
-    const url = `${service.siteUrl}bai-viet/${article.data.slug}/`;
-    for (;;) {
-      const res = await fetch(url).catch(() => ({ status: 0 }));
-      if (res.status === 200) break;
-      if (performance.now() - started > 120_000) throw new Error(`${url} was not served within 120 s.`);
-      await sleep(25);
-    }
-    const ms = performance.now() - started;
+    const ms = await publishUntilServed(
+      {
+        title,
+        lead: 'Bài viết do bench:publish tạo để đo thời gian xuất bản.',
+        body: 'Nội dung bài viết.',
+        category: categories[i % categories.length].documentId,
+        // Two tags, as most stories carry: their listings are rebuilt too.
+        tags: [tags[i % tags.length].documentId, tags[(i + 7) % tags.length].documentId],
+      },
+      started,
+      120_000,
+      25
+    );
     latencies.push(ms);
     const build = builds.slice(before).find((b) => b.result === 'live');
     if (build) scoped.push(build);
@@ -196,27 +202,18 @@ async function main() {
   const lost: number[] = [];
   for (let i = 0; i < 3; i++) {
     const started = performance.now();
-    const article = await json(`${cmsUrl}/api/articles?status=published`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        data: {
-          title: `Bài mất webhook số ${i + 1} lúc ${new Date().toISOString()}`,
-          lead: 'Webhook của bài này không đến máy xuất bản.',
-          authors: [author.documentId],
-          category: categories[i % categories.length].documentId,
-        },
-      }),
-    });
-    created.push(article.data.documentId);
-    const url = `${service.siteUrl}bai-viet/${article.data.slug}/`;
-    // (A connection the site server resets under load is asked again, like a reader's browser would.)
-    while ((await fetch(url).catch(() => ({ status: 0 }))).status !== 200) {
-      if (performance.now() - started > 300_000) throw new Error(`${url} was not served within 300 s.`);
-      await sleep(100);
-    }
-    lost.push(performance.now() - started);
-    console.log(`  lost webhook ${i + 1}: served after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const ms = await publishUntilServed(
+      {
+        title: `Bài mất webhook số ${i + 1} lúc ${new Date().toISOString()}`,
+        lead: 'Webhook của bài này không đến máy xuất bản.',
+        category: categories[i % categories.length].documentId,
+      },
+      started,
+      300_000,
+      100
+    );
+    lost.push(ms);
+    console.log(`  lost webhook ${i + 1}: served after ${(ms / 1000).toFixed(1)} s`);
   }
   publisher.receive = receive;
 

@@ -28,25 +28,19 @@ export const buildJobSchema = z.object({
 });
 export type BuildJob = z.infer<typeof buildJobSchema>;
 
-/** A job as read from a file, or an error naming the file and the field. */
-export function parseBuildJob(text: string, file: string): BuildJob {
-  const parsed = buildJobSchema.safeParse(JSON.parse(text));
+/** `value` as `schema` has it, or an error naming `what` and the field that does not match. */
+function parseAs<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${file} is not a build job: "${issue.path.join('.')}" ${issue.message}`);
+    throw new Error(`${what}: "${issue.path.join('.')}" ${issue.message}`);
   }
   return parsed.data;
 }
 
 /** A scope as read from a file, or an error naming the file and the field. */
-export function parseScope(text: string, file: string): Scope {
-  const parsed = scopeSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file} is not a build scope: "${issue.path.join('.')}" ${issue.message}`);
-  }
-  return parsed.data;
-}
+export const parseScope = (text: string, file: string): Scope =>
+  parseAs(scopeSchema, JSON.parse(text), `${file} is not a build scope`);
 
 /** Messages on the IPC channel between the publisher and a build it started ahead of time. */
 export const buildMessageSchema = z.discriminatedUnion('type', [
@@ -58,11 +52,5 @@ export const buildMessageSchema = z.discriminatedUnion('type', [
 export type BuildMessage = z.infer<typeof buildMessageSchema>;
 
 /** A message, or an error naming what is wrong with it. */
-export function parseBuildMessage(value: unknown): BuildMessage {
-  const parsed = buildMessageSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Not a build message: "${issue.path.join('.')}" ${issue.message}`);
-  }
-  return parsed.data;
-}
+export const parseBuildMessage = (value: unknown): BuildMessage =>
+  parseAs(buildMessageSchema, value, 'Not a build message');

@@ -121,28 +121,20 @@ async function relationLinks(strapi: Core.Strapi, meta: Meta, name: string, ids:
   const links = new Map<number, string[]>();
   if (!table?.inverseJoinColumn || !attribute.target || !ids.length) return links;
   const knex = strapi.db.connection;
-  const owner = table.joinColumn.name;
-  const target = table.inverseJoinColumn.name;
-  const rows = await whereIn<{ owner: number; target: number }>(
+  const targetMeta = metaOf(strapi, attribute.target);
+  const [owner, target] = [`l.${table.joinColumn.name}`, `l.${table.inverseJoinColumn.name}`];
+  const rows = await whereIn<{ owner: number; target: number; documentId: string | null }>(
     () =>
-      knex(table.name)
-        .select({ owner, target })
-        .orderBy([owner, ...(table.orderColumnName ? [table.orderColumnName] : []), 'id']),
+      knex({ l: table.name })
+        .leftJoin({ t: targetMeta.tableName }, 't.id', target)
+        .select({ owner, target, documentId: `t.${targetMeta.attributes.documentId.columnName ?? 'document_id'}` })
+        .orderBy([owner, ...(table.orderColumnName ? [`l.${table.orderColumnName}`] : []), 'l.id']),
     owner,
     ids
   );
-  const targetMeta = metaOf(strapi, attribute.target);
-  const documentIds = new Map(
-    (
-      (await knex(targetMeta.tableName).select({
-        id: 'id',
-        documentId: targetMeta.attributes.documentId.columnName ?? 'document_id',
-      })) as { id: number; documentId: string }[]
-    ).map((r) => [r.id, r.documentId])
-  );
   for (const row of rows) {
     const list = links.get(row.owner) ?? [];
-    list.push(documentIds.get(row.target) ?? `#${row.target}`);
+    list.push(row.documentId ?? `#${row.target}`);
     links.set(row.owner, list);
   }
   return links;
