@@ -6,6 +6,11 @@ import path from 'node:path';
  * `workspaces/no-relative-cross-imports`: a relative import may not leave its workspace. Another
  * workspace is imported by its package name (declared in package.json), so every dependency
  * between the rooms of the house shows in their manifests.
+ *
+ * One exception, named in the target's manifest: a workspace compiled into another one
+ * (`"compiledWith": "<host package>"`, e.g. @newsroom/contracts inside the CMS, which Strapi runs as
+ * compiled CommonJS and so cannot load a TypeScript package by name) is reached by its host
+ * relatively; the host still declares it as a dependency.
  */
 const ROOT = path.dirname(new URL(import.meta.url).pathname);
 const WORKSPACES = /** @type {string[]} */ (
@@ -34,7 +39,10 @@ const noRelativeCrossImports = {
       const target = path.resolve(path.dirname(context.filename), source.value);
       const to = workspaceOf(target);
       if (to !== from) {
-        const name = JSON.parse(fs.readFileSync(path.join(to, 'package.json'), 'utf8')).name;
+        const manifest = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+        const { name, compiledWith } = manifest(to);
+        const host = manifest(from);
+        if (compiledWith && compiledWith === host.name && host.dependencies?.[name]) return;
         context.report({
           node: source,
           message: `"${source.value}" reaches into the ${name} workspace: import it by name ("${name}/…") and declare it in ${path.relative(ROOT, path.join(from, 'package.json')) || 'package.json'}.`,

@@ -1,19 +1,7 @@
 import type { Core } from '@strapi/strapi';
+import { PUBLISH_EVENTS, PUBLISH_SECRET_HEADER } from '../contracts/publish-webhook';
 
 export const PUBLISH_WEBHOOK_NAME = 'Newsroom publisher';
-/** Strapi sends only static headers, no signature: the publisher compares this one in constant time. */
-export const PUBLISH_SECRET_HEADER = 'X-Publish-Secret';
-
-const EVENTS = [
-  'entry.create',
-  'entry.update',
-  'entry.delete',
-  'entry.publish',
-  'entry.unpublish',
-  'media.create',
-  'media.update',
-  'media.delete',
-];
 
 interface Webhook {
   id: string | number;
@@ -61,7 +49,12 @@ export async function ensurePublishWebhook(strapi: Core.Strapi) {
   }
   if (!secret) throw new Error('PUBLISH_WEBHOOK_URL is set but PUBLISH_WEBHOOK_SECRET is not: run `npm run setup`.');
 
-  const wanted = { name: PUBLISH_WEBHOOK_NAME, url, headers: { [PUBLISH_SECRET_HEADER]: secret }, events: EVENTS };
+  const wanted = {
+    name: PUBLISH_WEBHOOK_NAME,
+    url,
+    headers: { [PUBLISH_SECRET_HEADER]: secret },
+    events: [...PUBLISH_EVENTS],
+  };
   if (!existing) {
     runner.add(await store.createWebhook(wanted));
     strapi.log.info(`Publish webhook registered: ${url}`);
@@ -71,7 +64,7 @@ export async function ensurePublishWebhook(strapi: Core.Strapi) {
     existing.url === url &&
     existing.isEnabled &&
     JSON.stringify(existing.headers) === JSON.stringify(wanted.headers) &&
-    [...existing.events].sort().join() === [...EVENTS].sort().join();
+    [...existing.events].sort().join() === [...PUBLISH_EVENTS].sort().join();
   if (same) return;
   runner.update(await store.updateWebhook(existing.id, { ...wanted, isEnabled: true }));
   strapi.log.info(`Publish webhook updated: ${url}`);

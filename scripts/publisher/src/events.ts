@@ -1,4 +1,5 @@
 import type { Changes } from '@newsroom/content/plan';
+import { PUBLISH_ENTRY_EVENTS, PUBLISH_MEDIA_EVENTS } from '@newsroom/contracts/publish-webhook';
 
 /**
  * Strapi's webhook bodies (https://docs.strapi.io/cms/backend-customization/webhooks#payloads):
@@ -13,15 +14,9 @@ export interface StrapiEvent {
   media?: { url?: string } & Record<string, unknown>;
 }
 
-const ENTRY_EVENTS = new Set([
-  'entry.create',
-  'entry.update',
-  'entry.delete',
-  'entry.publish',
-  'entry.unpublish',
-  'entry.draft-discard',
-]);
-const MEDIA_EVENTS = new Set(['media.create', 'media.update', 'media.delete']);
+/** The events the CMS subscribes its publish webhook to (the contract both sides import). */
+const ENTRY_EVENTS = new Set<string>(PUBLISH_ENTRY_EVENTS);
+const MEDIA_EVENTS = new Set<string>(PUBLISH_MEDIA_EVENTS);
 
 /** The event, or a reason it is not a Strapi event. */
 export function parseEvent(body: unknown): StrapiEvent | string {

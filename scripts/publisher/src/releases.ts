@@ -17,7 +17,10 @@ export class Releases {
   /** Search indexes, shared by the releases of the same content through a `pagefind` symlink. */
   readonly searchDir: string;
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    private readonly now: () => Date = () => new Date()
+  ) {
     this.releasesDir = path.join(dir, 'releases');
     this.snapshotsDir = path.join(dir, 'snapshots');
     this.workDir = path.join(dir, 'work');
@@ -29,8 +32,9 @@ export class Releases {
 
   /** Sortable and unique: 20261129-043012-123. */
   newId() {
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*/, '');
-    let id = `${stamp}-${String(Date.now() % 1000).padStart(3, '0')}`;
+    const now = this.now();
+    const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*/, '');
+    let id = `${stamp}-${String(now.getTime() % 1000).padStart(3, '0')}`;
     while (fs.existsSync(this.path(id))) id += 'x';
     return id;
   }

@@ -3,8 +3,10 @@ import http from 'node:http';
 import { parseEvent } from './events.js';
 import type { Publisher } from './publisher.js';
 import type { Logger } from './log.js';
+import { PUBLISH_SECRET_HEADER } from '@newsroom/contracts/publish-webhook';
 
-export const SECRET_HEADER = 'x-publish-secret';
+/** Node gives header names in lower case. */
+export const SECRET_HEADER = PUBLISH_SECRET_HEADER.toLowerCase();
 const MAX_BODY = 5 * 1024 * 1024;
 
 /** Constant-time comparison (of digests, so the secret's length does not leak either). */

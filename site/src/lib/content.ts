@@ -3,7 +3,6 @@ import { waitForJob } from './job';
 import { JOB_OVER_IPC } from '@newsroom/content/build-protocol';
 import { useScope } from './scope';
 import { fetchSnapshot, readSnapshot, toContent, type SiteContent } from '@newsroom/content/snapshot';
-import type { Poll } from '@newsroom/content/schema';
 import { getPrefetched } from './prefetched';
 
 export { shownDate, type SiteContent } from '@newsroom/content/snapshot';
@@ -15,7 +14,7 @@ export { related } from '@newsroom/content/related';
  * `status=draft` to the read-only token), and the client asks for published explicitly anyway.
  *
  * The publisher hands the build a content snapshot (SITE_SNAPSHOT) instead of letting it fetch,
- * and may restrict it to the pages a change touched (SITE_SCOPE, see scope.ts), or hands both
+ * and may restrict it to the pages a change touched (SITE_SCOPE, see scope.ts and static-paths.ts), or hands both
  * over to a build it started ahead of time (SITE_JOB_IPC, see job.ts). A plain `astro build`
  * starts fetching while the pages are bundled (src/integrations/prefetch.ts).
  */
@@ -48,11 +47,6 @@ let cached: Promise<SiteContent> | undefined;
 export function loadContent(): Promise<SiteContent> {
   cached ??= load();
   return cached;
-}
-
-/** The poll a page should show now: open (started, not closed), newest first. */
-export function isOpen(p: Poll, now = new Date()) {
-  return (!p.opensAt || new Date(p.opensAt) <= now) && (!p.closesAt || now < new Date(p.closesAt));
 }
 
 /** Absolute URL of a CMS media path (uploads are served by the CMS). */

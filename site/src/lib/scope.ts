@@ -4,7 +4,8 @@ import { parseScope, type ScopeKind } from '@newsroom/content/build-protocol';
 /**
  * Which pages a build renders. A full build renders every page; a publish renders only the pages
  * a change touched (computed by plan.ts, handed over as a JSON file: SITE_SCOPE, or the job the
- * publisher gives a waiting build, see job.ts; the shape is @newsroom/content/build-protocol). Pages that list everything (home, feeds, sitemaps)
+ * publisher gives a waiting build, see job.ts; the shape is @newsroom/content/build-protocol).
+ * static-paths.ts applies it to every route; pages that list everything (home, feeds, sitemaps)
  * are always rendered.
  */
 let scope: Record<ScopeKind, Set<string>> | null = null;

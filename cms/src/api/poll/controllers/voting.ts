@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { VoteOutcome } from '../services/voting';
+import { resultsVisible } from '../../../contracts/polls';
 import { siteOrigins } from '../../../utils/site-origins';
 
 const COOKIE = 'nr_voter';
@@ -110,9 +111,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           return conflict(ctx, 'AlreadyVoted', 'You have already voted in this poll.', { option: outcome.option });
         case 'counted': {
           const poll = await voting().pollSettings(ctx.params.documentId);
-          const visible = poll!.showResultsBeforeClose !== false || outcome.results.closed;
           ctx.status = 201;
-          ctx.body = { data: { option: outcome.option, results: visible ? outcome.results : null } };
+          ctx.body = { data: { option: outcome.option, results: resultsVisible(poll!) ? outcome.results : null } };
         }
       }
     },
@@ -120,11 +120,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async results(ctx: Ctx) {
       const poll = await voting().findPoll(ctx.params.documentId);
       if (!poll) throw new errors.NotFoundError(`No poll ${ctx.params.documentId}.`);
-      const results = voting().results(poll);
-      if (poll.showResultsBeforeClose === false && !results.closed) {
+      if (!resultsVisible(poll)) {
         throw new errors.PolicyError('Results are hidden until the poll closes.', { closesAt: poll.closesAt });
       }
-      ctx.body = { data: results };
+      ctx.body = { data: voting().results(poll) };
     },
   };
 };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { BallotBox } from '../lib/ballot-box';
+import { percentages, pollPhase } from '../../../contracts/polls';
 
 /** What a reader may see of a poll's counts. */
 export interface PollResults {
@@ -25,9 +26,6 @@ interface PollRow {
   showResultsBeforeClose: boolean | null;
   options: { id: number; label: string; votes: number }[];
 }
-
-export const isClosed = (poll: Pick<PollRow, 'closesAt'>, now = new Date()) =>
-  !!poll.closesAt && now >= new Date(poll.closesAt);
 
 /** How long a poll's settings (dates, options) are reused between votes; counts are always live. */
 const SETTINGS_TTL_MS = 5_000;
@@ -65,17 +63,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   results(poll: PollRow): PollResults {
     const options = [...poll.options].sort((a, b) => a.id - b.id);
-    const total = options.reduce((n, o) => n + o.votes, 0);
+    const percent = percentages(options.map((o) => o.votes));
     return {
       poll: poll.documentId,
-      total,
-      closed: isClosed(poll),
-      options: options.map((o) => ({
-        id: o.id,
-        label: o.label,
-        votes: o.votes,
-        percent: total ? Math.round((o.votes / total) * 1000) / 10 : 0,
-      })),
+      total: options.reduce((n, o) => n + o.votes, 0),
+      closed: pollPhase(poll) === 'closed',
+      options: options.map((o, i) => ({ id: o.id, label: o.label, votes: o.votes, percent: percent[i] })),
     };
   },
 
@@ -92,9 +85,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const poll = await this.pollSettings(documentId);
     if (!poll) return { kind: 'not-found' };
     if (!poll.options.some((o) => o.id === optionId)) return { kind: 'unknown-option' };
-    const now = new Date();
-    if (poll.opensAt && now < new Date(poll.opensAt)) return { kind: 'not-open', opensAt: poll.opensAt };
-    if (isClosed(poll, now)) return { kind: 'closed', closedAt: poll.closesAt! };
+    const phase = pollPhase(poll);
+    if (phase === 'upcoming') return { kind: 'not-open', opensAt: poll.opensAt! };
+    if (phase === 'closed') return { kind: 'closed', closedAt: poll.closesAt! };
 
     const result = await this.ballotBox.cast({
       pollDocumentId: documentId,

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { PUBLISH_SECRET_HEADER } from '../../../bootstrap/publish-webhook';
+import { PUBLISH_SECRET_HEADER } from '../../../contracts/publish-webhook';
 import { documentVersion, PUBLISHED_TYPES } from './state';
 
 interface StatusContext {

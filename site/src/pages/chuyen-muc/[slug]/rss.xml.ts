@@ -1,16 +1,11 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { loadContent } from '../../../lib/content';
-import { inScope } from '../../../lib/scope';
+import { categoryFeedPaths } from '../../../lib/static-paths';
 import { SITE } from '../../../lib/config';
 import { articleFeed } from '../../../lib/feeds';
 import type { Category } from '@newsroom/content/schema';
 
-export const getStaticPaths = (async () => {
-  const { categories } = await loadContent();
-  return categories
-    .filter((c) => inScope('categories', c.slug))
-    .map((category) => ({ params: { slug: category.slug }, props: { category } }));
-}) satisfies GetStaticPaths;
+export const getStaticPaths = categoryFeedPaths satisfies GetStaticPaths;
 
 export const GET: APIRoute = async ({ props }) => {
   const { category } = props as { category: Category };
