@@ -13,13 +13,15 @@ import { planPublish, type Plan } from '@newsroom/content/plan';
 import type { PublisherConfig } from './config.js';
 import { readEnvFile } from './env-file.js';
 import { addEvent, isEmpty, mergeChanges, noChanges, type StrapiEvent } from './events.js';
-import { linkTree, linkTreeAsync, moveInto, Releases } from './releases.js';
+import { linkTreeAsync, moveInto, Releases } from './releases.js';
+import { SearchIndexer } from './search-indexer.js';
 import { articleCount, pageFiles, validateRelease } from './validate.js';
 import { PreparedBuild, searchIndex } from './astro.js';
 import type { Logger } from './log.js';
 import { realTimers, Scheduler, type Timers } from './scheduler.js';
 import { ChangeQueue, docKey, keysOf, parseKey, type ChangeKey, type Claim } from './queue.js';
 import { diffState, draftsReadable, fetchPublishState, versionIn, withHeld, type PublishState } from './state.js';
+import { ARTICLE, Bisection, BuildError, RenderError } from './bisection.js';
 import { routes } from '@newsroom/content/routes';
 
 export interface BuildRecord {
@@ -42,27 +44,6 @@ interface Running {
 }
 
 const RECENT_EVENTS = 20;
-const ARTICLE = 'api::article.article';
-
-/** Why a build did not go live, when the cause is one of the documents it was publishing. */
-class BuildError extends Error {
-  constructor(
-    message: string,
-    /** The documents whose new version the build carried: one of them may be the cause. */
-    readonly documents: ChangeKey[],
-    /** The CMS's state the build worked from (versions of those documents). */
-    readonly state: PublishState | null,
-    /** False when the cause lies outside the content (CMS unreachable, a token that reads drafts). */
-    readonly attributable: boolean
-  ) {
-    super(message);
-  }
-}
-
-/** Astro failed to render the pages of a build: the one failure a document can cause. */
-class RenderError extends Error {}
-
-const uidOf = (what: string) => `api::${what}.${what}`;
 
 /**
  * Turns CMS changes into live releases, and makes sure every published change gets there.
@@ -88,23 +69,18 @@ export class Publisher {
   private reconcileTimer: NodeJS.Timeout | undefined;
   private running: Running | undefined;
   private reconciling: Promise<void> | undefined;
-  private indexing: { release: string; abort: AbortController } | undefined;
-  private indexDue: string | undefined;
+  private readonly search: SearchIndexer;
   private prepared: PreparedBuild | undefined;
   /** The build rendering the current release (its folder is removed when the build ends). */
   private rendering: PreparedBuild | undefined;
   private preparedCount = 0;
   private stopped = false;
   private attempt = 0;
-  /** Documents a bisection keeps out of the next build (the other half is being tried). */
-  private bisectHold = new Set<ChangeKey>();
-  /** The last document a failure was narrowed down to (cleared if a build without it fails too). */
-  private lastBlamed: ChangeKey | undefined;
+  private readonly bisection: Bisection;
   private events: { at: string; event: string; uid?: string; documentId?: string }[] = [];
   /** Builds started since this publisher started (the tests count them). */
   buildsStarted = 0;
   lastBuild: BuildRecord | undefined;
-  lastIndex: { release: string; result: 'done' | 'failed'; durationMs: number; error?: string } | undefined;
   lastReconcile: { at: string; durationMs: number; differences: number; queued: number; error?: string } | undefined;
   /** The last proof that the token cannot read drafts (null until checked). */
   draftCheck: { at: string; ok: boolean; problem?: string } | null = null;
@@ -117,6 +93,8 @@ export class Publisher {
     this.releases = new Releases(config.dir);
     this.scheduler = new Scheduler(() => void this.drain(), config.debounceMs, timers);
     this.queue = new ChangeQueue(path.join(config.dir, 'queue.json'), () => new Date(timers.now()));
+    this.search = new SearchIndexer(this.releases, log, searchIndex);
+    this.bisection = new Bisection(this.queue, log, (n) => this.failureBackoff(n));
     if (this.queue.recovered) {
       this.log('queue unreadable', { problem: this.queue.recovered });
       this.queue.add({ ...noChanges(), full: 'the queue of pending changes could not be read' }, 'recovery');
@@ -176,7 +154,7 @@ export class Publisher {
     if (isEmpty(changes)) return;
     this.queue.add(changes, 'webhook');
     this.attempt = 0; // a new event earns a fresh set of attempts
-    this.indexing?.abort.abort(); // search indexing yields to publishing; it runs again after
+    this.search.yieldTo(); // it runs again after, for the release then live
     this.schedule();
   }
 
@@ -274,7 +252,7 @@ export class Publisher {
       return;
     }
     const claim = this.queue.claim();
-    this.indexing?.abort.abort(); // search indexing yields to publishing; it runs again after
+    this.search.yieldTo(); // it runs again after, for the release then live
     this.attempt++;
     try {
       const kept = await this.build(claim);
@@ -282,7 +260,7 @@ export class Publisher {
       this.attempt = 0;
     } catch (error) {
       if (this.stopped) return;
-      if (this.failed(error)) {
+      if (this.bisection.failed(error)) {
         this.attempt = 0; // narrowing down is not a retry
         this.schedule(0); // the rest goes on at once, without what was held back
         return;
@@ -302,63 +280,7 @@ export class Publisher {
       return;
     }
     if (!this.queue.isEmpty()) this.schedule();
-    else void this.index();
-  }
-
-  /**
-   * Narrows a failure down to a document. Returns true when the next build should follow at once:
-   * half of the documents held back (bisection), or the one document that fails held back.
-   */
-  private failed(error: unknown) {
-    if (error instanceof InvalidContentError) {
-      const state = (error as InvalidContentError & { state?: PublishState | null }).state ?? null;
-      // An article is held back at its live version; a category, tag, author or poll lives inside
-      // every article that shows it, so a bad one stops the build until it is fixed (said in /status).
-      const articles = error.documents.filter((d) => d.documentId && uidOf(d.what) === ARTICLE);
-      if (articles.length < error.documents.length) return false;
-      for (const d of articles) {
-        if (!d.documentId) continue;
-        const uid = uidOf(d.what);
-        this.queue.fail(
-          {
-            uid,
-            documentId: d.documentId,
-            version: versionIn(state, uid, d.documentId),
-            error: `The field "${d.field}" is not what the site expects: ${d.message}`,
-          },
-          (n) => this.failureBackoff(n)
-        );
-      }
-      this.log('documents held back', { documents: error.documents });
-      return articles.length > 0;
-    }
-    if (!(error instanceof BuildError) || !error.attributable) return false;
-    if (!error.documents.length) {
-      // It fails without any new document: the last one blamed was not the cause after all.
-      if (this.lastBlamed) {
-        const doc = parseKey(this.lastBlamed);
-        if ('documentId' in doc) this.queue.clearFailure(doc.uid, doc.documentId);
-        this.lastBlamed = undefined;
-      }
-      this.bisectHold.clear();
-      return false;
-    }
-    if (error.documents.length > 1) {
-      const half = error.documents.slice(Math.ceil(error.documents.length / 2));
-      this.bisectHold = new Set([...this.bisectHold, ...half]);
-      this.log('build bisected', { tried: error.documents.length, heldBack: half.length });
-      return true;
-    }
-    const [key] = error.documents;
-    const doc = parseKey(key);
-    if (!('documentId' in doc)) return false;
-    this.bisectHold.clear();
-    this.lastBlamed = key;
-    this.queue.fail({ ...doc, version: versionIn(error.state, doc.uid, doc.documentId), error: error.message }, (n) =>
-      this.failureBackoff(n)
-    );
-    this.log('document held back', { ...doc, error: error.message });
-    return true;
+    else if (this.config.searchIndex) void this.search.run();
   }
 
   /** A failed version is tried again after PUBLISH_FAILURE_RETRY_MS (30 s), then twice as long each time, at most 10 minutes. */
@@ -415,7 +337,7 @@ export class Publisher {
       const changes = liveState ? mergeChanges(claim.changes, diffState(liveState, state)) : claim.changes;
       const held = new Set<ChangeKey>([
         ...this.queue.held((uid, doc) => versionIn(state, uid, doc)),
-        ...this.bisectHold,
+        ...this.bisection.held(),
       ]);
       const keep = new Set([...held].map(parseKey).flatMap((k) => ('documentId' in k ? [k.documentId] : [])));
       // Only articles are split and held back when a render fails: the other documents also live
@@ -451,7 +373,7 @@ export class Publisher {
         this.releases.writeState(live!.id, releaseState);
         this.finish({ id, kind, result: 'skipped', startedAt, summary: plan.reason });
         this.releases.discard(id);
-        return this.settled(carried, claim);
+        return this.bisection.settled(carried, claim);
       }
       summary = plan.kind === 'full' ? `full build: ${plan.reason}` : plan.summary;
       this.log('build planned', { build: id, kind, summary });
@@ -489,7 +411,7 @@ export class Publisher {
       lap('validate');
       this.finish({ id, kind, result: 'live', startedAt, summary, phases });
       await this.afterLive(id, plan.kind, snapshot);
-      return this.settled(carried, claim);
+      return this.bisection.settled(carried, claim);
     } catch (error) {
       await skeleton; // the copy of the live release may still be filling the folder
       this.releases.discard(id);
@@ -515,26 +437,12 @@ export class Publisher {
     }
   }
 
-  /** After a release (or a no-op) is live: failures of what it carried are over; held keys stay pending. */
-  private settled(carried: ChangeKey[], claim: Claim) {
-    for (const key of carried) {
-      const doc = parseKey(key);
-      if ('documentId' in doc) this.queue.clearFailure(doc.uid, doc.documentId);
-    }
-    // What a bisection held back is still to do. (A failed document is tracked by its failure:
-    // reconciliation brings it back when it is due or changes.)
-    const kept = new Set<string>([...claim.revs.keys()].filter((key) => this.bisectHold.has(key as ChangeKey)));
-    this.bisectHold.clear();
-    this.lastBlamed = undefined;
-    return kept;
-  }
-
   /** Housekeeping once a release is live; a failure here is logged, the release stays live. */
   private async afterLive(id: string, kind: 'full' | 'scoped', snapshot: Snapshot) {
     try {
       // The live release's content, for the next publish (kept in memory, and on disk for restarts).
       this.snapshotCache = { id, snapshot };
-      this.indexDue = id;
+      this.search.schedule(id);
       if (kind === 'scoped') await writeSnapshot(this.releases.snapshot(id), snapshot);
       if (kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
       const pruned = this.releases.prune(this.config.keepReleases);
@@ -618,52 +526,6 @@ export class Publisher {
     return { cmsUrl: this.config.cmsUrl, siteUrl: this.config.siteUrl, env: this.config.buildEnv };
   }
 
-  /** Indexes the live release for search, as a new release of the same content. */
-  private async index() {
-    const release = this.indexDue;
-    if (!release || !this.config.searchIndex || this.running || this.indexing) return;
-    if (this.releases.live()?.id !== release) {
-      this.indexDue = undefined;
-      return;
-    }
-    const abort = new AbortController();
-    this.indexing = { release, abort };
-    const id = this.releases.newId();
-    const started = Date.now();
-    const out = path.join(this.releases.workDir, `${id}-pagefind`);
-    try {
-      await searchIndex(this.releases.path(release), out, abort.signal);
-      if (abort.signal.aborted || this.releases.live()?.id !== release) throw new Error('cancelled');
-      linkTree(this.releases.path(release), this.releases.path(id), new Set(['pagefind']));
-      this.releases.addSearchIndex(id, out);
-      fs.linkSync(this.releases.snapshot(release), this.releases.snapshot(id));
-      this.releases.copyState(release, id);
-      if (this.releases.paused()) throw new Error('cancelled');
-      this.releases.activate(id);
-      this.indexDue = undefined;
-      this.lastIndex = { release: id, result: 'done', durationMs: Date.now() - started };
-      this.log('search index live', { build: id, of: release, durationMs: Date.now() - started });
-    } catch (error) {
-      this.releases.discard(id);
-      const cancelled = abort.signal.aborted || (error as Error).message === 'cancelled';
-      if (!cancelled) {
-        this.indexDue = undefined; // not retried until the next release
-        this.lastIndex = {
-          release,
-          result: 'failed',
-          durationMs: Date.now() - started,
-          error: (error as Error).message,
-        };
-        this.log('search index failed', { build: release, error: (error as Error).message });
-      } else {
-        this.log('search index postponed', { build: release, reason: 'a publish came first' });
-      }
-    } finally {
-      fs.rmSync(out, { recursive: true, force: true });
-      this.indexing = undefined;
-    }
-  }
-
   /**
    * What is live and what is happening. `detail` adds what names documents (recent events,
    * failures): only for callers holding the secret.
@@ -679,11 +541,11 @@ export class Publisher {
       /** A build is due: 'debounce' (changes came in) or 'retry' (after a failure); null when none is. */
       nextAttempt: this.scheduler.armed,
       paused: this.releases.paused(),
-      indexing: this.indexing ? { release: this.indexing.release } : null,
+      indexing: this.search.indexing,
       /** The build kept ready for the next publish. */
       nextBuild: this.prepared?.ready ? this.prepared.state : null,
       lastBuild: this.lastBuild ?? null,
-      lastSearchIndex: this.lastIndex ?? null,
+      lastSearchIndex: this.search.last ?? null,
       lastReconcile: this.lastReconcile ?? null,
       reconcileEverySeconds: this.config.reconcileMs / 1000,
       /** The proof, at start and before every build, that the site token cannot read drafts. */
@@ -734,6 +596,6 @@ export class Publisher {
     this.prepared?.cancel();
     this.scheduler.cancel();
     this.running?.abort.abort();
-    this.indexing?.abort.abort();
+    this.search.yieldTo();
   }
 }

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Releases } from './releases';
+import { SearchIndexer, type IndexSite } from './search-indexer';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+/** A publish directory with one live release, on a clock the test moves. */
+function setup() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-search-'));
+  dirs.push(dir);
+  let t = Date.parse('2026-11-29T08:00:00.000Z');
+  const releases = new Releases(dir, () => new Date((t += 1000)));
+  const publish = (html: string) => {
+    const id = releases.newId();
+    fs.mkdirSync(releases.path(id), { recursive: true });
+    fs.writeFileSync(path.join(releases.path(id), 'index.html'), html);
+    fs.writeFileSync(releases.snapshot(id), html);
+    releases.activate(id);
+    return id;
+  };
+  const log: { msg: string; fields: Record<string, unknown> }[] = [];
+  const logger = (msg: string, fields: Record<string, unknown> = {}) => void log.push({ msg, fields });
+  return { dir, releases, publish, log, logger };
+}
+
+/** An index writer the test controls: it indexes what it is given, or waits to be let go. */
+function fakeIndex() {
+  let release: (() => void) | undefined;
+  const calls: string[] = [];
+  const index: IndexSite = async (siteDir, out, signal) => {
+    calls.push(siteDir);
+    await new Promise<void>((resolve, reject) => {
+      release = resolve;
+      signal.addEventListener('abort', () => reject(new Error('aborted')));
+    });
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, 'pagefind.js'), `index of ${fs.readFileSync(path.join(siteDir, 'index.html'))}`);
+  };
+  return { index, calls, finish: () => release?.() };
+}
+
+describe('the search indexer', () => {
+  it('makes a copy of the live release with its own index live, as the same content', async () => {
+    const { releases, publish, logger } = setup();
+    const v1 = publish('v1');
+    const fake = fakeIndex();
+    const indexer = new SearchIndexer(releases, logger, fake.index);
+    indexer.schedule(v1);
+    const run = indexer.run();
+    expect(indexer.indexing).toEqual({ release: v1 });
+    fake.finish();
+    await run;
+    const live = releases.live()!.id;
+    expect(live).not.toBe(v1);
+    expect(indexer.last).toMatchObject({ release: live, result: 'done' });
+    expect(fs.readFileSync(path.join(releases.path(live), 'pagefind', 'pagefind.js'), 'utf8')).toBe('index of v1');
+    expect(releases.versions()).toEqual([[v1, live]]); // one content: a rollback skips both
+    expect(fs.readdirSync(releases.workDir)).toEqual([]);
+    await indexer.run(); // nothing is due any more
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it('yields to a publish: nothing goes live, and the new release is indexed next', async () => {
+    const { releases, publish, logger, log } = setup();
+    const v1 = publish('v1');
+    const fake = fakeIndex();
+    const indexer = new SearchIndexer(releases, logger, fake.index);
+    indexer.schedule(v1);
+    const run = indexer.run();
+    const v2 = publish('v2');
+    indexer.yieldTo();
+    await run;
+    expect(releases.live()?.id).toBe(v2);
+    expect(releases.list()).toEqual([v1, v2]);
+    expect(log.map((l) => l.msg)).toContain('search index postponed');
+    indexer.schedule(v2);
+    const again = indexer.run();
+    fake.finish();
+    await again;
+    expect(fs.readFileSync(path.join(releases.dir, 'current', 'pagefind', 'pagefind.js'), 'utf8')).toBe('index of v2');
+  });
+
+  it('does not index a release that is no longer live, nor go live while publishing is paused', async () => {
+    const { releases, publish, logger } = setup();
+    const v1 = publish('v1');
+    publish('v2');
+    const fake = fakeIndex();
+    const indexer = new SearchIndexer(releases, logger, fake.index);
+    indexer.schedule(v1);
+    await indexer.run();
+    expect(fake.calls).toEqual([]);
+
+    const v2 = releases.live()!.id;
+    indexer.schedule(v2);
+    const run = indexer.run();
+    releases.pause('rolled back');
+    fake.finish();
+    await run;
+    expect(releases.live()?.id).toBe(v2);
+    expect(releases.list()).toHaveLength(2);
+  });
+
+  it('records a failure and does not retry it until the next release', async () => {
+    const { releases, publish, logger } = setup();
+    const v1 = publish('v1');
+    let calls = 0;
+    const indexer = new SearchIndexer(releases, logger, async () => {
+      calls++;
+      throw new Error('pagefind exited with 1');
+    });
+    indexer.schedule(v1);
+    await indexer.run();
+    expect(indexer.last).toMatchObject({ release: v1, result: 'failed', error: 'pagefind exited with 1' });
+    await indexer.run();
+    expect(calls).toBe(1);
+    expect(releases.live()?.id).toBe(v1);
+    expect(releases.list()).toEqual([v1]);
+  });
+});

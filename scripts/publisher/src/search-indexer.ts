@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { linkTree, type Releases } from './releases.js';
+import type { Logger } from './log.js';
+
+/** Writes a search index of the site in `siteDir` to `outputPath` (astro.ts: Pagefind, in shards). */
+export type IndexSite = (siteDir: string, outputPath: string, signal: AbortSignal) => Promise<unknown>;
+
+export interface IndexRecord {
+  release: string;
+  result: 'done' | 'failed';
+  durationMs: number;
+  error?: string;
+}
+
+/**
+ * Search for the live release, in the background. A new release goes live with the previous
+ * search index (shared by symlink); once the publisher is idle, the release is indexed and its
+ * copy with its own index goes live: a new release of the same content (same snapshot, hard
+ * linked, so a rollback treats both as one). Publishing always comes first: a publish cancels a
+ * running indexing, which runs again for the release that is live after it.
+ */
+export class SearchIndexer {
+  private running: { release: string; abort: AbortController } | undefined;
+  private due: string | undefined;
+  last: IndexRecord | undefined;
+
+  constructor(
+    private readonly releases: Releases,
+    private readonly log: Logger,
+    private readonly indexSite: IndexSite,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  /** Release `id` is live and wants its own search index. */
+  schedule(id: string) {
+    this.due = id;
+  }
+
+  /** A publish comes first: stops the indexing in progress (it is done again after). */
+  yieldTo() {
+    this.running?.abort.abort();
+  }
+
+  /** The release being indexed, if any. */
+  get indexing() {
+    return this.running ? { release: this.running.release } : null;
+  }
+
+  /** Indexes the release due, if it is still live; resolves when done, failed or cancelled. */
+  async run() {
+    const release = this.due;
+    if (!release || this.running) return;
+    if (this.releases.live()?.id !== release) {
+      this.due = undefined;
+      return;
+    }
+    const abort = new AbortController();
+    this.running = { release, abort };
+    const id = this.releases.newId();
+    const started = this.now();
+    const out = path.join(this.releases.workDir, `${id}-pagefind`);
+    try {
+      await this.indexSite(this.releases.path(release), out, abort.signal);
+      if (abort.signal.aborted || this.releases.live()?.id !== release) throw new Error('cancelled');
+      linkTree(this.releases.path(release), this.releases.path(id), new Set(['pagefind']));
+      this.releases.addSearchIndex(id, out);
+      fs.linkSync(this.releases.snapshot(release), this.releases.snapshot(id));
+      this.releases.copyState(release, id);
+      if (this.releases.paused()) throw new Error('cancelled');
+      this.releases.activate(id);
+      this.due = undefined;
+      const durationMs = this.now() - started;
+      this.last = { release: id, result: 'done', durationMs };
+      this.log('search index live', { build: id, of: release, durationMs });
+    } catch (error) {
+      this.releases.discard(id);
+      const cancelled = abort.signal.aborted || (error as Error).message === 'cancelled';
+      if (cancelled) {
+        this.log('search index postponed', { build: release, reason: 'a publish came first' });
+      } else {
+        this.due = undefined; // not retried until the next release
+        const message = (error as Error).message;
+        this.last = { release, result: 'failed', durationMs: this.now() - started, error: message };
+        this.log('search index failed', { build: release, error: message });
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+      this.running = undefined;
+    }
+  }
+}
