@@ -39,6 +39,9 @@ export default defineConfig({
     // The sitemap is generated from the content (src/pages/sitemap-*.ts), so scoped rebuilds keep it whole.
     pagefind(),
   ],
+  // Every script is a file of its own, never inlined into a page: the site's Content-Security-Policy
+  // (scripts/deploy/nginx.conf) allows scripts from the site itself only, no inline script.
+  vite: { build: { assetsInlineLimit: 0 } },
   prefetch: false,
   devToolbar: { enabled: false },
 });

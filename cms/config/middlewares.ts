@@ -29,8 +29,6 @@ const config = (): Core.Config.Middlewares => {
     'strapi::poweredBy',
     'strapi::query',
     'strapi::body',
-    // After the body parser, which stores uploaded files: refuse anything but raster photos.
-    'global::raster-uploads',
     'strapi::session',
     'strapi::favicon',
     'strapi::public',

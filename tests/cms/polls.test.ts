@@ -2,6 +2,8 @@
  * Readers vote on polls: every vote is counted exactly once, on PostgreSQL (where races show)
  * and on SQLite; every refusal is clear and changes nothing.
  */
+import fs from 'node:fs';
+import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, DATABASES, startCms, type RunningCms } from '../helpers/cms';
 
@@ -18,10 +20,14 @@ describe.each(DATABASES)('polls on %s', (database) => {
   let open: Poll;
   let closed: Poll;
 
+  const SITE = 'http://127.0.0.1:4321';
+  let readers = 0;
+  /** A reader's address, as nginx (a trusted proxy on loopback) passes it on: a new one each call. */
+  const newReader = () => `10.${(++readers >> 16) & 255}.${(readers >> 8) & 255}.${readers & 255}`;
   const vote = (poll: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${cms.url}/api/polls/${poll}/votes`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'User-Agent': `reader-${Math.random()}`, ...headers },
+      headers: { 'Content-Type': 'application/json', Origin: SITE, 'X-Forwarded-For': newReader(), ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
   const results = async (poll: string) => (await api(`${cms.url}/api/polls/${poll}/results`)).json.data;
@@ -32,14 +38,30 @@ describe.each(DATABASES)('polls on %s', (database) => {
       body: { data: { question: 'Câu hỏi thử?', options: [{ label: 'Có' }, { label: 'Không' }], ...data } },
     });
     expect(res.status, res.text).toBe(201);
+    // Readers see a poll once a published article uses it (the embargo): publish one with it.
+    const [author] = (await api(`${cms.url}/api/authors`, { token })).json.data;
+    const article = await api(`${cms.url}/api/articles?status=published`, {
+      method: 'POST',
+      token,
+      body: {
+        data: {
+          title: `Bài có thăm dò ${res.json.data.documentId}`,
+          lead: 'Sa-pô.',
+          authors: [author.documentId],
+          poll: res.json.data.documentId,
+        },
+      },
+    });
+    expect(article.status, article.text).toBe(201);
     return (await api(`${cms.url}/api/polls/${res.json.data.documentId}`)).json.data as Poll;
   };
 
   beforeAll(async () => {
-    // Every vote in this file comes from 127.0.0.1: the limit leaves room for the tests before the last.
+    // Each reader votes from an address of their own (X-Forwarded-For from loopback, a trusted
+    // proxy): the limit per address is only reached on purpose.
     cms = await startCms(database, {
       SEED_DEMO_ARTICLES: '2',
-      POLL_RATE_LIMIT: '500',
+      POLL_RATE_LIMIT: '40',
       POLL_RATE_WINDOW_SECONDS: '120',
     });
     token = await cms.fullAccessToken();
@@ -69,8 +91,9 @@ describe.each(DATABASES)('polls on %s', (database) => {
     expect(after.options.reduce((n: number, o: { percent: number }) => n + o.percent, 0)).toBeCloseTo(100, 0);
   });
 
-  it('refuses a second vote by the same reader with 409 and their earlier choice', async () => {
-    const first = await vote(open.documentId, { option: open.options[1].id }, { 'User-Agent': 'same-reader' });
+  it('refuses a second vote by the same reader with 409, telling the earlier choice only to its cookie', async () => {
+    const home = { 'X-Forwarded-For': '198.51.100.23' };
+    const first = await vote(open.documentId, { option: open.options[1].id }, home);
     expect(first.status).toBe(201);
     const cookie = first.headers
       .getSetCookie()
@@ -81,18 +104,68 @@ describe.each(DATABASES)('polls on %s', (database) => {
     expect(first.headers.getSetCookie()[0]).toMatch(/samesite=lax/i);
     const total = (await results(open.documentId)).total;
 
-    // Same cookie from another browser: refused.
-    const again = await vote(
-      open.documentId,
-      { option: open.options[0].id },
-      { Cookie: cookie, 'User-Agent': 'other' }
-    );
+    // Same cookie from another address: refused, and told its own earlier choice.
+    const again = await vote(open.documentId, { option: open.options[0].id }, { Cookie: cookie });
     expect(again.status).toBe(409);
     expect((await again.json()).error).toMatchObject({ name: 'AlreadyVoted', details: { option: open.options[1].id } });
-    // Cookies cleared, same device: refused too.
-    const cleared = await vote(open.documentId, { option: open.options[0].id }, { 'User-Agent': 'same-reader' });
-    expect(cleared.status).toBe(409);
-    expect((await results(open.documentId)).total).toBe(total);
+    // Cookies cleared, same address, another browser: refused too, and told nothing of that choice.
+    for (const agent of ['Firefox', 'Chrome', 'Safari', 'curl/8', 'Edge']) {
+      const cleared = await vote(open.documentId, { option: open.options[0].id }, { ...home, 'User-Agent': agent });
+      expect(cleared.status).toBe(409);
+      expect((await cleared.json()).error.details).toEqual({ option: null });
+    }
+    // An IPv6 reader is one reader across its /64.
+    const v6 = await vote(open.documentId, { option: open.options[0].id }, { 'X-Forwarded-For': '2001:db8:7:7::1' });
+    expect(v6.status).toBe(201);
+    const v6again = await vote(
+      open.documentId,
+      { option: open.options[0].id },
+      { 'X-Forwarded-For': '2001:db8:7:7:ffff::2' }
+    );
+    expect(v6again.status).toBe(409);
+    expect((await results(open.documentId)).total).toBe(total + 1);
+  });
+
+  it('takes votes from the site only: another origin, or none, is refused with 403 and counts nothing', async () => {
+    const before = (await results(open.documentId)).total;
+    const evil = await vote(open.documentId, { option: open.options[0].id }, { Origin: 'https://evil.example' });
+    expect(evil.status).toBe(403);
+    expect((await evil.json()).error.message).toMatch(/site's pages only/);
+    const form = await fetch(`${cms.url}/api/polls/${open.documentId}/votes`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: 'https://evil.example',
+        'X-Forwarded-For': newReader(),
+      },
+      body: `option=${open.options[0].id}&return=${encodeURIComponent(`${SITE}/`)}`,
+      redirect: 'manual',
+    });
+    expect(form.status).toBe(403);
+    const nowhere = await fetch(`${cms.url}/api/polls/${open.documentId}/votes`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': newReader() },
+      body: JSON.stringify({ option: open.options[0].id }),
+    });
+    expect(nowhere.status).toBe(403);
+    expect((await nowhere.json()).error.message).toMatch(/no page/);
+    expect((await vote(open.documentId, { option: open.options[0].id }, { Origin: 'null' })).status).toBe(403);
+    expect((await results(open.documentId)).total).toBe(before);
+    // An old browser without Origin, on a page of the site: its Referer says where it is.
+    const referred = await fetch(`${cms.url}/api/polls/${open.documentId}/votes`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Referer: `${SITE}/bai-viet/x/`, 'X-Forwarded-For': newReader() },
+      body: JSON.stringify({ option: open.options[0].id }),
+    });
+    expect(referred.status).toBe(201);
+    // A malformed poll id is a clear 400, never a 500.
+    const malformed = await fetch(`${cms.url}/api/polls/%E0%A4%A/votes`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: SITE },
+      body: '{"option":1}',
+    });
+    expect(malformed.status).toBe(400);
+    expect((await fetch(`${cms.url}/api/polls/%E0%A4%A/results`)).status).toBeLessThan(500);
   });
 
   it('refuses unknown polls (404), unknown options and malformed bodies (400), closed and not-yet-open polls (409), changing nothing', async () => {
@@ -132,6 +205,20 @@ describe.each(DATABASES)('polls on %s', (database) => {
     const hidden = await api(`${cms.url}/api/polls/${secret.documentId}/results`);
     expect(hidden.status).toBe(403);
     expect(hidden.json.error.message).toMatch(/hidden until the poll closes/);
+    // Nor do the counts ride along anywhere else: the poll API, the article that shows it, for
+    // anyone and for the site's own token.
+    const siteToken = parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN;
+    for (const t of [undefined, siteToken]) {
+      const poll = (await api(`${cms.url}/api/polls/${secret.documentId}`, { token: t })).json.data as Poll;
+      expect(poll.options.map((o) => o.votes)).toEqual([null, null]);
+      const [article] = (
+        await api(`${cms.url}/api/articles?filters[poll][documentId][$eq]=${secret.documentId}`, { token: t })
+      ).json.data;
+      expect(article.poll.options.map((o: { votes: unknown }) => o.votes)).toEqual([null, null]);
+      const list = await api(`${cms.url}/api/polls?pagination[pageSize]=100`, { token: t });
+      const listed = list.json.data.find((p: Poll) => p.documentId === secret.documentId);
+      expect(listed.options.map((o: { votes: unknown }) => o.votes)).toEqual([null, null]);
+    }
   });
 
   it('an editor saving a poll cannot overwrite its vote counts', async () => {
@@ -229,7 +316,7 @@ describe.each(DATABASES)('polls on %s', (database) => {
     expect(fromSite.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:4321');
     expect(fromSite.headers.get('access-control-allow-credentials')).toBe('true');
     const refused = await vote('nosuchpoll000000000000000', { option: 1 }, { Origin: 'https://evil.example' });
-    expect(refused.status).toBe(404);
+    expect(refused.status).toBe(403);
     expect(security(refused)).toEqual(reference);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -237,16 +324,20 @@ describe.each(DATABASES)('polls on %s', (database) => {
   it('answers a client that votes too often with 429 and Retry-After, counting nothing', async () => {
     const before = (await results(open.documentId)).total;
     let limited: Response | undefined;
-    for (let i = 0; i < 400 && !limited; i++) {
-      const res = await vote(open.documentId, { option: open.options[0].id });
+    // One client (one address), voting again and again.
+    const client = { 'X-Forwarded-For': '203.0.113.77' };
+    for (let i = 0; i < 80 && !limited; i++) {
+      const res = await vote(open.documentId, { option: open.options[0].id }, client);
       if (res.status === 429) limited = res;
     }
-    expect(limited, 'no 429 within 400 votes').toBeDefined();
+    expect(limited, 'no 429 within 80 votes').toBeDefined();
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await limited!.json()).error.name).toBe('RateLimitError');
     const counted = (await results(open.documentId)).total - before;
-    const again = await vote(open.documentId, { option: open.options[0].id });
+    const again = await vote(open.documentId, { option: open.options[0].id }, client);
     expect(again.status).toBe(429);
     expect((await results(open.documentId)).total - before).toBe(counted);
+    // Another reader behind the same proxy is not limited with it.
+    expect((await vote(open.documentId, { option: open.options[0].id })).status).toBe(201);
   });
 });

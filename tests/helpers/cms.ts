@@ -190,6 +190,20 @@ export async function startCms(database: Database, extra: Record<string, string>
   };
 }
 
+/**
+ * A GET, sent once more if the connection was reset before any answer came: the keep-alive race,
+ * where the server closes an idle connection just as the client reuses it. Safe for a GET only.
+ */
+export async function get(url: string, init: RequestInit = {}) {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+    if (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET') throw error;
+    return fetch(url, init);
+  }
+}
+
 /** JSON over HTTP with an optional bearer token; returns status and parsed body. */
 export async function api(url: string, init: { method?: string; token?: string; body?: unknown } = {}) {
   const res = await fetch(url, {

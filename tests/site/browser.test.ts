@@ -11,7 +11,8 @@ import { load } from 'cheerio';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, freePort, ROOT, type RunningCms } from '../helpers/cms';
-import { buildFromCms, SEED_SLUG, serve } from './fixture';
+import { buildFromCms, SEED_SLUG } from './fixture';
+import { startNginx } from '../helpers/nginx';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '@newsroom/scripts/chromium';
 
 const require = createRequire(import.meta.url);
@@ -39,7 +40,9 @@ describe('the built site in a browser', () => {
     // The site's origin is known before the CMS starts: the CMS allows it (CORS) and returns to it.
     const port = await freePort();
     ({ cms, outDir } = await buildFromCms({ articles: 30, siteUrl: `http://127.0.0.1:${port}` }));
-    site = await serve(outDir, port);
+    // Served as in production: Debian's nginx with scripts/deploy/nginx.conf, security headers
+    // and Content-Security-Policy included, so every page below is also checked against them.
+    site = await startNginx({ root: outDir, port, cmsOrigin: cms.url });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -101,6 +104,54 @@ describe('the built site in a browser', () => {
       .poll(() => results.first().textContent(), { timeout: 10_000 })
       .toMatch(/Dân cần, dân làm, dân hưởng thụ/);
     await page.close();
+  });
+
+  it('nginx sends the security headers on every response: pages, assets, search, 404, health', async () => {
+    const $ = load(fs.readFileSync(path.join(outDir, SAMPLE.article, 'index.html'), 'utf8'));
+    const asset = $('script[src^="/_astro/"]').first().attr('src')!;
+    for (const url of [...Object.values(SAMPLE), asset, '/pagefind/pagefind.js', '/rss.xml', '/healthz']) {
+      const res = await fetch(site.url + url);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(res.status, url).toBeLessThan(500);
+      expect(res.headers.get('x-content-type-options'), url).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), url).toBe('strict-origin-when-cross-origin');
+      expect(res.headers.get('x-frame-options'), url).toBe('DENY');
+      expect(csp, url).toContain("frame-ancestors 'none'");
+      expect(csp, url).toMatch(/script-src 'self' 'wasm-unsafe-eval';/);
+      expect(res.headers.get('strict-transport-security'), url).toBeNull(); // plain HTTP here
+      expect(res.headers.get('cache-control'), url).toBe(
+        url.startsWith('/_astro/') ? 'public, max-age=31536000, immutable' : 'public, max-age=60'
+      );
+    }
+    const overTls = await fetch(site.url + '/', { headers: { 'X-Forwarded-Proto': 'https' } });
+    expect(overTls.headers.get('strict-transport-security')).toMatch(/max-age=31536000/);
+  });
+
+  it('the Content-Security-Policy fits the site: nothing is blocked on any page, voting and searching included', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    const violations: string[] = [];
+    const page = await context.newPage();
+    page.on('console', (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
+    const collect = async (where: string) =>
+      violations.push(
+        ...(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).map(
+          (v) => `${where}: ${v}`
+        )
+      );
+    for (const url of Object.values(SAMPLE)) {
+      await page.goto(site.url + url, { waitUntil: 'networkidle' });
+      await collect(url);
+    }
+    await page.goto(`${site.url}${SAMPLE.search}?q=${encodeURIComponent('thieu hoa')}`, { waitUntil: 'networkidle' });
+    await expect.poll(() => page.locator('.pagefind-ui__result').count()).toBeGreaterThan(0);
+    await collect('search');
+    await context.close();
+    expect(violations).toEqual([]);
   });
 
   it('ships an article page under 30 KB gzip with under 3 KB of JavaScript (without images)', () => {
@@ -188,7 +239,11 @@ describe('the built site in a browser', () => {
 
     it('works without JavaScript: the form posts to the CMS, which sends the reader back to the article', async () => {
       const before = await total();
-      const context = await browser.newContext({ javaScriptEnabled: false, userAgent: 'reader-without-js' });
+      // Another reader: another address, as nginx (a trusted proxy) would pass it on.
+      const context = await browser.newContext({
+        javaScriptEnabled: false,
+        extraHTTPHeaders: { 'X-Forwarded-For': '198.51.100.44' },
+      });
       const page = await context.newPage();
       await page.goto(site.url + articlePath);
       await page.locator('.poll').getByRole('radio').first().check();

@@ -27,6 +27,8 @@ const securityHeaders = helmet({
 
 interface Ctx {
   method: string;
+  status: number;
+  body: unknown;
   get(field: string): string;
   set(field: string, value: string): void;
   vary(field: string): void;
@@ -53,20 +55,55 @@ export default (config: unknown, { strapi }: { strapi: Core.Strapi }) => {
   return async (ctx: Ctx, next: () => Promise<void>) => {
     const route = ctx.method === 'POST' ? VOTE_ROUTE.exec(ctx.path) : null;
     if (!route) return next();
-    ctx.params = { documentId: decodeURIComponent(route[1]) };
     await securityHeaders(ctx as never, async () => undefined);
-    const origin = ctx.get('Origin');
     ctx.vary('Origin');
-    if (origin && origins.includes(origin)) {
-      ctx.set('Access-Control-Allow-Origin', origin);
-      ctx.set('Access-Control-Allow-Credentials', 'true');
+    // Votes come from the site's pages only: any other page could make its visitors vote. A
+    // browser sends Origin with every POST (Referer where an old one does not); a vote with
+    // neither comes from no page of the site.
+    const origin = ctx.get('Origin') || originOf(ctx.get('Referer'));
+    if (!origin || !origins.includes(origin)) {
+      ctx.status = 403;
+      ctx.body = {
+        data: null,
+        error: {
+          status: 403,
+          name: 'ForbiddenError',
+          message: `Votes are taken from the site's pages only (${origins.join(', ')}): this one came from ${origin || 'no page (no Origin or Referer header)'}.`,
+          details: {},
+        },
+      };
+      return;
     }
+    ctx.set('Access-Control-Allow-Origin', origin);
+    ctx.set('Access-Control-Allow-Credentials', 'true');
+    const documentId = decodeId(route[1]);
+    if (documentId === null) throw new errors.ValidationError('The poll id in the URL is not valid.');
+    ctx.params = { documentId };
     await limit(ctx as never, async () => {
       ctx.request.body = await readBody(ctx);
       await voting().vote(ctx);
     });
   };
 };
+
+/** The origin (scheme, host, port) of a URL, or '' when it is none. */
+function originOf(url: string) {
+  try {
+    return url ? new URL(url).origin : '';
+  } catch {
+    return '';
+  }
+}
+
+/** A poll's documentId from the URL: null when the escape is malformed or it cannot be one. */
+function decodeId(raw: string) {
+  try {
+    const id = decodeURIComponent(raw);
+    return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The vote's body, as JSON or as a form (the poll box without JavaScript). */
 async function readBody(ctx: Ctx): Promise<unknown> {

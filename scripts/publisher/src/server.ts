@@ -9,6 +9,9 @@ import { PUBLISH_SECRET_HEADER } from '@newsroom/contracts/publish-webhook';
 export const SECRET_HEADER = PUBLISH_SECRET_HEADER.toLowerCase();
 const MAX_BODY = 5 * 1024 * 1024;
 
+/** Whether a listening address is reachable from this machine only. */
+export const isLoopback = (host: string) => /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host);
+
 /** Constant-time comparison (of digests, so the secret's length does not leak either). */
 export function secretMatches(given: string | undefined, secret: string) {
   const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -23,17 +26,26 @@ function send(res: http.ServerResponse, status: number, body: unknown) {
 /**
  * POST /hooks/strapi takes Strapi's webhooks: 401 without the secret, 400 for anything that is
  * not a Strapi event, 202 at once otherwise (Strapi waits at most 10 s and never retries, so the
- * work happens after the answer). GET /status tells what is live and what is happening (document
- * ids only with the secret); GET /status/document?uid=&documentId=&version= (secret) where one
+ * work happens after the answer). GET /healthz says whether a release is live; GET /status tells
+ * what is live and what is happening (document ids only with the secret; all of it only with the
+ * secret when the server listens beyond loopback); GET /status/document?uid=&documentId=&version= (secret) where one
  * document stands, for the editor's panel in the CMS.
  */
-export function createHookServer(publisher: Publisher, secret: string, log: Logger) {
+export function createHookServer(publisher: Publisher, secret: string, log: Logger, host = '127.0.0.1') {
+  const open = isLoopback(host);
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://publisher');
     const given = req.headers[SECRET_HEADER];
     const trusted = secretMatches(Array.isArray(given) ? given[0] : given, secret);
-    // Anyone may see that the publisher is healthy; what names documents needs the secret.
-    if (url.pathname === '/status' && req.method === 'GET') return send(res, 200, publisher.status(trusted));
+    // For health checks: says nothing but whether a release is live.
+    if (url.pathname === '/healthz' && req.method === 'GET')
+      return send(res, 200, { ok: true, live: !!publisher.releases.live() });
+    // On this machine only, anyone may see what is live; what names documents needs the secret.
+    // Bound beyond loopback, all of /status needs it.
+    if (url.pathname === '/status' && req.method === 'GET') {
+      if (!open && !trusted) return send(res, 401, { error: `Missing or wrong ${SECRET_HEADER} header.` });
+      return send(res, 200, publisher.status(trusted));
+    }
     if (url.pathname === '/status/document' && req.method === 'GET') {
       if (!trusted) return send(res, 401, { error: `Missing or wrong ${SECRET_HEADER} header.` });
       const uid = url.searchParams.get('uid');

@@ -34,7 +34,7 @@ export async function startPublisher(
   const config = loadConfig(overrides);
   const unlock = lockPublishDir(config.dir);
   const publisher = new Publisher(config, log);
-  const hooks = createHookServer(publisher, config.secret, log);
+  const hooks = createHookServer(publisher, config.secret, log, config.hookHost);
   const hookPort = await listen(hooks, config.hookPort, config.hookHost);
   let site: Server | null = null;
   let sitePort = 0;

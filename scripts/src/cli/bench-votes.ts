@@ -104,7 +104,7 @@ async function main() {
   };
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   let reader = 0;
-  /** One vote from a reader never seen before (their own user agent, no cookie). */
+  /** One vote from a reader never seen before (their own address, no cookie). */
   const castVote = () => {
     const i = reader++;
     const body = JSON.stringify({ option: poll.options[i % poll.options.length].id });
@@ -117,7 +117,9 @@ async function main() {
           headers: {
             'Content-Type': 'application/json',
             'Content-Length': Buffer.byteLength(body),
-            'User-Agent': `bench-reader-${i}`,
+            // A reader from the site's page, at an address of their own (as nginx passes it on).
+            Origin: 'http://127.0.0.1:4321',
+            'X-Forwarded-For': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
           },
         },
         (res) => res.resume().on('end', () => resolve(res.statusCode!))

@@ -44,7 +44,8 @@ export const poll = z.object({
   opensAt: z.string().nullable(),
   closesAt: z.string().nullable(),
   showResultsBeforeClose: z.boolean().nullable(),
-  options: z.array(z.object({ id: z.number(), label: z.string(), votes: z.number() })),
+  // `votes` is null while the poll hides its results (until it closes).
+  options: z.array(z.object({ id: z.number(), label: z.string(), votes: z.number().nullable() })),
 });
 
 export const article = z.object({

@@ -1,6 +1,7 @@
 import { factories } from '@strapi/strapi';
+import { publicRead } from '../../../policies/public-query';
 
-const read = { policies: ['global::published-only'], middlewares: ['api::photo.populate'] };
+const read = publicRead('api::photo.photo', ['api::photo.populate']);
 
 export default factories.createCoreRouter('api::photo.photo', {
   config: { find: read, findOne: read },

@@ -4,6 +4,7 @@ import { errors } from '@strapi/utils';
 import type { VoteOutcome } from '../services/voting';
 import { resultsVisible } from '../../../contracts/polls';
 import { siteOrigins } from '../../../utils/site-origins';
+import { clientAddress, trustedProxies } from '../../../utils/client-address';
 
 const COOKIE = 'nr_voter';
 const ONE_YEAR = 365 * 24 * 3600 * 1000;
@@ -14,6 +15,7 @@ interface Ctx {
   is(type: string): string | false | null;
   redirect(url: string): void;
   ip: string;
+  req: import('node:http').IncomingMessage;
   secure: boolean;
   status: number;
   body: unknown;
@@ -69,6 +71,7 @@ function safeReturn(value: unknown): string {
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const trusted = trustedProxies();
   const voting = () =>
     strapi.service('api::poll.voting') as unknown as ReturnType<typeof import('../services/voting').default>;
 
@@ -92,7 +95,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           overwrite: true,
         });
       }
-      const clientHash = voting().clientHash(ctx.ip, ctx.request.header['user-agent'] ?? '');
+      const clientHash = voting().clientHash(
+        clientAddress(ctx.req.socket.remoteAddress, ctx.request.header['x-forwarded-for'], trusted),
+        voterId
+      );
       const outcome: VoteOutcome = await voting().vote(ctx.params.documentId, option, { voterId, clientHash });
       if (returnTo) {
         ctx.status = 303;

@@ -13,7 +13,7 @@ export interface Ballot {
 
 export type BallotResult =
   | { counted: true; counts: Map<number, number> }
-  /** The reader had voted already; `option` is what they chose then (null if no longer known). */
+  /** The reader had voted already; `option` is what they chose then (null if not known, or not theirs to know). */
   | { counted: false; option: number | null };
 
 const VOTES_TABLE = 'poll_votes';
@@ -146,7 +146,9 @@ export class BallotBox {
     const earlier = duplicates.length ? await this.earlierChoices(duplicates) : [];
     return ballots.map((b) => {
       if (inserted.has(b.rowId)) return { counted: true, counts };
-      const row = earlier.find((r) => r.voter_key === b.voterKey || r.client_key === b.clientKey);
+      // The earlier choice is told only to the reader who made it (same signed cookie): a reader
+      // refused because of their address must not learn what someone else there chose.
+      const row = earlier.find((r) => r.voter_key === b.voterKey);
       return { counted: false, option: row ? Number(row.option_id) : null };
     });
   }

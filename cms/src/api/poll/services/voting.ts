@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { BallotBox } from '../lib/ballot-box';
 import { percentages, pollPhase } from '../../../contracts/polls';
+import { isVisible } from '../../../utils/visibility';
+import { addressKey } from '../../../utils/client-address';
 
 /** What a reader may see of a poll's counts. */
 export interface PollResults {
@@ -29,12 +31,15 @@ interface PollRow {
 
 /** How long a poll's settings (dates, options) are reused between votes; counts are always live. */
 const SETTINGS_TTL_MS = 5_000;
+const SETTINGS_MAX = 1_000;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   settings: new Map<string, { poll: Promise<PollRow | null>; at: number }>(),
   ballotBox: new BallotBox(() => strapi.db.connection),
 
+  /** The poll, if readers may see it: one a published article uses (utils/visibility.ts). */
   async findPoll(documentId: string): Promise<PollRow | null> {
+    if (!(await isVisible(strapi, 'api::poll.poll', documentId))) return null;
     return strapi.db.query('api::poll.poll').findOne({
       where: { documentId },
       select: ['documentId', 'opensAt', 'closesAt', 'showResultsBeforeClose'],
@@ -51,7 +56,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (hit && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.poll;
     const poll = this.findPoll(documentId);
     const entry = { poll, at: Date.now() };
+    this.settings.delete(documentId);
     this.settings.set(documentId, entry);
+    // Bounded: ids that are no poll (or many polls) cannot grow it without end; the oldest go first.
+    while (this.settings.size > SETTINGS_MAX) this.settings.delete(this.settings.keys().next().value!);
     poll.catch(() => this.settings.get(documentId) === entry && this.settings.delete(documentId));
     return poll;
   },
@@ -101,12 +109,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return { kind: 'counted', option: optionId, results: this.results({ ...poll, options }) };
   },
 
-  /** A salted, windowed hash of the client: raw IP addresses are never stored or logged. */
-  clientHash(ip: string, userAgent: string, now = Date.now()) {
+  /**
+   * The repeat-vote key of a client: a salted hash of its address (IPv6 by /64, see
+   * utils/client-address.ts), per window of POLL_VOTER_WINDOW_HOURS. Raw addresses are never
+   * stored or logged; the User-Agent is not part of it (a client picks it at will). Where readers
+   * share an address (an office, a school), POLL_VOTES_PER_IP lets up to that many readers with
+   * their own cookie vote from it: each cookie falls into one of that many slots.
+   */
+  clientHash(address: string, voterId: string, now = Date.now()) {
     const windowMs = Number(process.env.POLL_VOTER_WINDOW_HOURS ?? 24) * 3_600_000;
+    const perAddress = Math.max(1, Math.floor(Number(process.env.POLL_VOTES_PER_IP ?? 1)) || 1);
+    const slot = perAddress > 1 ? createHash('sha256').update(voterId).digest().readUInt32BE(0) % perAddress : 0;
     const salt = process.env.POLL_HASH_SALT || strapi.config.get<string[]>('server.app.keys')[0];
     return createHash('sha256')
-      .update(`${salt}|${ip}|${userAgent}|${Math.floor(now / windowMs)}`)
+      .update(`${salt}|${addressKey(address)}|${slot}|${Math.floor(now / windowMs)}`)
       .digest('base64url');
   },
 });

@@ -1,22 +1,15 @@
 import sharp from 'sharp';
 import { errors } from '@strapi/utils';
 
-const UPLOAD_ROUTE = /^\/(api\/)?upload\/?$/;
 const RASTER = new Set(['jpeg', 'png', 'webp', 'gif']);
 
-interface UploadedFile {
+export interface IncomingFile {
   filepath: string;
   originalFilename?: string | null;
 }
 
-interface KoaContext {
-  method: string;
-  path: string;
-  request: { files?: Record<string, UploadedFile | UploadedFile[]> };
-}
-
 /** The real format of a file, read from its bytes (not its name or declared type). */
-async function rasterFormat(file: UploadedFile): Promise<string | null> {
+async function rasterFormat(file: IncomingFile): Promise<string | null> {
   try {
     const { format, compression } = await sharp(file.filepath, { animated: false }).metadata();
     if (format && RASTER.has(format)) return format;
@@ -32,16 +25,12 @@ async function rasterFormat(file: UploadedFile): Promise<string | null> {
  * Strapi's own `security.allowedTypes` trusts the declared type when it cannot sniff one, so an
  * SVG (which can carry scripts) sent as "image/jpeg" would otherwise be stored.
  */
-export default () => async (ctx: KoaContext, next: () => Promise<unknown>) => {
-  if (ctx.method === 'POST' && UPLOAD_ROUTE.test(ctx.path)) {
-    const files = Object.values(ctx.request.files ?? {}).flat();
-    for (const file of files) {
-      if (!(await rasterFormat(file))) {
-        throw new errors.ValidationError(
-          `"${file.originalFilename ?? 'file'}" is not an allowed image type: uploads accept JPEG, PNG, WebP, AVIF or GIF photos only.`
-        );
-      }
+export async function assertRasterFiles(files: IncomingFile | IncomingFile[] | null | undefined) {
+  for (const file of [files ?? []].flat()) {
+    if (!(await rasterFormat(file))) {
+      throw new errors.ValidationError(
+        `"${file.originalFilename ?? 'file'}" is not an allowed image type: uploads accept JPEG, PNG, WebP, AVIF or GIF photos only.`
+      );
     }
   }
-  await next();
-};
+}

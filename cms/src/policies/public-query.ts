@@ -1,0 +1,273 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { isEmbargoed } from '../utils/visibility';
+
+/**
+ * The only queries the public Content API answers. Stock Strapi 5 applies `status` to the type
+ * asked for, but not to the relations a filter walks through: `/api/tags?filters[articles][title]
+ * [$contains]=…` tells whether a *draft* article has that text, and reads embargoed stories a
+ * character at a time. It also lets a client populate any depth (megabytes per request).
+ *
+ * So, for every caller but a full-access API token (a trusted preview or import tool):
+ * - `status` is `published` or absent; nothing else selects versions (`publicationFilter`,
+ *   `hasPublishedVersion`, `locale`, … are refused).
+ * - `populate` is the server's (each API's populate middleware): a client's is refused.
+ * - `filters` name fields of the type, of its components, and of the types its relations lead to
+ *   (at most MAX_DEPTH relations deep), with the operators below; never a private field, never
+ *   a field that is hidden (poll counts), and never through a relation into a type with drafts
+ *   (articles): those rows include unpublished versions.
+ * - `sort` and `fields` name the type's own fields; `pagination` takes integers (≤ 100 per page,
+ *   config/api.ts).
+ * A refusal is a 400 naming the parameter, so a developer sees at once what to change.
+ *
+ * A policy rather than a middleware: Strapi hides the message of any other error raised after
+ * authorisation, and a policy's error keeps its explanation for the caller.
+ */
+
+interface PolicyContext {
+  request: { query: Record<string, unknown> };
+  state: { auth?: { strategy?: { name?: string }; credentials?: { type?: string } | null } };
+}
+
+/** Strategy names Strapi has used for API tokens (`content-api-token` since 5.x admin tokens). */
+const TOKEN_STRATEGIES = new Set(['api-token', 'content-api-token']);
+
+const TOP_LEVEL = new Set(['filters', 'sort', 'pagination', 'fields', 'status']);
+const PAGINATION = new Set(['page', 'pageSize', 'start', 'limit', 'withCount']);
+const LOGICAL = new Set(['$and', '$or']);
+const OPERATORS = new Set([
+  '$eq',
+  '$eqi',
+  '$ne',
+  '$nei',
+  '$lt',
+  '$lte',
+  '$gt',
+  '$gte',
+  '$in',
+  '$notIn',
+  '$contains',
+  '$notContains',
+  '$containsi',
+  '$notContainsi',
+  '$startsWith',
+  '$startsWithi',
+  '$endsWith',
+  '$endsWithi',
+  '$null',
+  '$notNull',
+  '$between',
+]);
+/** Relations deep a filter may go (`filters[category][name]` is one). */
+export const MAX_DEPTH = 2;
+const MAX_NODES = 200;
+const SYSTEM_FIELDS = new Set(['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt']);
+/** Fields never filtered or sorted on: a poll's counts are hidden until it closes when its editor says so. */
+const HIDDEN: Record<string, ReadonlySet<string>> = { 'poll.option': new Set(['votes']) };
+const SCALAR = new Set([
+  'string',
+  'text',
+  'richtext',
+  'blocks',
+  'email',
+  'uid',
+  'enumeration',
+  'integer',
+  'biginteger',
+  'float',
+  'decimal',
+  'boolean',
+  'date',
+  'time',
+  'datetime',
+  'timestamp',
+]);
+/** Files: what a page shows of them. Their other relations (folder, related entries) are not walked. */
+const FILE_FIELDS = new Set(['name', 'alternativeText', 'caption', 'width', 'height', 'url', 'mime', 'ext', 'size']);
+const FILE = 'plugin::upload.file';
+
+interface Attribute {
+  type: string;
+  private?: boolean;
+  target?: string;
+  component?: string;
+  relation?: string;
+}
+interface Schema {
+  uid: string;
+  attributes: Record<string, Attribute>;
+  options?: { draftAndPublish?: boolean };
+}
+
+const refuse = (parameter: string, problem: string): never => {
+  throw new errors.ValidationError(`${parameter}: ${problem}`, { parameter });
+};
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** qs turns long arrays into objects with numeric keys: both are lists here. */
+const asList = (v: unknown): unknown[] | null =>
+  Array.isArray(v) ? v : isPlainObject(v) && Object.keys(v).every((k) => /^\d+$/.test(k)) ? Object.values(v) : null;
+
+const isPrimitive = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+export function createQueryGuard(getSchema: (uid: string) => Schema | undefined) {
+  let nodes = 0;
+
+  function operand(value: unknown, path: string) {
+    if (++nodes > MAX_NODES) refuse('filters', `more than ${MAX_NODES} conditions`);
+    if (isPrimitive(value)) return;
+    const list = asList(value);
+    if (list) {
+      if (!list.every(isPrimitive)) refuse(path, 'a list of plain values is expected');
+      return;
+    }
+    if (!isPlainObject(value)) refuse(path, 'a value or an operator is expected');
+    for (const [op, v] of Object.entries(value as Record<string, unknown>)) {
+      const at = `${path}[${op}]`;
+      if (op === '$not') operand(v, at);
+      else if (LOGICAL.has(op)) {
+        const items = asList(v);
+        if (!items) refuse(at, 'a list is expected');
+        items!.forEach((item, i) => operand(item, `${at}[${i}]`));
+      } else if (!OPERATORS.has(op)) refuse(at, `unknown operator (use one of ${[...OPERATORS].join(', ')})`);
+      else if (op === '$between') {
+        const pair = asList(v);
+        if (!pair || pair.length !== 2 || !pair.every(isPrimitive)) refuse(at, 'two values are expected');
+      } else if (op === '$in' || op === '$notIn') {
+        if (!isPrimitive(v) && !asList(v)?.every(isPrimitive)) refuse(at, 'a value or a list of values is expected');
+      } else if (op === '$null' || op === '$notNull') {
+        if (!['true', 'false', true, false].includes(v as string | boolean)) refuse(at, 'true or false is expected');
+      } else if (!isPrimitive(v)) refuse(at, 'a single value is expected');
+    }
+  }
+
+  function filters(value: unknown, schema: Schema, path: string, depth: number) {
+    if (++nodes > MAX_NODES) refuse('filters', `more than ${MAX_NODES} conditions`);
+    if (!isPlainObject(value)) refuse(path, 'conditions on fields are expected');
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      const at = `${path}[${key}]`;
+      if (LOGICAL.has(key)) {
+        const items = asList(v);
+        if (!items) refuse(at, 'a list of conditions is expected');
+        items!.forEach((item, i) => filters(item, schema, `${at}[${i}]`, depth));
+        continue;
+      }
+      if (key === '$not') {
+        filters(v, schema, at, depth);
+        continue;
+      }
+      field(key, v, schema, at, depth);
+    }
+  }
+
+  function field(key: string, value: unknown, schema: Schema, at: string, depth: number) {
+    if (schema.uid === FILE) {
+      if (!FILE_FIELDS.has(key) && !SYSTEM_FIELDS.has(key)) refuse(at, 'not a field that can be filtered on');
+      return operand(value, at);
+    }
+    if (SYSTEM_FIELDS.has(key)) return operand(value, at);
+    const attribute = schema.attributes[key];
+    if (!attribute) return refuse(at, `${schema.uid} has no field "${key}"`);
+    if (attribute.private || HIDDEN[schema.uid]?.has(key)) return refuse(at, 'not a field that can be filtered on');
+    if (SCALAR.has(attribute.type)) return operand(value, at);
+    if (attribute.type === 'component') {
+      const component = getSchema(attribute.component!);
+      if (!component) return refuse(at, 'unknown component');
+      return filters(value, component, at, depth);
+    }
+    if (attribute.type === 'media' || attribute.type === 'relation') {
+      const target = attribute.type === 'media' ? FILE : attribute.target;
+      const related = target && getSchema(target);
+      if (!related || (target !== FILE && !target!.startsWith('api::')))
+        return refuse(at, 'not a relation that can be filtered on');
+      if (related.options?.draftAndPublish)
+        return refuse(at, `${target} has unpublished versions: it cannot be filtered through a relation`);
+      if (depth >= MAX_DEPTH) return refuse(at, `filters go at most ${MAX_DEPTH} relations deep`);
+      return filters(value, related, at, depth + 1);
+    }
+    return refuse(at, 'not a field that can be filtered on');
+  }
+
+  /** A field of the type itself that may be sorted on or selected. */
+  function ownField(schema: Schema, name: string, parameter: string) {
+    if (SYSTEM_FIELDS.has(name)) return;
+    const attribute = schema.attributes[name];
+    if (!attribute || !SCALAR.has(attribute.type) || attribute.private)
+      refuse(parameter, `"${name}" is not a field of ${schema.uid} that can be used here`);
+  }
+
+  function sort(value: unknown, schema: Schema) {
+    const items = typeof value === 'string' ? value.split(',') : asList(value);
+    if (!items) {
+      if (!isPlainObject(value)) return refuse('sort', 'a field or a list of fields is expected');
+      for (const [name, order] of Object.entries(value as Record<string, unknown>)) {
+        ownField(schema, name, `sort[${name}]`);
+        if (order !== 'asc' && order !== 'desc') refuse(`sort[${name}]`, 'asc or desc is expected');
+      }
+      return;
+    }
+    items.forEach((item, i) => {
+      if (typeof item !== 'string') return sort(item, schema);
+      const [name, order, ...rest] = item.trim().split(':');
+      if (rest.length || (order !== undefined && !/^(asc|desc)$/i.test(order)))
+        refuse(`sort[${i}]`, `"${item}" is not "field" or "field:asc|desc"`);
+      ownField(schema, name, `sort[${i}]`);
+    });
+  }
+
+  return function check(query: Record<string, unknown>, uid: string) {
+    nodes = 0;
+    const schema = getSchema(uid);
+    if (!schema) return;
+    for (const [key, value] of Object.entries(query)) {
+      if (key === 'populate')
+        refuse('populate', 'the server decides what each API returns with its entries; leave populate out');
+      if (!TOP_LEVEL.has(key)) refuse(key, 'not a parameter of the public API');
+      if (key === 'status' && value !== 'published')
+        throw new errors.PolicyError(
+          `status=${String(value)} is not available through the public API: only published content is served.`,
+          { policy: 'public-query', parameter: 'status' }
+        );
+      if (key === 'filters') filters(value, schema, 'filters', 0);
+      if (key === 'sort') sort(value, schema);
+      if (key === 'fields') {
+        const items = typeof value === 'string' ? value.split(',') : asList(value);
+        if (!items?.every((f) => typeof f === 'string')) refuse('fields', 'a list of field names is expected');
+        items!.forEach((f, i) => ownField(schema, (f as string).trim(), `fields[${i}]`));
+      }
+      if (key === 'pagination') {
+        if (!isPlainObject(value)) refuse('pagination', 'pagination[page], pagination[pageSize], … are expected');
+        for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+          if (!PAGINATION.has(name)) refuse(`pagination[${name}]`, 'not a pagination parameter');
+          const ok =
+            name === 'withCount'
+              ? v === 'true' || v === 'false' || typeof v === 'boolean'
+              : /^\d{1,9}$/.test(String(v));
+          if (!ok || !isPrimitive(v)) refuse(`pagination[${name}]`, 'a whole number is expected');
+        }
+      }
+    }
+  };
+}
+
+export const isFullAccessToken = (auth: PolicyContext['state']['auth']) =>
+  TOKEN_STRATEGIES.has(auth?.strategy?.name ?? '') && auth?.credentials?.type === 'full-access';
+
+/** On a route: `{ name: 'global::public-query', config: { uid } }` (see `publicRead`). */
+export default (ctx: PolicyContext, config: { uid: string }, { strapi }: { strapi: Core.Strapi }) => {
+  if (isFullAccessToken(ctx.state.auth)) return true;
+  const check = createQueryGuard((uid) => strapi.getModel(uid as Parameters<Core.Strapi['getModel']>[0]) as never);
+  check(ctx.request.query, config.uid);
+  return true;
+};
+
+/**
+ * The route config of a public `find` and `findOne`: the query guard, the embargo for types
+ * without drafts of their own (utils/visibility.ts), then the API's own middlewares.
+ */
+export const publicRead = (uid: string, middlewares: string[] = []) => ({
+  policies: [{ name: 'global::public-query', config: { uid } }],
+  middlewares: [...(isEmbargoed(uid) ? [{ name: 'global::embargo', config: { uid } }] : []), ...middlewares],
+});

@@ -1,0 +1,359 @@
+/**
+ * Nothing unpublished can be observed from outside. Generated from the content types' schemas:
+ * every public route × every path through relations (up to three deep) × every text field, as
+ * anyone and with the site's read-only token; then thousands of generated query strings in
+ * Strapi's filter/populate/fields/sort/pagination grammar, nested, malformed and oversized.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'dotenv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, DATABASES, ROOT, startCms, type RunningCms } from '../helpers/cms';
+
+interface Attribute {
+  type: string;
+  target?: string;
+  component?: string;
+  private?: boolean;
+}
+type Schema = Record<string, Attribute>;
+
+/** The content types and components, as the CMS declares them. */
+function readSchemas() {
+  const types: Record<string, Schema> = {};
+  const apiDir = path.join(ROOT, 'cms', 'src', 'api');
+  for (const name of fs.readdirSync(apiDir)) {
+    const file = path.join(apiDir, name, 'content-types', name, 'schema.json');
+    if (fs.existsSync(file)) types[`api::${name}.${name}`] = JSON.parse(fs.readFileSync(file, 'utf8')).attributes;
+  }
+  const components: Record<string, Schema> = {};
+  const componentDir = path.join(ROOT, 'cms', 'src', 'components');
+  for (const category of fs.readdirSync(componentDir))
+    for (const file of fs.readdirSync(path.join(componentDir, category)))
+      components[`${category}.${file.replace(/\.json$/, '')}`] = JSON.parse(
+        fs.readFileSync(path.join(componentDir, category, file), 'utf8')
+      ).attributes;
+  return { types, components };
+}
+
+const TEXT = new Set(['string', 'text', 'richtext', 'uid', 'email']);
+const ROUTES: Record<string, string> = {
+  articles: 'api::article.article',
+  authors: 'api::author.author',
+  categories: 'api::category.category',
+  tags: 'api::tag.tag',
+  photos: 'api::photo.photo',
+  polls: 'api::poll.poll',
+};
+
+/** Every filter path from `uid` to a text field, through relations and components, `depth` relations deep at most. */
+function textPaths(uid: string, depth: number) {
+  const { types, components } = readSchemas();
+  const out: string[][] = [];
+  const walk = (schema: Schema, prefix: string[], left: number) => {
+    for (const [name, attribute] of Object.entries(schema)) {
+      if (TEXT.has(attribute.type)) out.push([...prefix, name]);
+      else if (attribute.type === 'component' && components[attribute.component!])
+        walk(components[attribute.component!], [...prefix, name], left);
+      else if (attribute.type === 'relation' && left > 0 && types[attribute.target!])
+        walk(types[attribute.target!], [...prefix, name], left - 1);
+      else if (attribute.type === 'media' && left > 0) {
+        for (const field of ['name', 'alternativeText', 'caption', 'url']) out.push([...prefix, name, field]);
+      }
+    }
+  };
+  walk(types[uid], [], depth);
+  return out;
+}
+
+const filterQuery = (fieldPath: string[], value: string) =>
+  `filters${fieldPath.map((p) => `[${p}]`).join('')}[$containsi]=${encodeURIComponent(value)}`;
+
+/** A PRNG with a seed, so a failure can be replayed. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe.each(DATABASES)('the public surface on %s', (database) => {
+  let cms: RunningCms;
+  let token: string;
+  let siteToken: string;
+  /** Text that exists only in unpublished content. */
+  const SECRET = 'mậtkhẩuXq';
+  /** Text that exists nowhere. */
+  const NOTHING = 'khôngcóZq';
+  /** Text of a published article: filters that may match it must. */
+  const PUBLIC = 'côngkhaiWq';
+  const q = (p: string) => `${cms.url}/api/${p}`;
+  const MAX_BYTES = 1_000_000;
+
+  beforeAll(async () => {
+    cms = await startCms(database, { SEED_DEMO_ARTICLES: '6' });
+    token = await cms.fullAccessToken();
+    siteToken = parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN;
+    const write = async (p: string, data: Record<string, unknown>, method = 'POST') => {
+      const res = await api(q(p), { method, token, body: { data } });
+      expect(res.status, `${p}: ${res.text}`).toBeLessThan(300);
+      return res.json.data as { documentId: string };
+    };
+    const [author] = (await api(q('authors'), { token })).json.data;
+    const [category] = (await api(q('categories'), { token })).json.data;
+    const [tag] = (await api(q('tags'), { token })).json.data;
+    // Everything prepared for an embargoed story carries the secret: its tag, author, photo, poll.
+    const secretTag = await write('tags', { name: `Thẻ ${SECRET}` });
+    const secretAuthor = await write('authors', { name: `Tác giả ${SECRET}`, bio: SECRET, role: SECRET });
+    const photos = (await api(q('photos?pagination[pageSize]=2'), { token })).json.data;
+    const secretPhoto = await write('photos', {
+      image: photos[0].image.id,
+      caption: SECRET,
+      credit: SECRET,
+      alt: SECRET,
+    });
+    const secretPoll = await write('polls', { question: SECRET, options: [{ label: SECRET }, { label: 'Không' }] });
+    await write('articles?status=draft', {
+      title: `Bài ${SECRET}`,
+      lead: SECRET,
+      body: `Nội dung ${SECRET}`,
+      authors: [author.documentId, secretAuthor.documentId],
+      category: category.documentId,
+      tags: [tag.documentId, secretTag.documentId],
+      cover: secretPhoto.documentId,
+      photos: [photos[0].documentId],
+      poll: secretPoll.documentId,
+      seo: { metaTitle: SECRET, metaDescription: SECRET },
+    });
+    // A live story with an unpublished edit: the edit is a secret too.
+    const live = await write('articles?status=published', {
+      title: `Bài ${PUBLIC}`,
+      lead: PUBLIC,
+      body: PUBLIC,
+      authors: [author.documentId],
+      category: category.documentId,
+      tags: [tag.documentId],
+      cover: photos[1].documentId,
+      seo: { metaTitle: PUBLIC },
+    });
+    await write(`articles/${live.documentId}?status=draft`, { title: `Bài ${SECRET}`, lead: SECRET }, 'PUT');
+  });
+  afterAll(async () => {
+    await cms?.destroy();
+  });
+
+  const callers = () => [
+    { who: 'anyone', token: undefined },
+    { who: 'the site token', token: siteToken },
+  ];
+
+  it('a filter matching only unpublished text answers exactly like one matching nothing, on every route and path', async () => {
+    let walked = 0;
+    let matchedPublic = 0;
+    const leaks: string[] = [];
+    for (const [route, uid] of Object.entries(ROUTES)) {
+      for (const fieldPath of textPaths(uid, 3)) {
+        for (const { who, token: t } of callers()) {
+          const [secret, nothing, published] = await Promise.all(
+            [SECRET, NOTHING, PUBLIC].map((value) => api(q(`${route}?${filterQuery(fieldPath, value)}`), { token: t }))
+          );
+          walked++;
+          expect(secret.status, `${route} ${fieldPath.join('.')}`).toBeLessThan(500);
+          if (secret.status !== nothing.status || secret.text !== nothing.text)
+            leaks.push(
+              `${who}: /api/${route}?${filterQuery(fieldPath, SECRET)} → ${secret.status} ${secret.text.slice(0, 200)}`
+            );
+          if (published.status === 200 && published.json.data.length > 0) matchedPublic++;
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+    // The filters that are allowed do work: published text is found through them.
+    expect(walked).toBeGreaterThan(200);
+    expect(matchedPublic).toBeGreaterThan(4);
+    console.info(
+      `[public surface] ${walked} route × path × caller combinations walked; ${matchedPublic} found published text`
+    );
+  });
+
+  it('nothing prepared for an unpublished story is listed: tags, authors, photos, polls', async () => {
+    for (const route of Object.keys(ROUTES)) {
+      for (const { token: t } of callers()) {
+        let page = 1;
+        for (;;) {
+          const res = await api(q(`${route}?pagination[pageSize]=100&pagination[page]=${page}`), { token: t });
+          expect(res.status).toBe(200);
+          expect(res.text, route).not.toContain(SECRET);
+          if (page >= res.json.meta.pagination.pageCount) break;
+          page++;
+        }
+      }
+    }
+  });
+
+  it('refuses what would reach past published content, naming the parameter (400)', async () => {
+    const cases: [string, RegExp][] = [
+      ['tags?filters[articles][title][$contains]=a', /filters\[articles\]/],
+      ['articles?filters[tags][articles][lead][$contains]=a', /filters\[tags\]\[articles\]/],
+      ['tags?populate=articles', /populate/],
+      ['articles?populate[tags][populate][articles]=true', /populate/],
+      ['articles?publicationFilter=never-published', /publicationFilter/],
+      ['articles?hasPublishedVersion=false', /hasPublishedVersion/],
+      ['authors?filters[email][$contains]=a', /filters\[email\]/],
+      ['polls?filters[options][votes][$gt]=0', /filters\[options\]\[votes\]/],
+      ['articles?sort=tags.name', /sort/],
+      ['articles?fields[0]=sourceKey', /fields/],
+      ['articles?filters[title][$foo]=a', /\$foo/],
+      ['articles?pagination[pageSize]=abc', /pagination\[pageSize\]/],
+    ];
+    for (const [query, parameter] of cases) {
+      const res = await api(q(query));
+      expect(res.status, query).toBe(400);
+      expect(res.json.error.message, query).toMatch(parameter);
+    }
+    expect((await api(q('articles?status=draft'))).status).toBe(403);
+  });
+
+  it('answers thousands of generated queries without a 5xx, a secret or an oversized body', async () => {
+    const rand = prng(20261129);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+    const { types, components } = readSchemas();
+    const names = [
+      ...new Set([
+        ...Object.values(types).flatMap(Object.keys),
+        ...Object.values(components).flatMap(Object.keys),
+        'id',
+        'documentId',
+        'publishedAt',
+        'url',
+        'related',
+        'folder',
+        'createdBy',
+        '__proto__',
+        'constructor',
+        '',
+      ]),
+    ];
+    const operators = [
+      '$eq',
+      '$ne',
+      '$in',
+      '$contains',
+      '$containsi',
+      '$null',
+      '$between',
+      '$or',
+      '$and',
+      '$not',
+      '$foo',
+      '$',
+      '$gt',
+    ];
+    const values = [
+      SECRET,
+      NOTHING,
+      'a',
+      '',
+      '%',
+      '%E0%A4%A',
+      '%ZZ',
+      'x'.repeat(5000),
+      '1',
+      '-1',
+      'true',
+      'null',
+      '[]',
+      '{}',
+    ];
+    const key = (depth: number): string =>
+      depth === 0 || rand() < 0.3
+        ? `[${pick(operators)}]`
+        : `[${rand() < 0.2 ? pick(operators) : pick(names)}]${rand() < 0.15 ? `[${Math.floor(rand() * 3)}]` : ''}${key(depth - 1)}`;
+    const param = (): string => {
+      switch (Math.floor(rand() * 8)) {
+        case 0:
+        case 1:
+        case 2:
+          return `filters${key(1 + Math.floor(rand() * 5))}=${rand() < 0.8 ? encodeURIComponent(pick(values)) : pick(values)}`;
+        case 3:
+          return pick([
+            `populate=${pick(names)}`,
+            `populate[${pick(names)}][populate]=*`,
+            'populate=*',
+            `populate[0]=${pick(names)}`,
+          ]);
+        case 4:
+          return pick([`fields[0]=${pick(names)}`, `fields=${pick(names)},${pick(names)}`, `fields[a][b]=c`]);
+        case 5:
+          return pick([
+            `sort=${pick(names)}:${pick(['asc', 'desc', 'up', ''])}`,
+            `sort[0]=${pick(names)}`,
+            `sort[${pick(names)}]=desc`,
+          ]);
+        case 6:
+          return `pagination[${pick(['page', 'pageSize', 'start', 'limit', 'withCount', 'x'])}]=${pick(['1', '100', '101', '-1', '99999999999', 'abc', '1e3', ''])}`;
+        default:
+          return pick([
+            `status=${pick(['draft', 'published', 'DRAFT', ''])}`,
+            `locale=${pick(['vi', 'all', '*'])}`,
+            'publicationFilter=never-published',
+            `${pick(names)}=1`,
+            '[=1',
+            'filters=1',
+            'filters[=1',
+            '%=%',
+          ]);
+      }
+    };
+    /** A query the API should answer: a text path of the route (through allowed relations or not) and a real operator. */
+    const plausible = (route: string) => {
+      const paths = textPaths(ROUTES[route], 2);
+      const own = Object.entries(types[ROUTES[route]])
+        .filter(
+          ([, a]) => !a.private && ['string', 'text', 'uid', 'integer', 'boolean', 'datetime', 'date'].includes(a.type)
+        )
+        .map(([name]) => name);
+      const parts = [
+        `${filterQuery(pick(paths), pick([SECRET, NOTHING, PUBLIC, 'a', 'ti']))}`,
+        `sort=${pick(own)}:${pick(['asc', 'desc'])}`,
+        `pagination[page]=${1 + Math.floor(rand() * 3)}&pagination[pageSize]=${pick(['1', '10', '100'])}`,
+        `filters[$or][0][${pick(own)}][$null]=${pick(['true', 'false'])}&filters[$or][1][documentId][$in][0]=x`,
+      ];
+      return Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(parts)).join('&');
+    };
+    const routes = Object.keys(ROUTES);
+    const queries: string[] = [];
+    for (let i = 0; i < 2400; i++) {
+      const route = pick(routes);
+      const path = rand() < 0.1 ? `${route}/does-not-exist` : route;
+      queries.push(
+        rand() < 0.5
+          ? `${path}?${plausible(route)}`
+          : `${path}?${Array.from({ length: 1 + Math.floor(rand() * 4) }, param).join('&')}`
+      );
+    }
+    const problems: string[] = [];
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < queries.length; i += 8) {
+      await Promise.all(
+        queries.slice(i, i + 8).map(async (query) => {
+          const t = rand() < 0.5 ? undefined : siteToken;
+          const res = await fetch(q(query), { headers: t ? { Authorization: `Bearer ${t}` } : {} });
+          const body = await res.text();
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status >= 500) problems.push(`${res.status} ${query}`);
+          if (body.includes(SECRET)) problems.push(`secret in ${query}`);
+          if (body.length > MAX_BYTES) problems.push(`${body.length} bytes for ${query}`);
+        })
+      );
+    }
+    expect(problems).toEqual([]);
+    console.info(
+      `[public surface] ${queries.length} generated queries: ${JSON.stringify(Object.fromEntries(statuses))}`
+    );
+  }, 300_000);
+});

@@ -1,0 +1,73 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from './cms';
+
+/** The production web server's site configuration, as deployed. */
+export const NGINX_CONF = path.join(ROOT, 'scripts', 'deploy', 'nginx.conf');
+
+/**
+ * Runs Debian's nginx with scripts/deploy/nginx.conf, as production does, with only what differs
+ * on a test machine swapped in: the port, the site's directory and the CMS's origin. The
+ * surrounding main configuration is nginx's minimum (pid, logs and temp files in a temp dir).
+ */
+export async function startNginx(options: { root: string; port: number; cmsOrigin: string }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-nginx-'));
+  const site = fs
+    .readFileSync(NGINX_CONF, 'utf8')
+    .replace(/listen 80;/, `listen 127.0.0.1:${options.port};`)
+    .replace(/root \/srv\/site\/current;/, `root ${options.root};`)
+    .replace(/default "http:\/\/127\.0\.0\.1:1337";/, `default "${options.cmsOrigin}";`);
+  for (const swapped of [options.root, String(options.port), options.cmsOrigin])
+    if (!site.includes(swapped)) throw new Error(`${NGINX_CONF} no longer has the line the tests swap for ${swapped}`);
+  fs.writeFileSync(path.join(dir, 'site.conf'), site);
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((name) => `  ${name}_temp_path ${path.join(dir, name)};`)
+    .join('\n');
+  fs.writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `${process.getuid?.() === 0 ? 'user root;\n' : ''}daemon off;
+worker_processes 1;
+pid ${path.join(dir, 'nginx.pid')};
+error_log ${path.join(dir, 'error.log')} warn;
+events { worker_connections 256; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+${temp}
+  include ${path.join(dir, 'site.conf')};
+}
+`
+  );
+  const args = ['-p', dir, '-c', path.join(dir, 'nginx.conf')];
+  const check = spawnSync('nginx', [...args, '-t'], { encoding: 'utf8' });
+  if (check.status !== 0) throw new Error(`nginx -t refused the configuration:\n${check.stderr}`);
+  const nginx = spawn('nginx', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  nginx.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = `http://127.0.0.1:${options.port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (nginx.exitCode !== null) throw new Error(`nginx exited (${nginx.exitCode}): ${stderr}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`nginx did not answer on ${url}: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    async close() {
+      if (nginx.exitCode === null) {
+        const exited = new Promise((r) => nginx.once('exit', r));
+        nginx.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
