@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
+import { isEmbargoed, visibleIds } from '../../../utils/visibility';
 
 /**
  * What is published, per document, in one cheap answer: the publisher compares it with the state
@@ -7,7 +8,9 @@ import type { Core } from '@strapi/strapi';
  * still found. A document's version covers everything of it that a page shows and that can change
  * without the document's own `updatedAt` moving: the publication itself (`publishedAt`) and the
  * documents and files it points to (relations edited from the other side, a file swapped in the
- * media library). The related documents' own fields are versioned by their own rows.
+ * media library). The related documents' own fields are versioned by their own rows. Tags,
+ * authors, photos and polls count as published once a published article uses them (the embargo,
+ * utils/visibility.ts), as the public API lists them.
  */
 export const PUBLISHED_TYPES = [
   'api::article.article',
@@ -87,7 +90,12 @@ async function versions(strapi: Core.Strapi, uid: string, documentId?: string) {
     })
     .whereNotNull(column('publishedAt'));
   if (documentId) query = query.where(column('documentId'), documentId);
-  const rows = (await query) as { id: number; documentId: string; updatedAt: unknown; publishedAt: unknown }[];
+  let rows = (await query) as { id: number; documentId: string; updatedAt: unknown; publishedAt: unknown }[];
+  // What readers may not see yet (the embargo) is not published for the site either.
+  if (isEmbargoed(uid)) {
+    const visible = new Set(await visibleIds(strapi, uid));
+    rows = rows.filter((r) => visible.has(Number(r.id)));
+  }
   const ids = rows.map((r) => r.id);
   const linked = new Map<number, string[]>(rows.map((r) => [r.id, []]));
   for (const { name, media } of shownRelations(strapi, uid)) {
