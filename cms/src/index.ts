@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { registerSlugs } from './documents/slugs';
 import { registerPublicationRules } from './documents/publication';
-import { registerPollVoteGuard } from './documents/poll-votes';
+import { registerPollVoteGuard } from './documents/poll-counts-guard';
 import { applyPublicPermissions } from './bootstrap/permissions';
 import { ensureFirstAdmin } from './bootstrap/admin-user';
 import { ensureSiteToken } from './bootstrap/site-token';

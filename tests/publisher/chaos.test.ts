@@ -12,6 +12,7 @@ import { astroBuild } from '@newsroom/publisher/astro';
 import { pageFiles } from '@newsroom/publisher/validate';
 import { createStrapiClient } from '@newsroom/content/strapi';
 import { fetchSnapshot, writeSnapshot } from '@newsroom/content/snapshot';
+import { xoroshiro128plus } from 'pure-rand';
 
 /**
  * Publishing under fire. Four writers edit the newsroom concurrently while a fault injector in
@@ -25,16 +26,10 @@ const RECONCILE_SECONDS = 8;
 /** Text only drafts carry: if it is ever in a release, a draft leaked. */
 const DRAFT_MARK = `NHAPCHUAXUATBAN${randomBytes(3).toString('hex')}`;
 
-/** A small deterministic PRNG, so a failing run can be replayed (the seed is printed). */
+/** Numbers in [0, 1) from a seed (pure-rand's xoroshiro128+), so a failing run can be replayed. */
 function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = xoroshiro128plus(seed);
+  return () => (generator.unsafeNext() >>> 0) / 2 ** 32;
 }
 
 const HEADLINES = [

@@ -1,5 +1,5 @@
 import type { Core, UID } from '@strapi/strapi';
-import { toSlug } from '../utils/slug';
+import { toSlug } from '../utils/vietnamese-slug';
 
 /** Content types whose `slug` is derived from another field. */
 export const SLUG_SOURCES: Partial<Record<UID.ContentType, string>> = {

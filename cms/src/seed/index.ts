@@ -6,7 +6,7 @@ import fixture from './fixtures/seed-article.json';
 import { AUTHORS, CATEGORIES, POLLS, TAGS } from './demo-data';
 import { generateArticle, generatePhoto, PHOTO_POOL_SIZE, toMarkdown } from './generate';
 import { placeholderJpeg } from './placeholder-image';
-import { toSlug } from '../utils/slug';
+import { toSlug } from '../utils/vietnamese-slug';
 
 export interface SeedOptions {
   /** How many generated demo articles should exist (the seed fixture comes on top). */

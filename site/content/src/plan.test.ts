@@ -3,6 +3,7 @@ import { planChange } from './plan';
 import { related, RELATED_COUNT, RELATED_WINDOW } from './related';
 import type { Article, Author, Category, Tag } from './schema';
 import { toContent, type SiteContent, type Snapshot } from './snapshot';
+import { xoroshiro128plus } from 'pure-rand';
 
 /**
  * The planner against the definition of a correct plan, on randomly generated newsrooms and
@@ -11,15 +12,10 @@ import { toContent, type SiteContent, type Snapshot } from './snapshot';
  * modelled from the same functions the pages call (toContent, related).
  */
 
+/** Numbers in [0, 1) from a seed (pure-rand's xoroshiro128+), so a failing run can be replayed. */
 function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = xoroshiro128plus(seed);
+  return () => (generator.unsafeNext() >>> 0) / 2 ** 32;
 }
 
 function newsroom(random: () => number, articles: number, categories = 3): Snapshot {

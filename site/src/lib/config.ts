@@ -1,7 +1,7 @@
 import { RELATED_COUNT } from '@newsroom/content/related';
 
 /**
- * Site-wide constants in one place: the publisher, locale and time zone, and page sizes.
+ * Site-wide constants in one place: the news organisation, locale and time zone, and page sizes.
  * Edit this file (or set SITE_URL) to run the stack for another newsroom.
  */
 export const SITE = {
@@ -13,7 +13,8 @@ export const SITE = {
   locale: 'vi-VN',
   ogLocale: 'vi_VN',
   timeZone: 'Asia/Ho_Chi_Minh',
-  publisher: {
+  /** The organisation that publishes the paper (its masthead, in the footer). */
+  organization: {
     name: 'Trung tâm Văn hóa, Thông tin, Thể thao và Du lịch huyện Thiệu Hóa',
     editor: 'Tổng biên tập: Nguyễn Văn A',
     license: 'Giấy phép số 123/GP-STTTT do Sở Thông tin và Truyền thông Thanh Hóa cấp.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SLUG_LENGTH, toSlug } from './slug';
+import { MAX_SLUG_LENGTH, toSlug } from './vietnamese-slug';
 
 describe('toSlug turns Vietnamese titles into readable URLs', () => {
   it.each([
