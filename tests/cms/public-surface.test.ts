@@ -200,6 +200,7 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
       ['articles?hasPublishedVersion=false', /hasPublishedVersion/],
       ['authors?filters[email][$contains]=a', /filters\[email\]/],
       ['polls?filters[options][votes][$gt]=0', /filters\[options\]\[votes\]/],
+      ['articles?filters[body][$containsi]=a', /filters\[body\]: the body cannot be filtered on/],
       ['articles?sort=tags.name', /sort/],
       ['articles?fields[0]=sourceKey', /fields/],
       ['articles?filters[title][$foo]=a', /\$foo/],

@@ -13,8 +13,10 @@ export async function ensureIndexes(strapi: Core.Strapi) {
   for (const table of INDEXED_SLUGS) {
     await knex.raw(`CREATE INDEX IF NOT EXISTS ${table}_slug_idx ON ${table} (slug)`);
   }
+  // The public API's listings, newest first: without it a deep page sorts the whole table.
+  await knex.raw('CREATE INDEX IF NOT EXISTS articles_publication_date_idx ON articles (publication_date)');
   // One vote per reader per poll, enforced by the database itself (atomic under concurrency):
-  // voter_key = poll + signed cookie id, client_key = poll + salted hash of IP and user agent.
+  // voter_key = poll + signed cookie id, client_key = poll + salted hash of the reader's address.
   await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS poll_votes_voter_key_uq ON poll_votes (voter_key)');
   await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS poll_votes_client_key_uq ON poll_votes (client_key)');
 }

@@ -14,8 +14,9 @@ import { isEmbargoed } from '../utils/visibility';
  * - `populate` is the server's (each API's populate middleware): a client's is refused.
  * - `filters` name fields of the type, of its components, and of the types its relations lead to
  *   (at most MAX_DEPTH relations deep), with the operators below; never a private field, never
- *   a field that is hidden (poll counts), and never through a relation into a type with drafts
- *   (articles): those rows include unpublished versions.
+ *   a field that is hidden (poll counts), never a body (a scan of every story: the site has
+ *   search), and never through a relation into a type with drafts (articles): those rows include
+ *   unpublished versions.
  * - `sort` and `fields` name the type's own fields; `pagination` takes integers (≤ 100 per page,
  *   config/api.ts).
  * A refusal is a 400 naming the parameter, so a developer sees at once what to change.
@@ -171,6 +172,9 @@ export function createQueryGuard(getSchema: (uid: string) => Schema | undefined)
     const attribute = schema.attributes[key];
     if (!attribute) return refuse(at, `${schema.uid} has no field "${key}"`);
     if (attribute.private || HIDDEN[schema.uid]?.has(key)) return refuse(at, 'not a field that can be filtered on');
+    // A story's body is searched on the site (Pagefind), not by scanning every body in the database.
+    if (attribute.type === 'richtext' || attribute.type === 'blocks')
+      return refuse(at, 'the body cannot be filtered on: search the site instead');
     if (SCALAR.has(attribute.type)) return operand(value, at);
     if (attribute.type === 'component') {
       const component = getSchema(attribute.component!);

@@ -15,6 +15,15 @@ describe("a request's client", () => {
     expect(clientAddress('127.0.0.1', undefined, trusted)).toBe('127.0.0.1');
   });
 
+  it('trusts whole networks where proxies have no fixed address (containers), and refuses a malformed entry', () => {
+    const network = trustedProxies({ TRUSTED_PROXIES: '172.16.0.0/12,fd00::/8' });
+    expect(clientAddress('172.18.0.5', '198.51.100.1', network)).toBe('198.51.100.1');
+    expect(clientAddress('fd12::5', '2001:db8::1', network)).toBe('2001:db8::1');
+    expect(clientAddress('172.32.0.5', '198.51.100.1', network)).toBe('172.32.0.5');
+    expect(() => trustedProxies({ TRUSTED_PROXIES: 'nginx' })).toThrow(/TRUSTED_PROXIES: "nginx"/);
+    expect(() => trustedProxies({ TRUSTED_PROXIES: '10.0.0.0/x' })).toThrow(/not an address or a network/);
+  });
+
   it('keys IPv4 by address and IPv6 by /64', () => {
     expect(addressKey('198.51.100.7')).toBe('198.51.100.7');
     expect(addressKey('::ffff:198.51.100.7')).toBe('198.51.100.7');

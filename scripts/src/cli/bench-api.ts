@@ -1,7 +1,7 @@
 /**
  * `npm run bench:api -- --articles 10000`: the heaviest requests the public Content API allows,
  * timed and weighed on a seeded bench database (cms/.tmp/bench-<N>.db, shared with the other
- * benches). Each request runs `--runs` times after a warm-up, as anyone and with the site's
+ * benches). Each request runs `--runs` times after five warm-ups, as anyone and with the site's
  * read-only token; prints bytes and p50/p95/max milliseconds, and whether every answer stays
  * within the bound (1 MB, 200 ms p95).
  */
@@ -31,7 +31,8 @@ const REQUESTS = [
   'articles?pagination[pageSize]=100',
   'articles?pagination[pageSize]=100&pagination[page]=50&sort=publicationDate:desc',
   'articles?pagination[pageSize]=100&filters[tags][name][$containsi]=a&filters[authors][name][$containsi]=a',
-  'articles?pagination[pageSize]=100&filters[$or][0][title][$containsi]=thanh&filters[$or][1][lead][$containsi]=thanh&filters[$or][2][body][$containsi]=thanh',
+  'articles?pagination[pageSize]=100&filters[$or][0][title][$containsi]=thanh&filters[$or][1][lead][$containsi]=thanh',
+  'articles?pagination[pageSize]=100&filters[$or][0][title][$containsi]=zzzz&filters[$or][1][lead][$containsi]=zzzz',
   'tags?pagination[pageSize]=100',
   'authors?pagination[pageSize]=100',
   'photos?pagination[pageSize]=100',
@@ -63,7 +64,7 @@ async function main() {
           throw new Error(`${request} (${who}) answered ${res.status}: ${Buffer.from(body).toString().slice(0, 200)}`);
         return { ms: performance.now() - started, bytes: body.byteLength };
       };
-      await get(); // warm-up
+      for (let i = 0; i < 5; i++) await get(); // warm-up
       const samples = [];
       for (let i = 0; i < runs; i++) samples.push(await get());
       const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
@@ -77,7 +78,7 @@ async function main() {
   }
   await stopChildren();
   console.log(`
-Public Content API on ${articles} articles (${runs} runs each, after a warm-up)
+Public Content API on ${articles} articles (${runs} runs each, after five warm-ups)
 
 | request | as | largest answer | p50 ms | p95 ms | max ms | ≤ 1 MB, p95 ≤ 200 ms |
 | --- | --- | --- | --- | --- | --- | --- |
