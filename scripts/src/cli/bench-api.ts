@@ -15,7 +15,7 @@ import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
 const { values } = parseArgs({
   options: {
     articles: { type: 'string', default: '10000' },
-    runs: { type: 'string', default: '20' },
+    runs: { type: 'string', default: '60' },
     port: { type: 'string', default: '1341' },
   },
 });
