@@ -69,8 +69,10 @@ describe('docker-compose.yml', () => {
     const confMount = web.volumes!.find((v) => v.includes('nginx.conf'))!;
     const conf = fs.readFileSync(path.join(ROOT, confMount.split(':')[0]), 'utf8');
     expect(conf).toMatch(/root \/srv\/site\/current;/);
-    expect(conf).toMatch(/location \/_astro\/ \{[^}]*max-age=31536000, immutable/);
-    expect(conf).toMatch(/location \/ \{[^}]*max-age=60/);
+    // Cache-Control by path, set once at server level (tests/site/browser.test.ts checks the headers nginx sends).
+    expect(conf).toMatch(/~\^\/_astro\/ "public, max-age=31536000, immutable";/);
+    expect(conf).toMatch(/default "public, max-age=60";/);
+    expect(conf).toMatch(/add_header Cache-Control \$newsroom_cache_control always;/);
     expect(conf).not.toMatch(/open_file_cache\s+max/); // the symlink is followed on every request
     expect(web.healthcheck?.test.join(' ')).toContain('/healthz');
   });
