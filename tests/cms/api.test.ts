@@ -166,10 +166,14 @@ describe.each(DATABASES)('CMS on %s', (database) => {
       }
     });
 
-    it("the site builder's read-only token reads published content but no drafts, and cannot write", async () => {
+    it("the site builder's token reads published content and the publishing state, nothing else: no drafts, no files, no users, no writes", async () => {
       const siteToken = parse(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN;
       expect(siteToken).toMatch(/^[0-9a-f]{64,}$/);
       expect((await api(q('articles'), { token: siteToken })).status).toBe(200);
+      expect((await api(q('publishing/state'), { token: siteToken })).status).toBe(200);
+      // Strapi's read-only type would list every uploaded file (those of unpublished stories too) and every account.
+      for (const path of ['upload/files', 'users', 'users/me', 'users-permissions/roles'])
+        expect((await api(q(path), { token: siteToken })).status, path).toBeGreaterThanOrEqual(401);
       expect((await api(q('articles?status=draft'), { token: siteToken })).status).toBe(403);
       expect(
         (await api(q('articles'), { method: 'POST', token: siteToken, body: { data: { title: 'x' } } })).status
