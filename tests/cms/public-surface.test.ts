@@ -88,6 +88,7 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
   const PUBLIC = 'côngkhaiWq';
   const q = (p: string) => `${cms.url}/api/${p}`;
   const MAX_BYTES = 1_000_000;
+  let secretFile: number;
 
   beforeAll(async () => {
     cms = await startCms(database, { SEED_DEMO_ARTICLES: '6' });
@@ -105,8 +106,19 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
     const secretTag = await write('tags', { name: `Thẻ ${SECRET}` });
     const secretAuthor = await write('authors', { name: `Tác giả ${SECRET}`, bio: SECRET, role: SECRET });
     const photos = (await api(q('photos?pagination[pageSize]=2'), { token })).json.data;
+    // A file uploaded for the embargoed story only.
+    const form = new FormData();
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    form.append('files', new Blob([Buffer.from(png, 'base64')], { type: 'image/png' }), 'anh-bai-mat.png');
+    const upload = await fetch(q('upload'), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: form,
+    });
+    expect(upload.status).toBe(201);
+    secretFile = ((await upload.json()) as { id: number }[])[0].id;
     const secretPhoto = await write('photos', {
-      image: photos[0].image.id,
+      image: secretFile,
       caption: SECRET,
       credit: SECRET,
       alt: SECRET,
@@ -173,6 +185,19 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
     console.info(
       `[public surface] ${walked} route × path × caller combinations walked; ${matchedPublic} found published text`
     );
+  });
+
+  it("the publishing state (the site token's) knows nothing of an unpublished story: not its tag, photo or file", async () => {
+    const state = (await api(q('publishing/state'), { token: siteToken })).json.data;
+    expect(Object.keys(state.files)).not.toContain(String(secretFile));
+    expect(Object.keys(state.files).length).toBeGreaterThan(0); // the published stories' files are there
+    const photos = (await api(q('photos?pagination[pageSize]=100'), { token })).json.data as {
+      documentId: string;
+      caption: string | null;
+    }[];
+    const secret = photos.find((p) => p.caption === SECRET)!;
+    expect(Object.keys(state.types['api::photo.photo'])).not.toContain(secret.documentId);
+    expect(JSON.stringify(state)).not.toContain(SECRET);
   });
 
   it('nothing prepared for an unpublished story is listed: tags, authors, photos, polls', async () => {

@@ -40,5 +40,5 @@ describe.each(DATABASES)('npm run seed on %s', (database) => {
     const more = seed(env, 15);
     expect(more.created.articles).toBe(3);
     expect(more.totals.articles).toBe(16);
-  });
+  }, 600_000); // three seeds, each booting Strapi: over a minute on a busy machine
 });

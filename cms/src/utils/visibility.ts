@@ -34,6 +34,12 @@ export const isEmbargoed = (uid: string) => (EMBARGOED as readonly string[]).inc
  * table took a hundred).
  */
 export async function visibleIds(strapi: Core.Strapi, uid: string, documentId?: string): Promise<number[]> {
+  const query = visibleQuery(strapi, uid, documentId);
+  return query ? ((await query) as { id: number }[]).map((row) => Number(row.id)) : [];
+}
+
+/** The query behind `visibleIds` (null when no article points to `uid`), to use as a subquery. */
+function visibleQuery(strapi: Core.Strapi, uid: string, documentId?: string) {
   const article = metaOf(strapi, ARTICLE);
   const target = metaOf(strapi, uid);
   const knex = strapi.db.connection;
@@ -43,10 +49,10 @@ export async function visibleIds(strapi: Core.Strapi, uid: string, documentId?: 
       ? [attribute.joinTable as Required<JoinTable>]
       : []
   );
-  if (!links.length) return [];
+  if (!links.length) return null;
   let query = knex({ t: target.tableName }).select('t.id');
   if (documentId) query = query.where(`t.${target.attributes.documentId.columnName ?? 'document_id'}`, documentId);
-  query = query.where((visible) => {
+  return query.where((visible) => {
     links.forEach((table, i) => {
       const usedBy = knex({ l: table.name })
         .join({ a: article.tableName }, 'a.id', `l.${table.joinColumn.name}`)
@@ -57,7 +63,54 @@ export async function visibleIds(strapi: Core.Strapi, uid: string, documentId?: 
       else visible.orWhereExists(usedBy);
     });
   });
-  return ((await query) as { id: number }[]).map((row) => Number(row.id));
+}
+
+/**
+ * Ids of the uploaded files readers may see: those of visible photos and authors, and those of
+ * published articles (their own media fields and their components', e.g. the SEO share image).
+ */
+export async function visibleFileIds(strapi: Core.Strapi): Promise<Set<number>> {
+  const knex = strapi.db.connection;
+  const article = metaOf(strapi, ARTICLE);
+  const published = article.attributes.publishedAt.columnName ?? 'published_at';
+  const morph = (
+    metaOf(strapi, 'plugin::upload.file').attributes.related as unknown as {
+      joinTable: {
+        name: string;
+        joinColumn: { name: string };
+        morphColumn: { typeColumn: { name: string }; idColumn: { name: string } };
+      };
+    }
+  ).joinTable;
+  const type = morph.morphColumn.typeColumn.name;
+  const owner = morph.morphColumn.idColumn.name;
+  const owners: [string, ReturnType<typeof knex>][] = [];
+  for (const uid of ['api::photo.photo', 'api::author.author']) {
+    const query = visibleQuery(strapi, uid);
+    if (query) owners.push([uid, query]);
+  }
+  owners.push([ARTICLE, knex(article.tableName).select('id').whereNotNull(published)]);
+  for (const attribute of Object.values(article.attributes) as {
+    type: string;
+    component?: string;
+    joinTable?: JoinTable;
+  }[]) {
+    if (attribute.type !== 'component' || !attribute.component || !attribute.joinTable?.inverseJoinColumn) continue;
+    const table = attribute.joinTable;
+    owners.push([
+      attribute.component,
+      knex({ c: table.name })
+        .join({ a: article.tableName }, 'a.id', `c.${table.joinColumn.name}`)
+        .whereNotNull(`a.${published}`)
+        .select(`c.${table.inverseJoinColumn!.name}`),
+    ]);
+  }
+  const rows = (await knex(morph.name)
+    .distinct({ id: morph.joinColumn.name })
+    .where((q) => {
+      for (const [uid, ids] of owners) q.orWhere((o) => o.where(type, uid).whereIn(owner, ids));
+    })) as { id: number }[];
+  return new Set(rows.map((r) => Number(r.id)));
 }
 
 /** Whether the `uid` entry with this documentId is used by a published article. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { isEmbargoed, visibleIds } from '../../../utils/visibility';
+import { isEmbargoed, visibleFileIds, visibleIds } from '../../../utils/visibility';
 
 /**
  * What is published, per document, in one cheap answer: the publisher compares it with the state
@@ -186,6 +186,8 @@ export async function publishState(strapi: Core.Strapi): Promise<PublishState> {
     url: fileMeta.attributes.url.columnName ?? 'url',
     updatedAt: fileMeta.attributes.updatedAt.columnName ?? 'updated_at',
   })) as { id: number; url: string; updatedAt: unknown }[];
-  for (const row of rows) files[String(row.id)] = [row.url, iso(row.updatedAt)];
+  // Only the files readers may see (the embargo covers a story's photos too).
+  const visible = await visibleFileIds(strapi);
+  for (const row of rows) if (visible.has(Number(row.id))) files[String(row.id)] = [row.url, iso(row.updatedAt)];
   return { generatedAt, types, files };
 }
