@@ -1,20 +1,29 @@
 /** `npm run seed` is deterministic and idempotent, on both databases. */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATABASES, isolatedEnv, ROOT } from '../helpers/cms';
 
-function seed(env: Record<string, string>, articles: number) {
-  const run = spawnSync('npm', ['run', '--silent', 'seed', '--', '--articles', String(articles)], {
+/**
+ * Runs `npm run seed` without blocking the test worker (spawnSync would stall its event loop for
+ * the whole seed, and vitest's messages to the worker time out on a busy machine).
+ */
+async function seed(env: Record<string, string>, articles: number) {
+  const child = spawn('npm', ['run', '--silent', 'seed', '--', '--articles', String(articles)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    encoding: 'utf8',
-    timeout: 240_000,
   });
-  expect(run.status, run.stderr + run.stdout).toBe(0);
-  const summary = run.stdout.trim().split('\n').pop()!;
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  expect(status, stderr + stdout).toBe(0);
+  const summary = stdout.trim().split('\n').pop()!;
   return {
     ...(JSON.parse(summary) as { created: Record<string, number>; totals: Record<string, number> }),
-    stdout: run.stdout,
+    stdout,
   };
 }
 
@@ -28,16 +37,16 @@ describe.each(DATABASES)('npm run seed on %s', (database) => {
     const { env, cleanup } = await isolatedEnv(database);
     cleanups.push(cleanup);
 
-    const first = seed(env, 12);
+    const first = await seed(env, 12);
     expect(first.stdout).toMatch(/Seeding articles: 13\/13/);
     expect(first.created).toEqual({ articles: 13, photos: 20, authors: 6, categories: 8, tags: 21, polls: 2 });
     expect(first.totals).toEqual(first.created);
 
-    const second = seed(env, 12);
+    const second = await seed(env, 12);
     expect(second.created).toEqual({ articles: 0, photos: 0, authors: 0, categories: 0, tags: 0, polls: 0 });
     expect(second.totals).toEqual(first.totals);
 
-    const more = seed(env, 15);
+    const more = await seed(env, 15);
     expect(more.created.articles).toBe(3);
     expect(more.totals.articles).toBe(16);
   }, 600_000); // three seeds, each booting Strapi: over a minute on a busy machine
