@@ -2,6 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { registerSlugs } from './documents/slugs';
 import { registerPublicationRules } from './documents/publication';
 import { registerPollVoteGuard } from './documents/poll-counts-guard';
+import { registerScheduleRules } from './documents/schedule';
+import { startScheduledPublishing, type ScheduledPublishing } from './scheduling/runner';
 import { applyPublicPermissions } from './bootstrap/permissions';
 import { ensureFirstAdmin } from './bootstrap/admin-user';
 import { ensureSiteToken } from './bootstrap/site-token';
@@ -12,9 +14,12 @@ import { registerCiDispatch } from './bootstrap/ci-dispatch';
 import { seed } from './seed';
 import { registerDocumentStatusRoute } from './api/publishing/lib/document-status';
 
+let scheduled: ScheduledPublishing | undefined;
+
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     registerSlugs(strapi);
+    registerScheduleRules(strapi);
     registerPublicationRules(strapi);
     registerPollVoteGuard(strapi);
     registerDocumentStatusRoute(strapi);
@@ -40,5 +45,11 @@ export default {
     // After seeding, so the demo content does not reach the publisher as thousands of events.
     await ensurePublishWebhook(strapi);
     registerCiDispatch(strapi);
+    // Last: a scheduled story published while catching up reaches the publisher as an event.
+    scheduled = startScheduledPublishing(strapi);
+  },
+
+  async destroy() {
+    await scheduled?.stop();
   },
 };

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import SQLite from 'better-sqlite3';
 import { generateSecrets } from '@newsroom/scripts/secrets';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -111,7 +112,27 @@ export interface RunningCms {
 
 /** Boots the real CMS (`strapi start`, compiled by the global setup, no admin panel) over HTTP. */
 export async function startCms(database: Database, extra: Record<string, string> = {}): Promise<RunningCms> {
-  const { dir, env, cleanup } = await isolatedEnv(database, extra);
+  return runCms(await isolatedEnv(database, extra));
+}
+
+/**
+ * A second CMS process on `primary`'s database, uploads and secrets (the production shape: several
+ * CMS processes behind one proxy). Destroying it stops it and leaves the shared data to `primary`.
+ */
+export async function startCmsReplica(primary: RunningCms, extra: Record<string, string> = {}): Promise<RunningCms> {
+  const env = { ...primary.env, PORT: String(await freePort()), ...extra };
+  return runCms({ dir: primary.dir, env, cleanup: async () => {} });
+}
+
+async function runCms({
+  dir,
+  env,
+  cleanup,
+}: {
+  dir: string;
+  env: Record<string, string>;
+  cleanup: () => Promise<void>;
+}): Promise<RunningCms> {
   const url = `http://127.0.0.1:${env.PORT}`;
   let child: ChildProcess | undefined;
   let output = '';
@@ -223,4 +244,34 @@ export async function api(url: string, init: { method?: string; token?: string; 
     json = { raw: text };
   }
   return { status: res.status, json, text };
+}
+
+/**
+ * Runs one SQL statement on a test CMS's own database (SQLite file or PostgreSQL), as an operator
+ * would: for states no API can produce, such as "the time came while every CMS was down".
+ * Placeholders are `?`.
+ */
+export async function sql(cms: RunningCms, statement: string, params: unknown[] = []) {
+  if (cms.env.DATABASE_URL) {
+    const client = new pg.Client({ connectionString: cms.env.DATABASE_URL });
+    await client.connect();
+    try {
+      let n = 0;
+      return (
+        await client.query(
+          statement.replace(/\?/g, () => `$${++n}`),
+          params
+        )
+      ).rows;
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new SQLite(cms.env.DATABASE_FILENAME);
+  try {
+    const prepared = db.prepare(statement);
+    return prepared.reader ? prepared.all(...params) : (prepared.run(...params), []);
+  } finally {
+    db.close();
+  }
 }

@@ -15,6 +15,9 @@ export async function ensureIndexes(strapi: Core.Strapi) {
   }
   // The public API's listings, newest first: without it a deep page sorts the whole table.
   await knex.raw('CREATE INDEX IF NOT EXISTS articles_publication_date_idx ON articles (publication_date)');
+  // The scheduler's sweep every few seconds: drafts whose publish or unpublish time has come.
+  await knex.raw('CREATE INDEX IF NOT EXISTS articles_publish_at_idx ON articles (publish_at)');
+  await knex.raw('CREATE INDEX IF NOT EXISTS articles_unpublish_at_idx ON articles (unpublish_at)');
   // One vote per reader per poll, enforced by the database itself (atomic under concurrency):
   // voter_key = poll + signed cookie id, client_key = poll + salted hash of the reader's address.
   await knex.raw('CREATE UNIQUE INDEX IF NOT EXISTS poll_votes_voter_key_uq ON poll_votes (voter_key)');
