@@ -38,6 +38,7 @@ describe("the publisher's side of the webhook contract", () => {
       documents: { [ARTICLE]: ['a1', 'a2'], 'api::tag.tag': ['t1'] },
       media: ['/uploads/a.jpg'], // a new file is on no page until an entry uses it
       full: null,
+      clock: null,
     });
     expect(isEmpty(addEvent(noChanges(), { event: 'media.create', media: { url: '/uploads/x.jpg' } }))).toBe(true);
   });
@@ -49,6 +50,11 @@ describe("the publisher's side of the webhook contract", () => {
     expect(b.full).toBe('entry.update without a documentId');
     expect(addEvent(noChanges(), { event: 'media.delete', media: {} }).full).toBe('media.delete without a file URL');
     const merged = mergeChanges(addEvent(noChanges(), entry('entry.publish', 'a1')), b);
-    expect(merged).toEqual({ documents: { [ARTICLE]: ['a1'] }, media: [], full: 'entry.update without a documentId' });
+    expect(merged).toEqual({
+      documents: { [ARTICLE]: ['a1'] },
+      media: [],
+      full: 'entry.update without a documentId',
+      clock: null,
+    });
   });
 });

@@ -37,12 +37,16 @@ export function parseEvent(body: unknown): StrapiEvent | string {
   return `unknown event "${e.event}"`;
 }
 
-/** What a burst of events asks to rebuild; `full` when something can't be scoped. */
+/**
+ * What a burst of events asks to rebuild; `full` when something can't be scoped; `clock` when a
+ * page changes by itself at a time that has come (the instant, see @newsroom/content/clock).
+ */
 export interface PendingChanges extends Changes {
   full: string | null;
+  clock: string | null;
 }
 
-export const noChanges = (): PendingChanges => ({ documents: {}, media: [], full: null });
+export const noChanges = (): PendingChanges => ({ documents: {}, media: [], full: null, clock: null });
 
 export function addEvent(changes: PendingChanges, e: StrapiEvent): PendingChanges {
   if (e.event === 'trigger-test') return { ...changes, full: changes.full ?? 'a test event from the admin' };
@@ -62,7 +66,13 @@ export function mergeChanges(a: PendingChanges, b: PendingChanges): PendingChang
   const documents: Record<string, string[]> = { ...a.documents };
   for (const [uid, ids] of Object.entries(b.documents))
     documents[uid] = [...new Set([...(documents[uid] ?? []), ...ids])];
-  return { documents, media: [...new Set([...a.media, ...b.media])], full: a.full ?? b.full };
+  return {
+    documents,
+    media: [...new Set([...a.media, ...b.media])],
+    full: a.full ?? b.full,
+    clock: a.clock ?? b.clock,
+  };
 }
 
-export const isEmpty = (c: PendingChanges) => !c.full && !c.media.length && !Object.keys(c.documents).length;
+export const isEmpty = (c: PendingChanges) =>
+  !c.full && !c.clock && !c.media.length && !Object.keys(c.documents).length;

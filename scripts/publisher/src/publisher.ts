@@ -9,7 +9,8 @@ import {
   writeSnapshot,
   type Snapshot,
 } from '@newsroom/content/snapshot';
-import { planPublish, type Plan } from '@newsroom/content/plan';
+import { planPublish, withClock, type Plan } from '@newsroom/content/plan';
+import { nextChange, renderedAt } from '@newsroom/content/clock';
 import type { PublisherConfig } from './config.js';
 import { readEnvFile } from './env-file.js';
 import { addEvent, isEmpty, mergeChanges, noChanges, type StrapiEvent } from './events.js';
@@ -44,6 +45,10 @@ interface Running {
 }
 
 const RECENT_EVENTS = 20;
+/** The clock's timer fires this long after the instant a page changes (timers may fire early). */
+const CLOCK_MARGIN_MS = 250;
+/** Node's timers hold at most 2^31-1 ms (24.8 days): a later change re-arms on the way. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Turns CMS changes into live releases, and makes sure every published change gets there.
@@ -84,11 +89,14 @@ export class Publisher {
   lastReconcile: { at: string; durationMs: number; differences: number; queued: number; error?: string } | undefined;
   /** The last proof that the token cannot read drafts (null until checked). */
   draftCheck: { at: string; ok: boolean; problem?: string } | null = null;
+  /** The next instant a live page changes by itself (a poll opens or closes…), null when none is known. */
+  nextClockChange: Date | null = null;
+  private clockTimer: unknown;
 
   constructor(
     readonly config: PublisherConfig,
     private log: Logger,
-    timers: Timers = realTimers
+    private readonly timers: Timers = realTimers
   ) {
     this.releases = new Releases(config.dir);
     this.scheduler = new Scheduler(() => void this.drain(), config.debounceMs, timers);
@@ -118,6 +126,38 @@ export class Publisher {
     else if (!this.queue.isEmpty()) this.schedule(0);
     void this.reconcile();
     this.reconcileTimer = setInterval(() => void this.reconcile(), this.config.reconcileMs);
+    this.armClock();
+  }
+
+  /**
+   * The clock, from the live release's content (so it survives restarts): one timer, for the next
+   * instant a page changes by itself. When it comes, the clock joins the pending changes; the
+   * reconciliation checks the same, should the timer be lost.
+   */
+  private armClock() {
+    if (this.clockTimer !== undefined) this.timers.clearTimeout(this.clockTimer);
+    this.clockTimer = undefined;
+    const live = this.releases.live();
+    const snapshot = live && this.snapshotOf(live.id);
+    this.nextClockChange = snapshot ? nextChange(snapshot, renderedAt(snapshot)) : null;
+    if (!this.nextClockChange || this.stopped) return;
+    const wait = this.nextClockChange.getTime() - this.timers.now() + CLOCK_MARGIN_MS;
+    this.clockTimer = this.timers.setTimeout(
+      () => {
+        this.clockTimer = undefined;
+        if (this.queueClock('clock')) this.schedule(0);
+        else this.armClock();
+      },
+      Math.max(0, Math.min(wait, MAX_TIMER_MS))
+    );
+  }
+
+  /** Queues the clock when a live page's time has come; returns whether it did. */
+  private queueClock(source: string) {
+    const due = this.nextClockChange;
+    if (!due || due.getTime() > this.timers.now()) return false;
+    this.queue.add({ ...noChanges(), clock: due.toISOString() }, source);
+    return true;
   }
 
   /** Keeps one build compiled and waiting for its job, so the next publish only renders. */
@@ -233,6 +273,10 @@ export class Publisher {
         differences = keysOf(diff).length;
         if (differences) queued = this.queue.add(diff, 'reconcile');
       }
+      if (this.queueClock('reconcile')) {
+        differences++;
+        queued++;
+      }
       const durationMs = Math.round(performance.now() - started);
       this.lastReconcile = { at, durationMs, differences, queued };
       if (queued) this.log('reconciliation found changes', { differences, queued, durationMs });
@@ -301,6 +345,8 @@ export class Publisher {
     }, this.config.buildTimeoutMs);
     this.buildsStarted++;
     const startedAt = new Date().toISOString();
+    // The instant this release shows (poll boxes, the news sitemap's window): see @newsroom/content/clock.
+    const renderAt = new Date(this.timers.now());
     // Marks releases/<id> unfinished until this build ends, should the publisher be killed.
     fs.writeFileSync(path.join(this.releases.workDir, `${id}.building`), '');
     this.log('build started', { build: id, attempt: this.attempt, changes: claim.changes });
@@ -359,7 +405,7 @@ export class Publisher {
                 : 'the live release does not record what it was built from'),
       };
       if (live && liveSnapshot && liveState && !changes.full && !templatesChanged) {
-        plan = await planPublish(cms, liveSnapshot, changes, keep);
+        plan = withClock(await planPublish(cms, liveSnapshot, changes, keep), liveSnapshot, renderAt);
         lap('plan');
       }
       kind = plan.kind;
@@ -380,7 +426,10 @@ export class Publisher {
       let snapshot: Snapshot;
       let written: string[];
       if (plan.kind === 'full') {
-        snapshot = keepLive(await fetchSnapshot(cms, keep), liveSnapshot, keep);
+        snapshot = {
+          ...keepLive(await fetchSnapshot(cms, keep), liveSnapshot, keep),
+          renderedAt: renderAt.toISOString(),
+        };
         await writeSnapshot(this.releases.snapshot(id), snapshot);
         lap('fetch');
         written = await this.buildFull(id, abort.signal, lap);
@@ -447,6 +496,7 @@ export class Publisher {
       if (kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
       const pruned = this.releases.prune(this.config.keepReleases);
       if (pruned.length) this.log('releases pruned', { build: id, pruned });
+      this.armClock();
     } catch (error) {
       this.log('housekeeping failed', { build: id, error: (error as Error).message });
     }
@@ -551,6 +601,8 @@ export class Publisher {
       /** The proof, at start and before every build, that the site token cannot read drafts. */
       draftCheck: this.draftCheck,
       buildsStarted: this.buildsStarted,
+      /** When a live page next changes by itself (a poll opens or closes, the news sitemap's window). */
+      nextClockChange: this.nextClockChange?.toISOString() ?? null,
       releases: this.releases.list(),
       failures: detail ? failures : failures.length,
       recentEvents: detail ? this.events : this.events.map(({ at, event, uid }) => ({ at, event, uid })),
@@ -593,6 +645,7 @@ export class Publisher {
   stop() {
     this.stopped = true;
     clearInterval(this.reconcileTimer);
+    if (this.clockTimer !== undefined) this.timers.clearTimeout(this.clockTimer);
     this.prepared?.cancel();
     this.scheduler.cancel();
     this.running?.abort.abort();

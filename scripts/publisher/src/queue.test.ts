@@ -30,13 +30,17 @@ describe('the queue of pending changes', () => {
     const q = new ChangeQueue(file);
     expect(q.add(article('a', 'b'), 'webhook')).toBe(2);
     expect(q.add(article('b'), 'reconcile')).toBe(0);
-    q.add({ ...noChanges(), media: ['/uploads/x.jpg'], full: 'templates' }, 'webhook');
+    q.add(
+      { ...noChanges(), media: ['/uploads/x.jpg'], full: 'templates', clock: '2026-11-29T10:00:00.000Z' },
+      'webhook'
+    );
     const again = new ChangeQueue(file);
-    expect(again.size).toBe(4);
+    expect(again.size).toBe(5);
     expect(again.claim().changes).toEqual({
       documents: { [ARTICLE]: ['a', 'b'] },
       media: ['/uploads/x.jpg'],
       full: 'templates',
+      clock: '2026-11-29T10:00:00.000Z',
     });
   });
 
@@ -66,7 +70,7 @@ describe('the queue of pending changes', () => {
       script,
       `import { ChangeQueue } from ${JSON.stringify(path.resolve(import.meta.dirname, 'queue.ts'))};
       const q = new ChangeQueue(${JSON.stringify(file)});
-      for (let i = 0; ; i++) q.add({ documents: { 'api::article.article': ['doc' + i] }, media: [], full: null }, 'webhook');`
+      for (let i = 0; ; i++) q.add({ documents: { 'api::article.article': ['doc' + i] }, media: [], full: null, clock: null }, 'webhook');`
     );
     // Node itself with tsx as a loader (the tsx CLI would run the script in a child of its own,
     // which the SIGKILL would not reach).

@@ -11,15 +11,18 @@ import { noChanges } from './events.js';
  * leaves it where it was.
  */
 
-/** One change: a document (uid + documentId), an uploaded file (its URL), or a full build (reason). */
-export type ChangeKey = `doc:${string}:${string}` | `media:${string}` | 'full';
+/**
+ * One change: a document (uid + documentId), an uploaded file (its URL), a full build (reason), or
+ * the clock (a time at which pages change by themselves has come).
+ */
+export type ChangeKey = `doc:${string}:${string}` | `media:${string}` | 'full' | 'clock';
 
 export interface PendingEntry {
   /** Bumped each time the change is seen again, so a build settles only what it saw. */
   rev: number;
   since: string;
   source: string;
-  /** The reason, for a full build. */
+  /** The reason, for a full build; the instant, for the clock. */
   reason?: string;
 }
 
@@ -49,8 +52,11 @@ interface QueueFile {
 
 export const docKey = (uid: string, documentId: string): ChangeKey => `doc:${uid}:${documentId}`;
 
-export function parseKey(key: string): { uid: string; documentId: string } | { media: string } | { full: true } {
+export function parseKey(
+  key: string
+): { uid: string; documentId: string } | { media: string } | { full: true } | { clock: true } {
   if (key === 'full') return { full: true };
+  if (key === 'clock') return { clock: true };
   if (key.startsWith('media:')) return { media: key.slice('media:'.length) };
   const rest = key.slice('doc:'.length);
   const at = rest.lastIndexOf(':');
@@ -64,6 +70,7 @@ export function keysOf(changes: PendingChanges): [ChangeKey, string | undefined]
     for (const id of ids) keys.push([docKey(uid, id), undefined]);
   for (const url of changes.media) keys.push([`media:${url}`, undefined]);
   if (changes.full) keys.push(['full', changes.full]);
+  if (changes.clock) keys.push(['clock', changes.clock]);
   return keys;
 }
 
@@ -73,6 +80,7 @@ export function changesOf(keys: Iterable<[string, PendingEntry | undefined]>): P
   for (const [key, entry] of keys) {
     const parsed = parseKey(key);
     if ('full' in parsed) changes.full = entry?.reason ?? 'requested';
+    else if ('clock' in parsed) changes.clock = entry?.reason ?? new Date(0).toISOString();
     else if ('media' in parsed) changes.media.push(parsed.media);
     else (changes.documents[parsed.uid] ??= []).push(parsed.documentId);
   }

@@ -17,7 +17,7 @@ describe('reconciliation: what the live release is missing', () => {
     const diff = diffState(live, now);
     expect(diff.documents).toEqual({ [ARTICLE]: ['b', 'd', 'c'] });
     expect(diff.count).toBe(3);
-    expect(diffState(now, now)).toEqual({ documents: {}, media: [], full: null, count: 0 });
+    expect(diffState(now, now)).toEqual({ documents: {}, media: [], full: null, clock: null, count: 0 });
   });
 
   it('a content type only one side knows counts in full', () => {

@@ -13,6 +13,7 @@ import {
   type Snapshot,
 } from './snapshot';
 import { hasFullEarlierBox, related, RELATED_COUNT, RELATED_WINDOW, topicLists } from './related';
+import { clockChange, renderedAt } from './clock';
 
 /**
  * What a publish must rebuild. Given the content of the live release and the documents a burst
@@ -157,6 +158,33 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
     },
     removed: [...removed],
     summary: `${changed.size} article(s) changed; ${scope.articles.size} article page(s), ${scope.categories.size} categories, ${scope.authors.size} authors, ${scope.tags.size} tags to rebuild`,
+  };
+}
+
+/**
+ * `plan` for a release rendered at `at`, when the live one (`live`) was rendered earlier: the
+ * pages that change by themselves in between (a poll opening or closing, the news sitemap's
+ * window, the year) join it, and the new content records `at` as the instant it is rendered at.
+ */
+export function withClock(plan: Plan, live: Snapshot, at: Date): Plan {
+  if (plan.kind === 'full') return plan;
+  const content = plan.kind === 'scoped' ? plan.snapshot : live;
+  const change = clockChange(content, renderedAt(live), at);
+  if (change.kind === 'none') {
+    return plan.kind === 'scoped' ? { ...plan, snapshot: { ...plan.snapshot, renderedAt: at.toISOString() } } : plan;
+  }
+  if (change.kind === 'full') return { kind: 'full', reason: change.reason };
+  const snapshot = { ...content, renderedAt: at.toISOString() };
+  if (plan.kind === 'none') {
+    const scope = { articles: change.articles, categories: [], authors: [], tags: [] };
+    return { kind: 'scoped', snapshot, scope, removed: [], summary: change.reason };
+  }
+  const articles = [...new Set([...plan.scope.articles, ...change.articles])];
+  return {
+    ...plan,
+    snapshot,
+    scope: { ...plan.scope, articles },
+    summary: `${plan.summary}; ${change.reason}`,
   };
 }
 

@@ -14,6 +14,7 @@ import {
   type Tag,
 } from './schema';
 import type { PublishState } from './publish-state';
+import { renderedAt, shownDate } from './clock';
 
 /**
  * Everything the site shows, as the CMS returned it. A full build fetches it; the publisher keeps
@@ -29,9 +30,16 @@ export interface Snapshot {
   polls: Poll[];
   /** What the CMS had published when this content was fetched (the publisher's reconciliation). */
   state?: PublishState;
+  /**
+   * The instant the site is rendered at (poll boxes, the news sitemap's window, the footer's
+   * year: see clock.ts); `fetchedAt` when not set.
+   */
+  renderedAt?: string;
 }
 
-export interface SiteContent extends Omit<Snapshot, 'version' | 'fetchedAt' | 'state'> {
+export interface SiteContent extends Omit<Snapshot, 'version' | 'fetchedAt' | 'state' | 'renderedAt'> {
+  /** The instant the pages show (see clock.ts). */
+  now: Date;
   bySlug: Map<string, Article>;
   byId: Map<string, Article>;
   byCategory: Map<string, Article[]>;
@@ -41,8 +49,7 @@ export interface SiteContent extends Omit<Snapshot, 'version' | 'fetchedAt' | 's
   rank: Map<Article, number>;
 }
 
-/** The date readers see: the editor's publication date, else the moment it was published. */
-export const shownDate = (a: Pick<Article, 'publicationDate' | 'publishedAt'>) => a.publicationDate ?? a.publishedAt;
+export { shownDate } from './clock';
 
 /** One or more documents do not match the site's schema: each is named, with the field. */
 export class InvalidContentError extends Error {
@@ -178,6 +185,7 @@ export function toContent(snapshot: Snapshot): SiteContent {
     (a, b) => cmp(shownDate(b), shownDate(a)) || cmp(b.documentId, a.documentId)
   );
   return {
+    now: renderedAt(snapshot),
     articles,
     categories: [...snapshot.categories].sort((a, b) => (a.menuOrder ?? 0) - (b.menuOrder ?? 0)),
     authors: [...snapshot.authors].sort((a, b) => a.name.localeCompare(b.name, 'vi')),
