@@ -11,6 +11,7 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/**',
       '**/dist/**',
+      'site/dist-preview/**',
       '**/build/**',
       '**/.astro/**',
       '**/.strapi/**',

@@ -6,7 +6,7 @@ import { registerScheduleRules } from './documents/schedule';
 import { startScheduledPublishing, type ScheduledPublishing } from './scheduling/runner';
 import { applyPublicPermissions } from './bootstrap/permissions';
 import { ensureFirstAdmin } from './bootstrap/admin-user';
-import { ensureSiteToken } from './bootstrap/site-token';
+import { ensurePreviewToken, ensureSiteToken } from './bootstrap/site-token';
 import { lockVoteCounts } from './bootstrap/admin-layout';
 import { ensureIndexes } from './bootstrap/indexes';
 import { ensurePublishWebhook } from './bootstrap/publish-webhook';
@@ -32,6 +32,7 @@ export default {
     await lockVoteCounts(strapi);
     await ensureFirstAdmin(strapi);
     if (process.env.SITE_TOKEN !== 'off') await ensureSiteToken(strapi);
+    await ensurePreviewToken(strapi);
 
     const demoArticles = Number(process.env.SEED_DEMO_ARTICLES ?? 30);
     if (demoArticles >= 0 && process.env.SEED_DEMO !== 'false') {

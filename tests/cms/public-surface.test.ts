@@ -185,7 +185,8 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
     console.info(
       `[public surface] ${walked} route × path × caller combinations walked; ${matchedPublic} found published text`
     );
-  });
+    // Some 2,100 requests: a minute on a busy 2-core machine.
+  }, 300_000);
 
   it("the publishing state (the site token's) knows nothing of an unpublished story: not its tag, photo or file", async () => {
     const state = (await api(q('publishing/state'), { token: siteToken })).json.data;

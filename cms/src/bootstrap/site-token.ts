@@ -26,36 +26,91 @@ export function siteEnvFile(strapi: Core.Strapi) {
   return process.env.SITE_ENV_FILE || path.resolve(strapi.dirs.app.root, '..', 'site', '.env');
 }
 
+interface TokenSpec {
+  name: string;
+  description: string;
+  permissions: string[];
+  /** The (git-ignored) env file the token is written to, as `key`. */
+  file: string;
+  key: string;
+  /** Other values the holder needs, written with the token. */
+  extra?: Record<string, string>;
+}
+
 /**
- * Makes sure the site builder has its API token (SITE_TOKEN_PERMISSIONS) in its (git-ignored) env
- * file. The token is created on first start; it is regenerated only when the file lost it or holds
- * a stale one; its permissions are put back at every start. Only a short prefix is ever logged.
+ * Makes sure a service has its API token in its env file. The token is created on first start;
+ * it is regenerated only when the file lost it or holds a stale one; its permissions are put back
+ * at every start. Only a short prefix is ever logged.
  */
-export async function ensureSiteToken(strapi: Core.Strapi) {
+async function ensureApiToken(strapi: Core.Strapi, spec: TokenSpec) {
   const tokens = strapi.service('admin::api-token-content-api') as unknown as TokenService;
-  const file = siteEnvFile(strapi);
-  const existing = await tokens.getByName(SITE_TOKEN_NAME);
-  const inFile = readEnvFile(file).SITE_API_TOKEN;
+  const existing = await tokens.getByName(spec.name);
+  const inFile = readEnvFile(spec.file)[spec.key];
   // The service never returns the stored hash, so read it from the table.
   const stored = existing
     ? ((await strapi.db.query('admin::api-token').findOne({ where: { id: existing.id }, select: ['accessKey'] })) as {
         accessKey: string;
       } | null)
     : null;
-  const attributes = {
-    description: 'The static site build and the publisher: published content and the publishing state, nothing else.',
-    type: 'custom',
-    permissions: SITE_TOKEN_PERMISSIONS,
-  };
+  const attributes = { description: spec.description, type: 'custom', permissions: spec.permissions };
   if (existing) await tokens.update(existing.id, attributes);
-  if (stored && inFile && tokens.hash(inFile) === stored.accessKey) return;
+  if (stored && inFile && tokens.hash(inFile) === stored.accessKey) {
+    if (spec.extra && Object.entries(spec.extra).some(([k, v]) => readEnvFile(spec.file)[k] !== v))
+      upsertEnvFile(spec.file, spec.extra);
+    return;
+  }
 
   const { accessKey } = existing
     ? await tokens.regenerate(existing.id)
-    : await tokens.create({ name: SITE_TOKEN_NAME, ...attributes, lifespan: null });
-  const publicUrl =
+    : await tokens.create({ name: spec.name, ...attributes, lifespan: null });
+  upsertEnvFile(spec.file, { [spec.key]: accessKey, ...spec.extra });
+  strapi.log.info(`API token "${spec.name}" ${accessKey.slice(0, 6)}… written to ${spec.file}`);
+}
+
+const cmsUrl = (strapi: Core.Strapi) =>
+  (
     strapi.config.get<string>('server.url') ||
-    `http://${strapi.config.get('server.host')}:${strapi.config.get('server.port')}`;
-  upsertEnvFile(file, { SITE_API_TOKEN: accessKey, CMS_URL: publicUrl.replace('0.0.0.0', '127.0.0.1') });
-  strapi.log.info(`Site builder token ${accessKey.slice(0, 6)}… written to ${file}`);
+    `http://${strapi.config.get('server.host')}:${strapi.config.get('server.port')}`
+  ).replace('0.0.0.0', '127.0.0.1');
+
+/** The site builder's token (SITE_TOKEN_PERMISSIONS), in site/.env with the CMS's URL. */
+export function ensureSiteToken(strapi: Core.Strapi) {
+  return ensureApiToken(strapi, {
+    name: SITE_TOKEN_NAME,
+    description: 'The static site build and the publisher: published content and the publishing state, nothing else.',
+    permissions: SITE_TOKEN_PERMISSIONS,
+    file: siteEnvFile(strapi),
+    key: 'SITE_API_TOKEN',
+    extra: { CMS_URL: cmsUrl(strapi) },
+  });
+}
+
+export const PREVIEW_TOKEN_NAME = 'preview';
+
+/** Where the preview service reads PREVIEW_API_TOKEN from; PREVIEW_ENV_FILE overrides. Never site/.env: the static build reads that. */
+export function previewEnvFile(strapi: Core.Strapi) {
+  return process.env.PREVIEW_ENV_FILE || path.resolve(strapi.dirs.app.root, '..', 'site', '.preview.env');
+}
+
+/**
+ * The preview service's token: the one that reads drafts (api/preview), and nothing else. Exists
+ * only while the preview is configured (PREVIEW_URL); removed when it is not.
+ */
+export async function ensurePreviewToken(strapi: Core.Strapi) {
+  if (!process.env.PREVIEW_URL) {
+    const tokens = strapi.service('admin::api-token-content-api') as unknown as TokenService & {
+      revoke(id: number): Promise<unknown>;
+    };
+    const existing = await tokens.getByName(PREVIEW_TOKEN_NAME);
+    if (existing) await tokens.revoke(existing.id);
+    return;
+  }
+  await ensureApiToken(strapi, {
+    name: PREVIEW_TOKEN_NAME,
+    description: 'The preview service: one draft article at a time, for an editor holding a signed preview link.',
+    permissions: ['api::preview.preview.findOne'],
+    file: previewEnvFile(strapi),
+    key: 'PREVIEW_API_TOKEN',
+    extra: { CMS_URL: cmsUrl(strapi) },
+  });
 }

@@ -1,10 +1,13 @@
 /**
  * `npm start`: the whole newsroom on one machine. Writes this install's secrets, builds the CMS
- * when its sources changed, starts Strapi (seeding demo content into an empty database), then the
- * publisher, which builds the reader's site, serves it, and rebuilds it on every publish (Strapi's
- * webhook). Ctrl-C stops everything it started.
+ * and the preview service when their sources changed, starts Strapi (seeding demo content into an
+ * empty database), then the publisher, which builds the reader's site, serves it, and rebuilds it
+ * on every publish (Strapi's webhook), and the preview service the admin's Preview button opens.
+ * Ctrl-C stops everything it started.
  */
-import { CMS_DIR, CMS_ENV_FILE } from '@newsroom/publisher/paths';
+import path from 'node:path';
+import { CMS_DIR, CMS_ENV_FILE, SITE_DIR } from '@newsroom/publisher/paths';
+import { buildPreviewIfChanged, PREVIEW_ENTRY, previewEnv } from '../lib/preview.js';
 import { ensureCmsEnv } from '../lib/secrets.js';
 import { buildCmsIfChanged } from '../lib/cms-build.js';
 import { bin, quietEnv } from '@newsroom/publisher/bin';
@@ -31,6 +34,8 @@ async function main() {
   const cmsUrl = `http://${cmsEnv.HOST || '127.0.0.1'}:${cmsEnv.PORT || '1337'}`;
 
   await buildCmsIfChanged();
+  const previewUrl = cmsEnv.PREVIEW_URL ? new URL(cmsEnv.PREVIEW_URL) : null;
+  if (previewUrl) await buildPreviewIfChanged();
   const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: quietEnv() });
   cms.on('exit', (code) => {
     if (!stopping) {
@@ -44,6 +49,20 @@ async function main() {
     console.log(`[publisher] ${JSON.stringify({ msg, ...fields })}`)
   );
   const { releases } = publisher.publisher;
+  if (previewUrl) {
+    const preview = startChild('preview', process.execPath, [PREVIEW_ENTRY], {
+      env: previewEnv({
+        host: previewUrl.hostname,
+        port: Number(previewUrl.port || 80),
+        cmsUrl,
+        adminOrigin: new URL(cmsUrl).origin,
+        secret: cmsEnv.PREVIEW_SECRET ?? '',
+        tokenFile: cmsEnv.PREVIEW_ENV_FILE || path.join(SITE_DIR, '.preview.env'),
+        publishDir: publisher.publisher.config.dir,
+      }),
+    });
+    await waitForHttp(`${previewUrl.origin}/`, 60_000, () => preview.exitCode === null);
+  }
   // The first start builds the whole site; later starts serve the live release at once.
   while (!releases.live()) {
     const status = publisher.publisher.status();
@@ -59,6 +78,7 @@ async function main() {
 │   Site (readers):  ${publisher.siteUrl}
 │   Publisher:       ${publisher.hookUrl.replace('/hooks/strapi', '/status')}  (publishes in seconds)
 │   CMS admin:       ${cmsUrl}/admin
+│   Preview:         ${previewUrl ? `${previewUrl.origin}  (the admin's Preview button; signed links only)` : 'off (PREVIEW_URL is empty in cms/.env)'}
 │   Content API:     ${cmsUrl}/api/articles
 │   Admin login:     ${setup.adminEmail}  (password: ADMIN_PASSWORD in cms/.env)
 └──────────────────────────────────────────────────────────────`);

@@ -5,6 +5,9 @@ import { readEnvFile, upsertEnvFile } from '@newsroom/publisher/env-file';
 /** Where `npm start` runs the publisher's webhook endpoint. */
 export const DEFAULT_WEBHOOK_URL = 'http://127.0.0.1:4322/hooks/strapi';
 
+/** Where `npm start` runs the preview service (the admin's Preview button opens it). */
+export const DEFAULT_PREVIEW_URL = 'http://127.0.0.1:4323';
+
 const secret = (bytes = 32) => randomBytes(bytes).toString('base64');
 
 /** A password Strapi's admin accepts (8+ chars with lower, upper and digit), easy to copy. */
@@ -21,6 +24,8 @@ export function generateSecrets(): Record<string, string> {
     ENCRYPTION_KEY: secret(),
     // Strapi sends it to the publisher in a header with every webhook (hex: header-safe).
     PUBLISH_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
+    // Signs the admin's preview links (@newsroom/contracts/preview); the preview service checks them.
+    PREVIEW_SECRET: randomBytes(32).toString('hex'),
   };
 }
 
@@ -46,6 +51,7 @@ export function ensureCmsEnv(file: string): SetupResult {
     missing.ADMIN_PASSWORD = process.env.ADMIN_PASSWORD || (newAdminPassword = generatePassword());
   }
   if (!('PUBLISH_WEBHOOK_URL' in current)) missing.PUBLISH_WEBHOOK_URL = DEFAULT_WEBHOOK_URL;
+  if (!('PREVIEW_URL' in current)) missing.PREVIEW_URL = DEFAULT_PREVIEW_URL;
   if (!('STRAPI_TELEMETRY_DISABLED' in current)) missing.STRAPI_TELEMETRY_DISABLED = 'true';
   if (Object.keys(missing).length) {
     if (!fs.existsSync(file))

@@ -10,3 +10,7 @@ export const routes = {
   tag: (slug: string) => `/the/${slug}/`,
   search: () => '/tim-kiem/',
 };
+
+/** The absolute URL of a CMS media path (uploads are served by the CMS at `cmsUrl`); other URLs as they are. */
+export const mediaUrlOn = (cmsUrl: string) => (url: string) =>
+  url.startsWith('/') && !url.startsWith('//') ? `${cmsUrl}${url}` : url;

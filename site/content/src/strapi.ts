@@ -8,6 +8,8 @@ export interface StrapiClientOptions {
   token?: string;
   timeoutMs?: number;
   retries?: number;
+  /** The setting the token comes from, named when the CMS refuses it. */
+  tokenName?: string;
 }
 
 export class CmsError extends Error {
@@ -28,7 +30,13 @@ interface Page<T> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function createStrapiClient({ baseUrl, token, timeoutMs = 15_000, retries = 3 }: StrapiClientOptions) {
+export function createStrapiClient({
+  baseUrl,
+  token,
+  timeoutMs = 15_000,
+  retries = 3,
+  tokenName = 'SITE_API_TOKEN',
+}: StrapiClientOptions) {
   const base = baseUrl.replace(/\/+$/, '');
 
   async function get<T>(path: string, params: Record<string, string | number> = {}): Promise<T> {
@@ -54,7 +62,7 @@ export function createStrapiClient({ baseUrl, token, timeoutMs = 15_000, retries
       if (res.ok) return (await res.json()) as T;
       if (res.status === 401 || res.status === 403) {
         throw new CmsError(
-          `CMS at ${base} refused the API token (${res.status}) for ${url}: set SITE_API_TOKEN to a valid read-only token.`,
+          `CMS at ${base} refused the API token (${res.status}) for ${url}: set ${tokenName} to a valid token.`,
           url,
           res.status
         );

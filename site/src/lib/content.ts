@@ -4,6 +4,7 @@ import { JOB_OVER_IPC } from '@newsroom/content/build-protocol';
 import { useScope } from './scope';
 import { fetchSnapshot, readSnapshot, toContent, type SiteContent } from '@newsroom/content/snapshot';
 import { getPrefetched } from './prefetched';
+import { mediaUrlOn } from '@newsroom/content/routes';
 
 export { shownDate, type SiteContent } from '@newsroom/content/snapshot';
 export { related } from '@newsroom/content/related';
@@ -50,4 +51,4 @@ export function loadContent(): Promise<SiteContent> {
 }
 
 /** Absolute URL of a CMS media path (uploads are served by the CMS). */
-export const mediaUrl = (url: string) => (url.startsWith('/') && !url.startsWith('//') ? `${CMS_URL}${url}` : url);
+export const mediaUrl = mediaUrlOn(CMS_URL);

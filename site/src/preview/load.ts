@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'dotenv';
+import type { PreviewGrant } from '@newsroom/contracts/preview';
+import { CmsError, createStrapiClient } from '@newsroom/content/strapi';
+import { article as articleSchema, type Article } from '@newsroom/content/schema';
+import { readSnapshot, toContent, type SiteContent, type Snapshot } from '@newsroom/content/snapshot';
+import { CMS_URL } from './content';
+
+/**
+ * What a preview shows: the previewed version of one article, read from the CMS with the preview
+ * token (the only token that reads drafts, which lives here and nowhere else), placed among the
+ * content of the live release (PUBLISH_DIR: the publisher's snapshot of it) so that its related
+ * box, menu and footer are those readers would see if it were published now.
+ */
+
+/** The preview token: PREVIEW_API_TOKEN, or as the CMS last wrote it to PREVIEW_ENV_FILE. */
+function token() {
+  if (process.env.PREVIEW_API_TOKEN) return process.env.PREVIEW_API_TOKEN;
+  const file = process.env.PREVIEW_ENV_FILE;
+  return file && fs.existsSync(file) ? parse(fs.readFileSync(file)).PREVIEW_API_TOKEN : undefined;
+}
+
+const EMPTY: Snapshot = { version: 1, fetchedAt: '', articles: [], categories: [], authors: [], tags: [], polls: [] };
+
+/**
+ * The live release's content, re-read when another release goes live. Read in the background
+ * (every 2 s and when a request finds a new release), so that no preview waits for a 10k-article
+ * snapshot to parse: until then, previews use the previous one.
+ */
+class LiveContent {
+  private loaded: { id: string; snapshot: Snapshot } | null = null;
+
+  constructor(private readonly dir: string | undefined) {
+    if (dir) setInterval(() => this.refresh(), 2000).unref();
+    this.refresh();
+  }
+
+  private liveId() {
+    try {
+      return path.basename(fs.readlinkSync(path.join(this.dir!, 'current')));
+    } catch {
+      return null;
+    }
+  }
+
+  refresh() {
+    const id = this.dir && this.liveId();
+    if (!id || this.loaded?.id === id) return;
+    // A scoped release's snapshot is written just after it goes live: until then, the previous one.
+    const file = path.join(this.dir!, 'snapshots', `${id}.json`);
+    if (!fs.existsSync(file)) return;
+    try {
+      this.loaded = { id, snapshot: readSnapshot(file) };
+    } catch (error) {
+      console.error(`[preview] could not read the live content ${file}: ${(error as Error).message}`);
+    }
+  }
+
+  get snapshot() {
+    return this.loaded?.snapshot ?? EMPTY;
+  }
+}
+
+const live = new LiveContent(process.env.PUBLISH_DIR);
+
+export type Loaded = { article: Article; content: SiteContent } | { status: number; message: string };
+
+/** A draft may lack what publishing requires; the preview shows what there is, as a page would. */
+function asArticle(row: Record<string, unknown>, now: Date) {
+  return articleSchema.safeParse({
+    ...row,
+    title: row.title || '(Chưa có tiêu đề)',
+    slug: row.slug || row.documentId,
+    lead: row.lead ?? '',
+    publishedAt: row.publishedAt ?? now.toISOString(),
+    authors: row.authors ?? [],
+    tags: row.tags ?? [],
+    photos: row.photos ?? [],
+    featured: row.featured ?? false,
+  });
+}
+
+export async function loadPreview(grant: PreviewGrant, now = new Date()): Promise<Loaded> {
+  const cms = createStrapiClient({ baseUrl: CMS_URL, token: token(), tokenName: 'PREVIEW_API_TOKEN', retries: 1 });
+  let row: Record<string, unknown>;
+  try {
+    row = (
+      await cms.get<{ data: Record<string, unknown> }>(`preview/articles/${grant.documentId}`, { status: grant.status })
+    ).data;
+  } catch (error) {
+    if (error instanceof CmsError && error.status === 404) {
+      return { status: 404, message: 'Không tìm thấy bài viết này (có thể đã bị xóa).' };
+    }
+    console.error(`[preview] ${(error as Error).message}`);
+    return { status: 502, message: 'Không đọc được bài viết từ hệ thống quản trị. Hãy thử lại sau ít phút.' };
+  }
+  const parsed = asArticle(row, now);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      status: 422,
+      message: `Bản nháp chưa thể xem trước: trường "${issue.path.join('.')}" chưa hợp lệ (${issue.message}).`,
+    };
+  }
+  live.refresh();
+  const article = parsed.data;
+  const base = live.snapshot;
+  const content = toContent({
+    ...base,
+    articles: [article, ...base.articles.filter((a) => a.documentId !== article.documentId)],
+    renderedAt: now.toISOString(),
+  });
+  return { article, content };
+}
