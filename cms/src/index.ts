@@ -7,7 +7,7 @@ import { startScheduledPublishing, type ScheduledPublishing } from './scheduling
 import { applyPublicPermissions } from './bootstrap/permissions';
 import { ensureFirstAdmin } from './bootstrap/admin-user';
 import { ensurePreviewToken, ensureSiteToken } from './bootstrap/site-token';
-import { lockVoteCounts } from './bootstrap/admin-layout';
+import { labelScheduleFields, lockVoteCounts } from './bootstrap/admin-layout';
 import { ensureIndexes } from './bootstrap/indexes';
 import { ensurePublishWebhook } from './bootstrap/publish-webhook';
 import { registerCiDispatch } from './bootstrap/ci-dispatch';
@@ -18,6 +18,8 @@ let scheduled: ScheduledPublishing | undefined;
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
+    // A datetime entered and shown in Vietnam's time (the admin's input: src/admin/app.tsx).
+    strapi.customFields.register({ name: 'vietnam-datetime', type: 'datetime' });
     registerSlugs(strapi);
     registerScheduleRules(strapi);
     registerPublicationRules(strapi);
@@ -30,6 +32,7 @@ export default {
     await ensureIndexes(strapi);
     await applyPublicPermissions(strapi);
     await lockVoteCounts(strapi);
+    await labelScheduleFields(strapi);
     await ensureFirstAdmin(strapi);
     if (process.env.SITE_TOKEN !== 'off') await ensureSiteToken(strapi);
     await ensurePreviewToken(strapi);

@@ -260,4 +260,46 @@ describe('previewing a draft', () => {
       await page.close();
     }
   });
+
+  it("in Chromium: an editor schedules in Vietnam time whatever the browser's time zone, and the list filters scheduled stories", async () => {
+    const story = await draft('Bản nháp hẹn giờ từ trang quản trị');
+    // An editor travelling in Europe: the browser's clock is Paris time, the newsroom's is Vietnam's.
+    const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Europe/Paris' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${cms.url}/admin/auth/login`);
+      await page.locator('input[name="email"]').fill(ADMIN.email);
+      await page.locator('input[name="password"]').fill(ADMIN.password);
+      await page.getByRole('button', { name: /^(login|log in|đăng nhập)$/i }).click();
+      await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 30_000 });
+      await page.goto(`${cms.url}/admin/content-manager/collection-types/${ARTICLE}/${story.documentId}`);
+      await page.getByText('Hẹn giờ xuất bản', { exact: true }).waitFor({ timeout: 30_000 });
+      await page.locator('input[name="publishAt"]').fill('2030-01-02T10:00');
+      await page.getByRole('button', { name: /^(save|lưu)$/i }).click();
+      await vi.waitFor(
+        async () => {
+          const res = await api(`${cms.url}/content-manager/collection-types/${ARTICLE}/${story.documentId}`, {
+            token: jwt,
+          });
+          expect(res.json.data.publishAt).toBe('2030-01-02T03:00:00.000Z');
+        },
+        { timeout: 30_000, interval: 500 }
+      );
+      // Shown again as it was entered, once the form has loaded the saved story.
+      await page.reload();
+      await vi.waitFor(
+        async () => expect(await page.locator('input[name="publishAt"]').inputValue()).toBe('2030-01-02T10:00'),
+        { timeout: 30_000, interval: 250 }
+      );
+    } finally {
+      await context.close();
+    }
+    // What the list's filter "Hẹn giờ xuất bản is not empty" asks: the scheduled story, and only scheduled ones.
+    const list = await api(
+      `${cms.url}/content-manager/collection-types/${ARTICLE}?page=1&pageSize=100&filters[$and][0][publishAt][$notNull]=true`,
+      { token: jwt }
+    );
+    expect(list.status, list.text).toBe(200);
+    expect(list.json.results.map((r: { documentId: string }) => r.documentId)).toEqual([story.documentId]);
+  });
 });

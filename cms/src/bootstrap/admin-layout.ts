@@ -29,3 +29,49 @@ export async function lockVoteCounts(strapi: Core.Strapi) {
   votes.edit = { ...votes.edit, editable: false, description: 'Số phiếu do hệ thống đếm, không sửa tay.' };
   await components.updateConfiguration(component, configuration);
 }
+
+interface ContentTypesService {
+  findContentType(uid: string): { uid: string } | undefined;
+  findConfiguration(contentType: { uid: string }): Promise<Configuration>;
+  updateConfiguration(contentType: { uid: string }, configuration: Omit<Configuration, 'uid'>): Promise<unknown>;
+}
+type Metadata = { edit: Record<string, unknown>; list: Record<string, unknown> };
+type Configuration = { uid?: string; metadatas: Record<string, Metadata> } & Record<string, unknown>;
+
+/** The schedule's fields, as editors read them in the article form and list (and its filters). */
+const SCHEDULE_LABELS: Record<string, { label: string; description: string }> = {
+  publishAt: {
+    label: 'Hẹn giờ xuất bản',
+    description:
+      'Giờ Việt Nam. Đến giờ, hệ thống tự xuất bản bản nháp này (như khi bấm Xuất bản). Để trống: không hẹn giờ.',
+  },
+  unpublishAt: {
+    label: 'Hẹn giờ gỡ bài',
+    description: 'Giờ Việt Nam. Đến giờ, hệ thống tự gỡ bài khỏi trang báo. Để trống: không hẹn giờ.',
+  },
+};
+
+/**
+ * Names the schedule's fields in Vietnamese in the article form and list. A label an admin has
+ * changed on purpose (no longer the field's API name) is left as it is.
+ */
+export async function labelScheduleFields(strapi: Core.Strapi) {
+  const types = strapi.plugin('content-manager').service('content-types') as unknown as ContentTypesService;
+  const article = types.findContentType('api::article.article');
+  if (!article) return;
+  const { uid: _uid, ...configuration } = await types.findConfiguration(article);
+  let changed = false;
+  for (const [field, { label, description }] of Object.entries(SCHEDULE_LABELS)) {
+    const metadata = configuration.metadatas[field];
+    if (!metadata) continue;
+    if (metadata.edit.label === field) {
+      metadata.edit = { ...metadata.edit, label, description };
+      changed = true;
+    }
+    if (metadata.list.label === field) {
+      metadata.list = { ...metadata.list, label };
+      changed = true;
+    }
+  }
+  if (changed) await types.updateConfiguration(article, configuration);
+}
