@@ -10,6 +10,11 @@ function preview(env: Core.Config.Shared.ConfigParams['env']) {
   const url = env('PREVIEW_URL', '');
   const secret = env('PREVIEW_SECRET', '');
   if (!url) return { enabled: false, config: { allowedOrigins: [], handler: async () => null } };
+  if (secret.length < 32) {
+    throw new Error(
+      'PREVIEW_URL is set but PREVIEW_SECRET is missing or shorter than 32 characters: run `npm run setup`.'
+    );
+  }
   const base = new URL(url);
   return {
     enabled: true,

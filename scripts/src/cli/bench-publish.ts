@@ -48,6 +48,8 @@ async function json(url: string, init: RequestInit = {}) {
   return res.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+let adminJwt = '';
+
 /** A full-access token, made through the admin API as an editor would. */
 async function editorToken() {
   // The first admin is created at startup; a seeded database may have one from an earlier run.
@@ -59,6 +61,7 @@ async function editorToken() {
   if (!login.ok)
     throw new Error(`Admin login failed (${login.status}): delete cms/.tmp/bench-${articles}.db and retry.`);
   const jwt = ((await login.json()) as { data: { token: string } }).data.token;
+  adminJwt = jwt;
   const token = await json(`${cmsUrl}/admin/api-tokens`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${jwt}` },
@@ -217,6 +220,42 @@ async function main() {
   }
   publisher.receive = receive;
 
+  // Scheduled stories: drafts an editor set to go up 20 to 30 s from now, published by the CMS at
+  // their time (SCHEDULE_SWEEP_SECONDS, 5 s) and then by the publisher, with no click.
+  const scheduledMs: number[] = [];
+  const due = await Promise.all(
+    [20, 25, 30].map(async (inSeconds, i) => {
+      const draft = await json(`${cmsUrl}/api/articles?status=draft`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          data: {
+            title: `Bài hẹn giờ số ${i + 1} lúc ${new Date().toISOString()}`,
+            lead: 'Bài này lên trang đúng giờ hẹn.',
+            authors: [author.documentId],
+            category: categories[i % categories.length].documentId,
+          },
+        }),
+      });
+      created.push(draft.data.documentId);
+      const at = Date.now() + inSeconds * 1000;
+      await json(`${cmsUrl}/content-manager/collection-types/api::article.article/${draft.data.documentId}`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${adminJwt}` },
+        body: JSON.stringify({ publishAt: new Date(at).toISOString() }),
+      });
+      return { at, url: new URL(routes.article(draft.data.slug), service!.siteUrl!).toString() };
+    })
+  );
+  for (const { at, url } of due) {
+    while ((await fetch(url).catch(() => ({ status: 0 }))).status !== 200) {
+      if (Date.now() - at > 300_000) throw new Error(`${url} was not served within 300 s of its time.`);
+      await sleep(100);
+    }
+    scheduledMs.push(Math.max(0, Date.now() - at));
+    console.log(`  scheduled story: served ${((Date.now() - at) / 1000).toFixed(1)} s after its time`);
+  }
+
   // Leave the bench database as it was seeded.
   for (const documentId of created) {
     await fetch(`${cmsUrl}/api/articles/${documentId}`, {
@@ -238,6 +277,7 @@ Publish → served, ${articles} articles, ${publishes} publishes, ${os.cpus().le
 
 Where a publish's time goes (mean ms): debounce ${publisher.config.debounceMs} (waiting for the rest of the burst), plan ${mean('plan')}, snapshot write ${mean('fetch')}, render ${mean('render')}, assemble ${mean('assemble')}, validate + switch ${mean('validate')}; the rest is the webhook and the first request.
 Full build phases (ms): ${JSON.stringify(full.phases)}
+Scheduled stories, from their time to served: ${scheduledMs.map((ms) => s(ms)).join(', ')} s (target ≤ 60 s: ${Math.max(...scheduledMs) <= 60_000 ? 'met' : '**missed**'})
 
 Reconciliation (every ${publisher.config.reconcileMs / 1000} s, PUBLISH_RECONCILE_SECONDS), ${articles} articles:
 | CMS answer p50 ms | CMS answer max ms | whole pass p50 ms | lost webhook → served: mean s | max s |
