@@ -16,6 +16,15 @@ describe('toSlug turns Vietnamese titles into readable URLs', () => {
     ['Sơ kết 6 tháng: 112 nghị quyết, 100% dân tham gia', 'so-ket-6-thang-112-nghi-quyet-100-dan-tham-gia'],
     ['  Khai mạc  Hội thao   quốc phòng – an ninh  ', 'khai-mac-hoi-thao-quoc-phong-an-ninh'],
     ['ĐƯỜNG HỒ CHÍ MINH QUA XỨ THANH', 'duong-ho-chi-minh-qua-xu-thanh'],
+    // Numbers separated by punctuation stay apart: dates, decimals, times, thousands.
+    ['Kỷ niệm Ngày 2/9/1945', 'ky-niem-ngay-2-9-1945'],
+    ['Hỗ trợ 1,5 triệu đồng mỗi hộ', 'ho-tro-1-5-trieu-dong-moi-ho'],
+    ['Khai mạc lúc 10:30 sáng 15-8', 'khai-mac-luc-10-30-sang-15-8'],
+    ['Giải ngân 2.000 tỷ đồng', 'giai-ngan-2-000-ty-dong'],
+    ['U23 Việt Nam/Thái Lan', 'u23-viet-nam-thai-lan'],
+    ['Phòng chống COVID-19', 'phong-chong-covid-19'],
+    ['Quyết định số 123/QĐ-UBND', 'quyet-dinh-so-123-qd-ubnd'],
+    ['Tăng 3%–5% so với cùng kỳ', 'tang-3-5-so-voi-cung-ky'],
   ])('%s', (title, slug) => {
     expect(toSlug(title)).toBe(slug);
   });
