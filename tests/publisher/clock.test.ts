@@ -90,13 +90,14 @@ describe('a site that follows the clock', () => {
     const pollPage = `/bai-viet/${withPoll.slug}/`;
     await vi.waitFor(async () => expect((await html(pollPage)).status).toBe(200), { timeout: 120_000, interval: 500 });
 
-    // The editor's last edits: the poll opens in 30 s and closes 45 s later; one story goes up in
-    // 30 s, another comes down in 35 s. Nothing is touched after this.
+    // The editor's last edits: the poll opens in 45 s and closes 45 s later; one story goes up in
+    // 45 s, another comes down in 50 s (room for a rebuild on a busy machine before the first).
+    // Nothing is touched after this.
     const t0 = Date.now();
-    const opensAt = new Date(t0 + 30_000);
-    const closesAt = new Date(t0 + 75_000);
-    const publishAt = new Date(t0 + 30_000);
-    const unpublishAt = new Date(t0 + 35_000);
+    const opensAt = new Date(t0 + 45_000);
+    const closesAt = new Date(t0 + 90_000);
+    const publishAt = new Date(t0 + 45_000);
+    const unpublishAt = new Date(t0 + 50_000);
     const edit = await api(`${cms.url}/api/polls/${pollId}`, {
       method: 'PUT',
       token,
