@@ -24,9 +24,9 @@ function token() {
 const EMPTY: Snapshot = { version: 1, fetchedAt: '', articles: [], categories: [], authors: [], tags: [], polls: [] };
 
 /**
- * The live release's content, re-read when another release goes live. Read in the background
- * (every 2 s and when a request finds a new release), so that no preview waits for a 10k-article
- * snapshot to parse: until then, previews use the previous one.
+ * The live release's content, re-read when another release goes live: in the background, every
+ * 2 s, so that no preview waits for a 10k-article snapshot to parse (previews meanwhile use the
+ * previous one).
  */
 class LiveContent {
   private loaded: { id: string; snapshot: Snapshot } | null = null;
@@ -103,7 +103,6 @@ export async function loadPreview(grant: PreviewGrant, now = new Date()): Promis
       message: `Bản nháp chưa thể xem trước: trường "${issue.path.join('.')}" chưa hợp lệ (${issue.message}).`,
     };
   }
-  live.refresh();
   const article = parsed.data;
   const base = live.snapshot;
   const content = toContent({
