@@ -26,6 +26,8 @@ function collectStrings(value: unknown, key = '', out: [string, string][] = []):
   return out;
 }
 
+const mountOf = (service: Service, volume: string) => service.volumes?.find((v) => v.startsWith(`${volume}:`));
+
 describe('docker-compose.yml', () => {
   it('runs PostgreSQL on a named volume, with a healthcheck', () => {
     const { postgres } = compose.services;
@@ -49,7 +51,6 @@ describe('docker-compose.yml', () => {
 
   it('the publisher builds into the volume nginx serves, and the CMS sends it every change', () => {
     const { publisher, web, cms } = compose.services;
-    const mountOf = (service: Service, volume: string) => service.volumes?.find((v) => v.startsWith(`${volume}:`));
     expect(mountOf(publisher, 'site')).toBe(`site:${publisher.environment?.PUBLISH_DIR}`);
     expect(mountOf(web, 'site')).toMatch(/^site:\/srv\/site:ro$/);
     expect(compose.volumes).toHaveProperty('site');
@@ -75,6 +76,20 @@ describe('docker-compose.yml', () => {
     expect(conf).toMatch(/add_header Cache-Control \$newsroom_cache_control always;/);
     expect(conf).not.toMatch(/open_file_cache\s+max/); // the symlink is followed on every request
     expect(web.healthcheck?.test.join(' ')).toContain('/healthz');
+  });
+
+  it('the preview service reads the live release and the preview token; nothing else can read that token', () => {
+    const { cms, preview, publisher, web } = compose.services;
+    expect(fs.existsSync(path.join(ROOT, preview.build!.context, preview.build!.dockerfile))).toBe(true);
+    expect(mountOf(preview, 'site')).toBe(`site:${preview.environment?.PUBLISH_DIR}:ro`);
+    const tokenDir = path.dirname(String(preview.environment?.PREVIEW_ENV_FILE));
+    expect(mountOf(preview, 'preview-env')).toBe(`preview-env:${tokenDir}:ro`);
+    expect(mountOf(cms, 'preview-env')).toBe(`preview-env:${tokenDir}`);
+    expect(cms.environment?.PREVIEW_ENV_FILE).toBe(preview.environment?.PREVIEW_ENV_FILE);
+    for (const other of [publisher, web]) expect(mountOf(other, 'preview-env')).toBeUndefined();
+    // Never where the static build reads its token.
+    expect(path.dirname(String(cms.environment?.SITE_ENV_FILE))).not.toBe(tokenDir);
+    expect(preview.environment?.PREVIEW_SECRET).toBe(cms.environment?.PREVIEW_SECRET);
   });
 
   it('every service restarts on failure and has a healthcheck', () => {

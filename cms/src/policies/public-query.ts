@@ -83,8 +83,62 @@ const SCALAR = new Set([
   'datetime',
   'timestamp',
 ]);
-/** Files: what a page shows of them. Their other relations (folder, related entries) are not walked. */
-const FILE_FIELDS = new Set(['name', 'alternativeText', 'caption', 'width', 'height', 'url', 'mime', 'ext', 'size']);
+/** Files: what a page shows of them (with their types). Their other relations (folder, related entries) are not walked. */
+const FILE_FIELDS: Record<string, string> = {
+  name: 'string',
+  alternativeText: 'string',
+  caption: 'string',
+  width: 'integer',
+  height: 'integer',
+  url: 'string',
+  mime: 'string',
+  ext: 'string',
+  size: 'decimal',
+};
+const SYSTEM_TYPES: Record<string, string> = {
+  id: 'integer',
+  documentId: 'string',
+  createdAt: 'datetime',
+  updatedAt: 'datetime',
+  publishedAt: 'datetime',
+};
+/** Operators that compare text: on any other type PostgreSQL has no such comparison. */
+const TEXT_OPERATORS = new Set([
+  '$eqi',
+  '$nei',
+  '$contains',
+  '$notContains',
+  '$containsi',
+  '$notContainsi',
+  '$startsWith',
+  '$startsWithi',
+  '$endsWith',
+  '$endsWithi',
+]);
+const TEXT_TYPES = new Set(['string', 'text', 'richtext', 'blocks', 'email', 'uid', 'enumeration']);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+/** Whether `value` is one the database can compare with a field of `type` (else PostgreSQL fails the query). */
+function fits(type: string, value: string | number | boolean): boolean {
+  const text = String(value);
+  switch (type) {
+    case 'boolean':
+      return ['true', 'false', '1', '0'].includes(text);
+    case 'integer':
+    case 'biginteger':
+      return /^-?\d{1,15}$/.test(text);
+    case 'float':
+    case 'decimal':
+      return /^-?\d{1,15}(\.\d{1,15})?$/.test(text);
+    case 'date':
+    case 'datetime':
+    case 'timestamp':
+      return ISO_DATE.test(text) && !Number.isNaN(Date.parse(text));
+    case 'time':
+      return /^\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(text);
+    default:
+      return true;
+  }
+}
 const FILE = 'plugin::upload.file';
 
 interface Attribute {
@@ -116,31 +170,43 @@ const isPrimitive = (v: unknown) => typeof v === 'string' || typeof v === 'numbe
 export function createQueryGuard(getSchema: (uid: string) => Schema | undefined) {
   let nodes = 0;
 
-  function operand(value: unknown, path: string) {
+  /** Values compared with a field of `type`: each must be one the database can compare. */
+  function values(type: string, path: string, ...items: unknown[]) {
+    for (const v of items) {
+      if (!isPrimitive(v)) refuse(path, 'a single value is expected');
+      if (!fits(type, v as string)) refuse(path, `a ${type} value is expected, not ${JSON.stringify(v).slice(0, 40)}`);
+    }
+  }
+
+  function operand(value: unknown, path: string, type: string) {
     if (++nodes > MAX_NODES) refuse('filters', `more than ${MAX_NODES} conditions`);
-    if (isPrimitive(value)) return;
+    if (isPrimitive(value)) return values(type, path, value);
     const list = asList(value);
     if (list) {
       if (!list.every(isPrimitive)) refuse(path, 'a list of plain values is expected');
-      return;
+      return values(type, path, ...list);
     }
     if (!isPlainObject(value)) refuse(path, 'a value or an operator is expected');
     for (const [op, v] of Object.entries(value as Record<string, unknown>)) {
       const at = `${path}[${op}]`;
-      if (op === '$not') operand(v, at);
+      if (op === '$not') operand(v, at, type);
       else if (LOGICAL.has(op)) {
         const items = asList(v);
         if (!items) refuse(at, 'a list is expected');
-        items!.forEach((item, i) => operand(item, `${at}[${i}]`));
+        items!.forEach((item, i) => operand(item, `${at}[${i}]`, type));
       } else if (!OPERATORS.has(op)) refuse(at, `unknown operator (use one of ${[...OPERATORS].join(', ')})`);
+      else if (TEXT_OPERATORS.has(op) && !TEXT_TYPES.has(type))
+        refuse(at, `${op} compares text; this field is a ${type}`);
       else if (op === '$between') {
         const pair = asList(v);
         if (!pair || pair.length !== 2 || !pair.every(isPrimitive)) refuse(at, 'two values are expected');
+        values(type, at, ...pair!);
       } else if (op === '$in' || op === '$notIn') {
         if (!isPrimitive(v) && !asList(v)?.every(isPrimitive)) refuse(at, 'a value or a list of values is expected');
+        values(type, at, ...(isPrimitive(v) ? [v] : asList(v)!));
       } else if (op === '$null' || op === '$notNull') {
         if (!['true', 'false', true, false].includes(v as string | boolean)) refuse(at, 'true or false is expected');
-      } else if (!isPrimitive(v)) refuse(at, 'a single value is expected');
+      } else values(type, at, v);
     }
   }
 
@@ -165,17 +231,18 @@ export function createQueryGuard(getSchema: (uid: string) => Schema | undefined)
 
   function field(key: string, value: unknown, schema: Schema, at: string, depth: number) {
     if (schema.uid === FILE) {
-      if (!FILE_FIELDS.has(key) && !SYSTEM_FIELDS.has(key)) refuse(at, 'not a field that can be filtered on');
-      return operand(value, at);
+      const type = FILE_FIELDS[key] ?? SYSTEM_TYPES[key];
+      if (!type) refuse(at, 'not a field that can be filtered on');
+      return operand(value, at, type);
     }
-    if (SYSTEM_FIELDS.has(key)) return operand(value, at);
+    if (SYSTEM_FIELDS.has(key)) return operand(value, at, SYSTEM_TYPES[key]);
     const attribute = schema.attributes[key];
     if (!attribute) return refuse(at, `${schema.uid} has no field "${key}"`);
     if (attribute.private || HIDDEN[schema.uid]?.has(key)) return refuse(at, 'not a field that can be filtered on');
     // A story's body is searched on the site (Pagefind), not by scanning every body in the database.
     if (attribute.type === 'richtext' || attribute.type === 'blocks')
       return refuse(at, 'the body cannot be filtered on: search the site instead');
-    if (SCALAR.has(attribute.type)) return operand(value, at);
+    if (SCALAR.has(attribute.type)) return operand(value, at, attribute.type);
     if (attribute.type === 'component') {
       const component = getSchema(attribute.component!);
       if (!component) return refuse(at, 'unknown component');

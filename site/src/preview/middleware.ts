@@ -49,6 +49,8 @@ const REFUSED = {
 
 export const onRequest = defineMiddleware(async (context, next) => {
   const { pathname } = context.url;
+  // The container's healthcheck: up, with nothing to say.
+  if (pathname === '/healthz') return new Response('ok', { headers: { ...HEADERS, 'Content-Type': 'text/plain' } });
   const check = verifyPreviewUrl(context.url, secret);
   if (!check.ok)
     return page(check.reason === 'malformed' && !pathname.startsWith('/xem-truoc/') ? 404 : 403, REFUSED[check.reason]);
