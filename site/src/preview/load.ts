@@ -57,7 +57,12 @@ class LiveContent {
     }
   }
 
+  /**
+   * The live content. Until some is loaded (the service started before the first release went
+   * live), each preview looks for it at once: never an empty related box beside a live site.
+   */
   get snapshot() {
+    if (!this.loaded) this.refresh();
     return this.loaded?.snapshot ?? EMPTY;
   }
 }
