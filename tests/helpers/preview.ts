@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { PREVIEW_ENTRY, previewEnv } from '@newsroom/scripts/preview';
 import { waitForHttp } from '@newsroom/scripts/processes';
@@ -7,7 +8,6 @@ import { freePort } from './cms';
 /** What a CMS needs to offer previews on `port` (its admin's Preview button). */
 export async function previewSettings(dir: string) {
   const port = await freePort();
-  const { randomBytes } = await import('node:crypto');
   return {
     port,
     url: `http://127.0.0.1:${port}`,

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, type RunningCms } from '../helpers/cms';
+import { type RunningCms } from '../helpers/cms';
+import { logIntoAdmin } from '../helpers/admin';
 import { startCmsWithPublisher } from '../helpers/publisher';
 import type { RunningPublisher } from '@newsroom/publisher/service';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '@newsroom/scripts/chromium';
@@ -53,11 +54,7 @@ describe('an editor publishes from the admin', () => {
   }
 
   it('logs in, writes an article with a photo, publishes it, and reads it on the site seconds later', async () => {
-    await page.goto(`${cms.url}/admin/auth/login`);
-    await page.locator('input[name="email"]').fill(ADMIN.email);
-    await page.locator('input[name="password"]').fill(ADMIN.password);
-    await page.getByRole('button', { name: /^(login|log in|đăng nhập)$/i }).click();
-    await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 30_000 });
+    await logIntoAdmin(page, cms.url);
 
     await page.goto(`${cms.url}/admin/content-manager/collection-types/api::article.article/create`);
     const title = `Thiệu Hóa khánh thành nhà văn hóa thôn ${randomBytes(2).toString('hex')}`;

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signPreviewPath } from '@newsroom/contracts/preview';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '@newsroom/scripts/chromium';
 import type { RunningPublisher } from '@newsroom/publisher/service';
-import { ADMIN, api, type RunningCms } from '../helpers/cms';
+import { api, type RunningCms } from '../helpers/cms';
+import { logIntoAdmin } from '../helpers/admin';
 import { startCmsWithPublisher } from '../helpers/publisher';
 import { previewSettings, startPreview } from '../helpers/preview';
 
@@ -201,11 +202,7 @@ describe('previewing a draft', () => {
     const story = await draft('Bản nháp xem trong trang quản trị');
     const page = await browser.newPage({ locale: 'vi-VN' });
     try {
-      await page.goto(`${cms.url}/admin/auth/login`);
-      await page.locator('input[name="email"]').fill(ADMIN.email);
-      await page.locator('input[name="password"]').fill(ADMIN.password);
-      await page.getByRole('button', { name: /^(login|log in|đăng nhập)$/i }).click();
-      await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 30_000 });
+      await logIntoAdmin(page, cms.url);
       await page.goto(`${cms.url}/admin/content-manager/collection-types/${ARTICLE}/${story.documentId}`);
       await page.getByRole('link', { name: /^(preview|open preview|xem trước)$/i }).click();
       await page.waitForURL(/\/preview/, { timeout: 30_000 });
@@ -267,11 +264,7 @@ describe('previewing a draft', () => {
     const context = await browser.newContext({ locale: 'vi-VN', timezoneId: 'Europe/Paris' });
     const page = await context.newPage();
     try {
-      await page.goto(`${cms.url}/admin/auth/login`);
-      await page.locator('input[name="email"]').fill(ADMIN.email);
-      await page.locator('input[name="password"]').fill(ADMIN.password);
-      await page.getByRole('button', { name: /^(login|log in|đăng nhập)$/i }).click();
-      await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 30_000 });
+      await logIntoAdmin(page, cms.url);
       await page.goto(`${cms.url}/admin/content-manager/collection-types/${ARTICLE}/${story.documentId}`);
       await page.getByText('Hẹn giờ xuất bản', { exact: true }).waitFor({ timeout: 30_000 });
       await page.locator('input[name="publishAt"]').fill('2030-01-02T10:00');

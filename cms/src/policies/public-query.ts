@@ -36,17 +36,10 @@ const TOKEN_STRATEGIES = new Set(['api-token', 'content-api-token']);
 const TOP_LEVEL = new Set(['filters', 'sort', 'pagination', 'fields', 'status']);
 const PAGINATION = new Set(['page', 'pageSize', 'start', 'limit', 'withCount']);
 const LOGICAL = new Set(['$and', '$or']);
-const OPERATORS = new Set([
-  '$eq',
+/** Operators that compare text: on any other type PostgreSQL has no such comparison. */
+const TEXT_OPERATORS = new Set([
   '$eqi',
-  '$ne',
   '$nei',
-  '$lt',
-  '$lte',
-  '$gt',
-  '$gte',
-  '$in',
-  '$notIn',
   '$contains',
   '$notContains',
   '$containsi',
@@ -55,14 +48,33 @@ const OPERATORS = new Set([
   '$startsWithi',
   '$endsWith',
   '$endsWithi',
+]);
+const OPERATORS = new Set([
+  '$eq',
+  '$ne',
+  '$lt',
+  '$lte',
+  '$gt',
+  '$gte',
+  '$in',
+  '$notIn',
   '$null',
   '$notNull',
   '$between',
+  ...TEXT_OPERATORS,
 ]);
 /** Relations deep a filter may go (`filters[category][name]` is one). */
 export const MAX_DEPTH = 2;
 const MAX_NODES = 200;
-const SYSTEM_FIELDS = new Set(['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt']);
+/** Fields every type has, with their types. */
+const SYSTEM_TYPES: Record<string, string> = {
+  id: 'integer',
+  documentId: 'string',
+  createdAt: 'datetime',
+  updatedAt: 'datetime',
+  publishedAt: 'datetime',
+};
+const SYSTEM_FIELDS = new Set(Object.keys(SYSTEM_TYPES));
 /** Fields never filtered or sorted on: a poll's counts are hidden until it closes when its editor says so. */
 const HIDDEN: Record<string, ReadonlySet<string>> = { 'poll.option': new Set(['votes']) };
 const SCALAR = new Set([
@@ -95,26 +107,6 @@ const FILE_FIELDS: Record<string, string> = {
   ext: 'string',
   size: 'decimal',
 };
-const SYSTEM_TYPES: Record<string, string> = {
-  id: 'integer',
-  documentId: 'string',
-  createdAt: 'datetime',
-  updatedAt: 'datetime',
-  publishedAt: 'datetime',
-};
-/** Operators that compare text: on any other type PostgreSQL has no such comparison. */
-const TEXT_OPERATORS = new Set([
-  '$eqi',
-  '$nei',
-  '$contains',
-  '$notContains',
-  '$containsi',
-  '$notContainsi',
-  '$startsWith',
-  '$startsWithi',
-  '$endsWith',
-  '$endsWithi',
-]);
 const TEXT_TYPES = new Set(['string', 'text', 'richtext', 'blocks', 'email', 'uid', 'enumeration']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
 /** Whether `value` is one the database can compare with a field of `type` (else PostgreSQL fails the query). */
