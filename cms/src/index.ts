@@ -3,11 +3,13 @@ import { registerSlugs } from './documents/slugs';
 import { registerPublicationRules } from './documents/publication';
 import { registerPollVoteGuard } from './documents/poll-counts-guard';
 import { registerScheduleRules } from './documents/schedule';
+import { registerDeskRules } from './documents/desk';
+import { ensureDemoDesk, ensureDeskRoles, registerDeskConditions } from './bootstrap/desk-roles';
 import { startScheduledPublishing, type ScheduledPublishing } from './scheduling/runner';
 import { applyPublicPermissions } from './bootstrap/permissions';
 import { ensureFirstAdmin } from './bootstrap/admin-user';
 import { ensurePreviewToken, ensureSiteToken } from './bootstrap/site-token';
-import { labelScheduleFields, lockVoteCounts } from './bootstrap/admin-layout';
+import { applyAdminScreens, hideReaderAccounts } from './bootstrap/admin-layout';
 import { ensureIndexes } from './bootstrap/indexes';
 import { ensurePublishWebhook } from './bootstrap/publish-webhook';
 import { registerCiDispatch } from './bootstrap/ci-dispatch';
@@ -20,8 +22,10 @@ export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     // A datetime entered and shown in Vietnam's time (the admin's input: src/admin/app.tsx).
     strapi.customFields.register({ name: 'vietnam-datetime', type: 'datetime' });
+    hideReaderAccounts(strapi);
     registerSlugs(strapi);
     registerScheduleRules(strapi);
+    registerDeskRules(strapi);
     registerPublicationRules(strapi);
     registerPollVoteGuard(strapi);
     registerDocumentStatusRoute(strapi);
@@ -29,13 +33,16 @@ export default {
 
   /** Runs on every start; each step is idempotent. */
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    // First: until they are registered, Strapi would count the desk roles' conditions as met.
+    await registerDeskConditions(strapi);
     await ensureIndexes(strapi);
     await applyPublicPermissions(strapi);
-    await lockVoteCounts(strapi);
-    await labelScheduleFields(strapi);
+    await applyAdminScreens(strapi);
     await ensureFirstAdmin(strapi);
     if (process.env.SITE_TOKEN !== 'off') await ensureSiteToken(strapi);
     await ensurePreviewToken(strapi);
+
+    const deskRoles = await ensureDeskRoles(strapi);
 
     const demoArticles = Number(process.env.SEED_DEMO_ARTICLES ?? 30);
     if (demoArticles >= 0 && process.env.SEED_DEMO !== 'false') {
@@ -45,6 +52,7 @@ export default {
         const { created } = await seed(strapi, { articles: demoArticles });
         strapi.log.info(`Demo content seeded: ${JSON.stringify(created)}`);
       }
+      await ensureDemoDesk(strapi, deskRoles);
     }
     // After seeding, so the demo content does not reach the publisher as thousands of events.
     await ensurePublishWebhook(strapi);

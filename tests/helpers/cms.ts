@@ -7,6 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import SQLite from 'better-sqlite3';
 import { generateSecrets } from '@newsroom/scripts/secrets';
+import { DEMO_DESK } from '@newsroom/contracts/desk';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CMS_DIR = path.join(ROOT, 'cms');
@@ -31,6 +32,11 @@ export type Database = 'sqlite' | 'postgres';
 export const DATABASES = (process.env.CMS_TEST_DATABASES ?? 'sqlite,postgres').split(',') as Database[];
 
 export const ADMIN = { email: 'editor@toasoan.example', password: 'Test1234-editor' };
+
+/** The demo desk's accounts (contracts/desk.ts) with this run's passwords, as `npm run setup` writes them. */
+export const DESK = Object.fromEntries(
+  DEMO_DESK.map((person) => [person.email, { ...person, password: `Tq${randomBytes(9).toString('base64url')}7` }])
+);
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -58,6 +64,7 @@ export async function isolatedEnv(database: Database, extra: Record<string, stri
     ...generateSecrets(),
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
+    ...Object.fromEntries(Object.values(DESK).map((person) => [person.passwordEnv, person.password])),
     SITE_ENV_FILE: path.join(dir, 'site.env'),
     SEED_DEMO_ARTICLES: '3',
     STRAPI_TELEMETRY_DISABLED: 'true',
@@ -274,4 +281,15 @@ export async function sql(cms: RunningCms, statement: string, params: unknown[] 
   } finally {
     db.close();
   }
+}
+
+/** An admin JWT for one of the demo desk's accounts (DESK), logging in as that person does. */
+export async function deskJwt(cms: RunningCms, email: string): Promise<string> {
+  const res = await fetch(`${cms.url}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: DESK[email].password }),
+  });
+  if (!res.ok) throw new Error(`login as ${email} failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { data: { token: string } }).data.token;
 }

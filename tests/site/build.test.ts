@@ -106,7 +106,7 @@ describe('the site built from the CMS', () => {
     });
 
     it('prints the date as Vietnamese news sites do, in Vietnam time', () => {
-      expect($('.meta time').text()).toBe('Thứ Ba, 16/08/2022 09:30');
+      expect($('.meta time').text()).toBe('Thứ ba, 16/08/2022 09:30');
     });
 
     it('has the byline "Tác giả: Mai Hà" linking to the author page, and the category breadcrumb', () => {

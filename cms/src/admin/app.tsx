@@ -1,9 +1,32 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { PublishingPanel } from './components/PublishingPanel';
+import { vi } from './translations';
+
+/** Strapi keeps the admin's language (and its guided tour) per browser, in localStorage. */
+const LANGUAGE_KEY = 'strapi-admin-language';
+const GUIDED_TOUR_KEY = 'STRAPI_GUIDED_TOUR';
 
 export default {
-  config: {},
+  config: {
+    locales: ['vi'],
+    translations: { vi },
+    // Strapi's own tutorials and "new version" notices are for developers, not the desk.
+    tutorials: false,
+    notifications: { releases: false },
+  },
   register(app: StrapiApp) {
+    // Vietnamese unless this browser chose otherwise (the profile page's language setting), from
+    // the login page on: Strapi reads it before the first screen, defaulting to English.
+    if (!window.localStorage.getItem(LANGUAGE_KEY)) window.localStorage.setItem(LANGUAGE_KEY, 'vi');
+    // The guided tour teaches building content types: not a newsroom's job. Off unless a person
+    // turns it back on (Strapi keeps that choice in the same place).
+    if (!window.localStorage.getItem(GUIDED_TOUR_KEY)) {
+      window.localStorage.setItem(
+        GUIDED_TOUR_KEY,
+        JSON.stringify({ enabled: false, hidden: false, completedActions: [] })
+      );
+    }
+
     // "Hẹn giờ xuất bản", "Hẹn giờ gỡ bài": entered and shown in Vietnam's time (see the server's
     // registration in src/index.ts).
     app.customFields.register({

@@ -19,6 +19,7 @@ export async function ensureFirstAdmin(strapi: Core.Strapi) {
     password,
     isActive: true,
     registrationToken: null,
+    preferedLanguage: 'vi',
     roles: superAdmin ? [superAdmin.id] : [],
   });
   strapi.log.info(`First admin created: ${email} (password from ADMIN_PASSWORD in cms/.env)`);

@@ -15,7 +15,7 @@ function hasAuthors(value: unknown): boolean {
 }
 
 const noAuthor = () =>
-  new errors.ValidationError('An article needs at least one author before it is published (field "authors").');
+  new errors.ValidationError('Bài viết cần ít nhất một tác giả trước khi xuất bản (trường "Tác giả", authors).');
 
 /**
  * Articles going public get the rules a newsroom expects:

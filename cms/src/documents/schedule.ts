@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { currentAdmin } from './desk';
 
 const ARTICLE = 'api::article.article';
 
@@ -43,6 +44,8 @@ export function registerScheduleRules(strapi: Core.Strapi, now: () => Date = () 
     const params = context.params as { data?: Data; documentId?: string };
 
     if ((context.action === 'create' || context.action === 'update') && params.data) {
+      // Who scheduled is recorded here only, never taken from the request.
+      delete params.data.scheduledBy;
       const publishAt = instant(params.data.publishAt, 'publishAt');
       const unpublishAt = instant(params.data.unpublishAt, 'unpublishAt');
       if (publishAt !== undefined || unpublishAt !== undefined) {
@@ -67,6 +70,12 @@ export function registerScheduleRules(strapi: Core.Strapi, now: () => Date = () 
             'Hẹn giờ gỡ bài phải sau hẹn giờ xuất bản (trường "unpublishAt" phải muộn hơn "publishAt").'
           );
         }
+        // A schedule publishes on its author's behalf: the runner checks, at the due time, that
+        // this person may still publish the story as it then stands (an API token: no person).
+        const scheduled =
+          (publishAt && !same(publishAt, current?.publishAt)) ||
+          (unpublishAt && !same(unpublishAt, current?.unpublishAt));
+        if (scheduled) params.data.scheduledBy = currentAdmin(strapi)?.id ?? null;
       }
     }
 

@@ -10,3 +10,10 @@ if (result.newAdminPassword) {
     `\nFirst admin: ${result.adminEmail}\nPassword:    ${result.newAdminPassword}\n(shown once; it is kept in ${result.file} as ADMIN_PASSWORD)\n`
   );
 }
+if (result.newDeskPasswords.length) {
+  console.log('Demo desk (created with the demo newsroom; shown once, kept in the same file):');
+  for (const { email, role, password } of result.newDeskPasswords) {
+    console.log(`  ${role.padEnd(14)} ${email.padEnd(28)} ${password}`);
+  }
+  console.log('');
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { readEnvFile, upsertEnvFile } from '@newsroom/publisher/env-file';
+import { DEMO_DESK, DESK_ROLES } from '@newsroom/contracts/desk';
 
 /** Where `npm start` runs the publisher's webhook endpoint. */
 export const DEFAULT_WEBHOOK_URL = 'http://127.0.0.1:4322/hooks/strapi';
@@ -35,6 +36,8 @@ export interface SetupResult {
   adminEmail: string;
   /** Set only when the password was generated now: it is shown to the user this one time. */
   newAdminPassword?: string;
+  /** The demo desk's accounts whose passwords were generated now (shown this one time). */
+  newDeskPasswords: { email: string; role: string; password: string }[];
 }
 
 /**
@@ -49,6 +52,16 @@ export function ensureCmsEnv(file: string): SetupResult {
   let newAdminPassword: string | undefined;
   if (!current.ADMIN_PASSWORD) {
     missing.ADMIN_PASSWORD = process.env.ADMIN_PASSWORD || (newAdminPassword = generatePassword());
+  }
+  const newDeskPasswords: SetupResult['newDeskPasswords'] = [];
+  for (const person of DEMO_DESK) {
+    if (current[person.passwordEnv]) continue;
+    missing[person.passwordEnv] = generatePassword();
+    newDeskPasswords.push({
+      email: person.email,
+      role: DESK_ROLES[person.role].name,
+      password: missing[person.passwordEnv],
+    });
   }
   if (!('PUBLISH_WEBHOOK_URL' in current)) missing.PUBLISH_WEBHOOK_URL = DEFAULT_WEBHOOK_URL;
   if (!('PREVIEW_URL' in current)) missing.PREVIEW_URL = DEFAULT_PREVIEW_URL;
@@ -65,5 +78,6 @@ export function ensureCmsEnv(file: string): SetupResult {
     written: Object.keys(missing),
     adminEmail: current.ADMIN_EMAIL || missing.ADMIN_EMAIL,
     newAdminPassword,
+    newDeskPasswords,
   };
 }

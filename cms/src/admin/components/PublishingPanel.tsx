@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { unstable_useContentManagerContext as useContentManagerContext, useFetchClient } from '@strapi/strapi/admin';
 import { Box, Flex, Link, Typography } from '@strapi/design-system';
+import { newspaperDateTime } from '../../contracts/dates';
 
 /** What the CMS's /newsroom/publishing route answers (src/api/publishing/lib/document-status.ts). */
 interface DocumentStatus {
@@ -15,8 +16,7 @@ interface DocumentStatus {
 
 const PUBLISHED_TYPES = new Set(['api::article.article']);
 
-const time = (iso: string | null | undefined) =>
-  iso ? new Date(iso).toLocaleString('vi-VN', { dateStyle: 'short', timeStyle: 'medium' }) : '';
+const time = (iso: string | null | undefined) => (iso ? newspaperDateTime(iso, { seconds: true }) : '');
 
 const TEXT: Record<DocumentStatus['state'], { title: string; color: string }> = {
   live: { title: 'Đã lên trang', color: 'success600' },

@@ -1,5 +1,6 @@
 import { forwardRef } from 'react';
-import { Button, Field, Flex, TextInput } from '@strapi/design-system';
+import { Button, Field, Flex, TextInput, Typography } from '@strapi/design-system';
+import { newspaperDateTime } from '../../contracts/dates';
 
 /** Vietnam keeps UTC+7 all year (no daylight saving). */
 const OFFSET_MS = 7 * 3600 * 1000;
@@ -49,6 +50,11 @@ export const VietnamDateTime = forwardRef<HTMLInputElement, Props>(function Viet
           Xóa
         </Button>
       </Flex>
+      {value && (
+        <Typography variant="pi" textColor="neutral800" tag="p" data-testid={`${name}-vietnam-time`}>
+          {newspaperDateTime(value)} (giờ Việt Nam)
+        </Typography>
+      )}
       <Field.Hint />
       <Field.Error />
     </Field.Root>
