@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import pagefind from './src/integrations/pagefind.ts';
 import prefetchContent from './src/integrations/prefetch.ts';
+import redirects from './src/integrations/redirects.ts';
 import { loadEnv } from 'vite';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +39,8 @@ export default defineConfig({
     prefetchContent(env),
     // The sitemap is generated from the content (src/pages/sitemap-*.ts), so scoped rebuilds keep it whole.
     pagefind(),
+    // Old addresses (a story's slug changed, an editor's redirect): nginx map, JSON, fallback pages.
+    redirects(env),
   ],
   // Every script is a file of its own, never inlined into a page: the site's Content-Security-Policy
   // (scripts/deploy/nginx.conf) allows scripts from the site itself only, no inline script.

@@ -1,9 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { registerSlugs } from './documents/slugs';
+import { registerSlugs, useNewsroomSlugsInAdmin } from './documents/slugs';
 import { registerPublicationRules } from './documents/publication';
 import { registerPollVoteGuard } from './documents/poll-counts-guard';
 import { registerScheduleRules } from './documents/schedule';
 import { registerDeskRules } from './documents/desk';
+import { registerRedirectRules } from './documents/redirects';
 import { ensureDemoDesk, ensureDeskRoles, registerDeskConditions } from './bootstrap/desk-roles';
 import { startScheduledPublishing, type ScheduledPublishing } from './scheduling/runner';
 import { applyPublicPermissions } from './bootstrap/permissions';
@@ -26,6 +27,7 @@ export default {
     registerSlugs(strapi);
     registerScheduleRules(strapi);
     registerDeskRules(strapi);
+    registerRedirectRules(strapi);
     registerPublicationRules(strapi);
     registerPollVoteGuard(strapi);
     registerDocumentStatusRoute(strapi);
@@ -35,6 +37,7 @@ export default {
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     // First: until they are registered, Strapi would count the desk roles' conditions as met.
     await registerDeskConditions(strapi);
+    useNewsroomSlugsInAdmin(strapi);
     await ensureIndexes(strapi);
     await applyPublicPermissions(strapi);
     await applyAdminScreens(strapi);

@@ -73,6 +73,20 @@ describe.each(DATABASES)('the desk on %s', (database) => {
     expect(first.preferedLanguage).toBe('vi');
   });
 
+  it("fills the admin's slug field with the newsroom's Vietnamese slug rules", async () => {
+    const res = await api(`${cms.url}/content-manager/uid/generate`, {
+      method: 'POST',
+      token: jwt[REPORTER],
+      body: {
+        contentTypeUID: ARTICLES,
+        field: 'slug',
+        data: { title: 'Ngày 2/9/1945: Đà Nẵng, 1,5 triệu lượt khách' },
+      },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.data).toBe('ngay-2-9-1945-da-nang-1-5-trieu-luot-khach');
+  });
+
   it('lets a reporter write and submit a draft, never publish, schedule or delete it', async () => {
     const id = await write(jwt[REPORTER], 'Phóng viên viết bài', 'Thời sự', {
       publishAt: new Date(Date.now() + 3600_000).toISOString(),

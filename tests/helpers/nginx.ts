@@ -18,8 +18,9 @@ export async function startNginx(options: { root: string; port: number; cmsOrigi
     .readFileSync(NGINX_CONF, 'utf8')
     .replace(/listen 80;/, `listen 127.0.0.1:${options.port};`)
     .replace(/root \/srv\/site\/current;/, `root ${options.root};`)
+    .replace(/include \/srv\/site\/current\/_redirects\/\*\.map;/, `include ${options.root}/_redirects/*.map;`)
     .replace(/default "http:\/\/127\.0\.0\.1:1337";/, `default "${options.cmsOrigin}";`);
-  for (const swapped of [options.root, String(options.port), options.cmsOrigin])
+  for (const swapped of [options.root, `${options.root}/_redirects/`, String(options.port), options.cmsOrigin])
     if (!site.includes(swapped)) throw new Error(`${NGINX_CONF} no longer has the line the tests swap for ${swapped}`);
   fs.writeFileSync(path.join(dir, 'site.conf'), site);
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
@@ -61,6 +62,11 @@ ${temp}
   }
   return {
     url,
+    /** Reads the configuration again, the generated redirects' map included (as a deployment does after a release switch). */
+    reload() {
+      const result = spawnSync('nginx', [...args, '-s', 'reload'], { encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`nginx -s reload failed: ${result.stderr}`);
+    },
     async close() {
       if (nginx.exitCode === null) {
         const exited = new Promise((r) => nginx.once('exit', r));

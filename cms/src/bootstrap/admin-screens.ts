@@ -250,6 +250,42 @@ export const SCREENS: Record<string, Screen> = {
       [['articles', 12]],
     ],
   },
+  'api::redirect.redirect': {
+    fields: {
+      from: {
+        label: 'Địa chỉ cũ',
+        description:
+          'Đường dẫn trên trang, bắt đầu bằng "/", ví dụ /bai-viet/ten-cu/. Không dùng được địa chỉ của một trang đang có.',
+      },
+      to: {
+        label: 'Chuyển đến',
+        description: 'Đường dẫn mới trên trang, ví dụ /chuyen-muc/thoi-su/. Để trống nếu chọn bài viết.',
+      },
+      article: {
+        label: 'Bài viết',
+        description:
+          'Chuyển tới bài này, ở địa chỉ hiện tại của bài (đổi đường dẫn bài lần nữa vẫn đúng). Bài chưa đăng: không chuyển.',
+      },
+      automatic: {
+        label: 'Tự động',
+        description: 'Hệ thống tạo khi đường dẫn của một bài đã đăng thay đổi.',
+        readOnly: true,
+      },
+      note: { label: 'Ghi chú', description: 'Vì sao có chuyển hướng này (chỉ dùng trong toà soạn).' },
+    },
+    list: ['from', 'to', 'article', 'automatic'],
+    sort: { by: 'id', order: 'DESC' },
+    mainField: 'from',
+    edit: [
+      [['from', 12]],
+      [
+        ['article', 6],
+        ['to', 6],
+      ],
+      [['note', 12]],
+      [['automatic', 4]],
+    ],
+  },
   'shared.seo': {
     fields: {
       metaTitle: { label: 'Tiêu đề SEO', description: 'Tối đa 70 ký tự. Để trống: lấy tiêu đề bài.' },

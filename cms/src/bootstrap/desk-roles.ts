@@ -4,7 +4,9 @@ import { DEMO_DESK, DESK_ROLES, type DeskRole } from '../contracts/desk';
 
 const ARTICLE = 'api::article.article';
 /** The newsroom's own types: the only subjects the desk roles get. */
-const NEWSROOM_TYPES = ['article', 'author', 'category', 'photo', 'poll', 'tag'].map((t) => `api::${t}.${t}`);
+const NEWSROOM_TYPES = ['article', 'author', 'category', 'photo', 'poll', 'redirect', 'tag'].map(
+  (t) => `api::${t}.${t}`
+);
 
 const EXPLORER = 'plugin::content-manager.explorer';
 type Action = 'create' | 'read' | 'update' | 'delete' | 'publish';
@@ -88,7 +90,7 @@ function permissionsFor(strapi: Core.Strapi, role: DeskRole): PermissionSpec[] {
       ...grant(ARTICLE, 'create'),
       ...grant(ARTICLE, 'read'),
       ...(['update', 'delete', 'publish'] as const).flatMap((a) => grant(ARTICLE, a, [ASSIGNED_CATEGORY])),
-      ...['photo', 'poll', 'tag'].flatMap((t) =>
+      ...['photo', 'poll', 'redirect', 'tag'].flatMap((t) =>
         (['create', 'read', 'update', 'delete'] as const).flatMap((a) => grant(type(t), a))
       ),
       ...['author', 'category'].flatMap((t) => grant(type(t), 'read')),

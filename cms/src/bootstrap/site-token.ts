@@ -11,7 +11,11 @@ export const SITE_TOKEN_NAME = 'site-builder';
  * media library's file list and the users' list included (every file uploaded for an unpublished
  * story, with its name and alt text; every account's email).
  */
-export const SITE_TOKEN_PERMISSIONS = [...PUBLIC_ACTIONS, 'api::publishing.publishing.find'];
+export const SITE_TOKEN_PERMISSIONS = [
+  ...PUBLIC_ACTIONS,
+  'api::publishing.publishing.find',
+  'api::redirect.redirect.find',
+];
 
 interface TokenService {
   hash(accessKey: string): string;

@@ -57,3 +57,23 @@ export function registerSlugs(strapi: Core.Strapi) {
     return next();
   });
 }
+
+interface UidService {
+  generateUIDField(params: { contentTypeUID: string; field: string; data: Data; locale?: string }): Promise<string>;
+  findUniqueUID(params: { contentTypeUID: string; field: string; value: string; locale?: string }): Promise<string>;
+}
+
+/**
+ * The admin's slug field fills itself from the title as the editor types, through the content
+ * manager's own generator (a general-purpose slugify). For the newsroom's types it uses the same
+ * Vietnamese rules as every other write path (`toSlug`), so what the editor sees is what is kept.
+ */
+export function useNewsroomSlugsInAdmin(strapi: Core.Strapi) {
+  const service = strapi.plugin('content-manager').service('uid') as unknown as UidService;
+  const generate = service.generateUIDField.bind(service);
+  service.generateUIDField = async (params) => {
+    const source = SLUG_SOURCES[params.contentTypeUID as UID.ContentType];
+    const value = source && params.field === 'slug' ? toSlug(String(params.data?.[source] ?? '')) : '';
+    return value ? service.findUniqueUID({ ...params, value }) : generate(params);
+  };
+}

@@ -24,6 +24,7 @@ import { ChangeQueue, docKey, keysOf, parseKey, type ChangeKey, type Claim } fro
 import { diffState, draftsReadable, fetchPublishState, versionIn, withHeld, type PublishState } from './state.js';
 import { ARTICLE, Bisection, BuildError, RenderError } from './bisection.js';
 import { routes } from '@newsroom/content/routes';
+import { writeRedirects } from '@newsroom/content/redirects';
 
 export interface BuildRecord {
   id: string;
@@ -436,6 +437,15 @@ export class Publisher {
       } else {
         snapshot = plan.snapshot;
         written = await this.buildScoped(id, plan, skeleton, abort.signal, lap);
+      }
+      // The same files from the same content, built whole or in part.
+      const redirects = writeRedirects(this.releases.path(id), snapshot);
+      if (redirects.skipped.length) {
+        this.log('redirects left out', {
+          build: id,
+          count: redirects.skipped.length,
+          some: redirects.skipped.slice(0, 5),
+        });
       }
       // A held article the new content does not carry (its live copy was not at hand) is recorded
       // as absent, so that reconciliation brings it back.

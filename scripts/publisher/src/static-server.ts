@@ -2,12 +2,25 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import sirv from 'sirv';
+import { REDIRECTS_DIR, REDIRECTS_JSON } from '@newsroom/content/redirects';
+
+/** A release's redirects (old path → new path), read once per release. */
+function redirectsOf(dir: string): Map<string, string> {
+  const file = path.join(dir, REDIRECTS_DIR, REDIRECTS_JSON);
+  try {
+    return new Map(Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>));
+  } catch {
+    return new Map();
+  }
+}
 
 /**
- * Serves a built site directory the way a production web server would: files with caching
- * headers (long for hashed assets under /_astro/, short for HTML), and the site's 404 page.
+ * Serves a built site directory the way a production web server would: an old address answers
+ * 301 to where it moved (the release's redirects, as nginx's generated map does), files with
+ * caching headers (long for hashed assets under /_astro/, short for HTML), and the site's 404 page.
  */
 export function createStaticServer(root: () => string) {
+  let redirects: { dir: string; map: Map<string, string> } | undefined;
   // One handler per release directory. `dev` mode looks files up per request instead of listing
   // the whole release first (25,000 files at 10k articles: a noticeable first request).
   let current: { dir: string; serve: ReturnType<typeof sirv> } | undefined;
@@ -33,6 +46,14 @@ export function createStaticServer(root: () => string) {
       // The first release is still being built.
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '10' });
       res.end('Trang đang được xây dựng, vui lòng quay lại sau ít phút.');
+      return;
+    }
+    if (redirects?.dir !== dir) redirects = { dir, map: redirectsOf(dir) };
+    const pathname = new URL(req.url ?? '/', 'http://site').pathname;
+    const to = redirects.map.get(pathname) ?? (pathname.endsWith('/') ? undefined : redirects.map.get(`${pathname}/`));
+    if (to) {
+      res.writeHead(301, { Location: to, 'Cache-Control': 'public, max-age=60' });
+      res.end();
       return;
     }
     handlerFor(dir)(req, res, () => {

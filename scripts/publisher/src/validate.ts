@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Snapshot } from '@newsroom/content/snapshot';
+import { fallbackPage, fallbackPages } from '@newsroom/content/redirects';
+import { routes } from '@newsroom/content/routes';
 
 export interface Validation {
   dir: string;
@@ -12,12 +14,21 @@ export interface Validation {
   written: string[];
 }
 
-export const articleCount = (siteDir: string) =>
-  fs.existsSync(path.join(siteDir, 'bai-viet'))
-    ? fs
-        .readdirSync(path.join(siteDir, 'bai-viet'))
-        .filter((d) => fs.existsSync(path.join(siteDir, 'bai-viet', d, 'index.html'))).length
-    : 0;
+/** Article pages of a release (an old article address that only redirects is not one). */
+export const articleCount = (siteDir: string) => {
+  if (!fs.existsSync(path.join(siteDir, 'bai-viet'))) return 0;
+  const fallbacks = fallbackPages(siteDir);
+  const isFallback = (slug: string) => {
+    const to = fallbacks.get(routes.article(slug));
+    return (
+      to !== undefined &&
+      fs.readFileSync(path.join(siteDir, 'bai-viet', slug, 'index.html'), 'utf8') === fallbackPage(to)
+    );
+  };
+  return fs
+    .readdirSync(path.join(siteDir, 'bai-viet'))
+    .filter((d) => fs.existsSync(path.join(siteDir, 'bai-viet', d, 'index.html')) && !isFallback(d)).length;
+};
 
 /** Every page under `dir` (HTML, and XML: feeds and sitemaps), relative. */
 export function pageFiles(dir: string, prefix = ''): string[] {

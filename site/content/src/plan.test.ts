@@ -189,6 +189,18 @@ describe('the publish planner rebuilds every page a change reaches', () => {
     expect(planChange(before, renamed).kind).toBe('full');
   });
 
+  it('makes a release, rendering no page, when only the redirects changed', () => {
+    const before = newsroom(prng(4), 10);
+    const redirect = { documentId: 'r1', from: '/tin-cu/', to: '/chuyen-muc/thoi-su/', article: null };
+    const plan = planChange(before, { ...before, redirects: [redirect] });
+    expect(plan).toMatchObject({
+      kind: 'scoped',
+      scope: { articles: [], categories: [], authors: [], tags: [] },
+      removed: [],
+      summary: '1 redirect(s) changed',
+    });
+  });
+
   it('a scoped plan stays small: one edited story rebuilds its page, its listings and a few related pages', () => {
     const random = prng(11);
     const before = newsroom(random, 200);

@@ -36,7 +36,15 @@ export type Plan =
 
 const ARTICLE = 'api::article.article';
 /** Content types whose changes show only through the articles (and listings) that use them. */
-const SCOPED_TYPES = new Set([ARTICLE, 'api::photo.photo', 'api::author.author', 'api::tag.tag', 'api::poll.poll']);
+const SCOPED_TYPES = new Set([
+  ARTICLE,
+  'api::photo.photo',
+  'api::author.author',
+  'api::tag.tag',
+  'api::poll.poll',
+  // Redirects are no page: a release with them written again (see redirects.ts).
+  'api::redirect.redirect',
+]);
 
 /** Rows of `before` and `after` (by document id) that differ, were added or were removed. */
 function changedIds<T extends { documentId: string }>(before: T[], after: T[]) {
@@ -72,8 +80,9 @@ export async function planPublish(
     authors: authorList,
     tags: tagList,
     polls: pollList,
+    redirects,
   } = keepLive({ version: 1, fetchedAt: '', articles: [], ...(await fetchTaxonomies(cms, keep)) }, live, keep);
-  const taxonomies = { categories, authors: authorList, tags: tagList, polls: pollList };
+  const taxonomies = { categories, authors: authorList, tags: tagList, polls: pollList, redirects };
   if (changedIds(live.categories, taxonomies.categories).size) return planChange(live, { ...live, ...taxonomies });
   const authors = changedIds(live.authors, taxonomies.authors);
   const tags = changedIds(live.tags, taxonomies.tags);
@@ -112,7 +121,12 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
   const tags = changedIds(live.tags, snapshot.tags);
   const polls = changedIds(live.polls, snapshot.polls);
   const changed = changedIds(live.articles, snapshot.articles);
+  const redirects = changedIds(live.redirects ?? [], snapshot.redirects ?? []);
   if (!changed.size && !authors.size && !tags.size && !polls.size) {
+    if (redirects.size) {
+      const scope = { articles: [], categories: [], authors: [], tags: [] };
+      return { kind: 'scoped', snapshot, scope, removed: [], summary: `${redirects.size} redirect(s) changed` };
+    }
     return { kind: 'none', reason: 'nothing published changed (a draft was saved?)' };
   }
 

@@ -73,6 +73,17 @@ export const article = z.object({
     .nullable(),
 });
 
+/**
+ * A redirect as the build reads it. The article is named by its id only: where it lives now comes
+ * from the published articles of the same snapshot (an unpublished one has no address).
+ */
+export const redirect = z.object({
+  documentId: z.string(),
+  from: z.string(),
+  to: z.string().nullable(),
+  article: z.object({ documentId: z.string() }).nullable().optional(),
+});
+
 export type Image = z.infer<typeof image>;
 export type Photo = z.infer<typeof photo>;
 export type Category = z.infer<typeof category>;
@@ -80,3 +91,4 @@ export type Tag = z.infer<typeof tag>;
 export type Author = z.infer<typeof author>;
 export type Poll = z.infer<typeof poll>;
 export type Article = z.infer<typeof article>;
+export type Redirect = z.infer<typeof redirect>;

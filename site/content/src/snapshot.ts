@@ -6,11 +6,13 @@ import {
   author,
   category,
   poll,
+  redirect,
   tag,
   type Article,
   type Author,
   type Category,
   type Poll,
+  type Redirect,
   type Tag,
 } from './schema';
 import type { PublishState } from './publish-state';
@@ -28,6 +30,8 @@ export interface Snapshot {
   authors: Author[];
   tags: Tag[];
   polls: Poll[];
+  /** Old addresses and where they lead (site/content/src/redirects.ts); absent in older snapshots. */
+  redirects?: Redirect[];
   /** What the CMS had published when this content was fetched (the publisher's reconciliation). */
   state?: PublishState;
   /**
@@ -96,17 +100,19 @@ const without = (rows: unknown[], skip?: Skip) =>
 
 /** The small collections, fetched whole on every build (a few requests). */
 export async function fetchTaxonomies(cms: StrapiClient, skip?: Skip) {
-  const [categoryRows, authorRows, tagRows, pollRows] = await Promise.all([
+  const [categoryRows, authorRows, tagRows, pollRows, redirectRows] = await Promise.all([
     cms.all('categories', byId),
     cms.all('authors', byId),
     cms.all('tags', byId),
     cms.all('polls', byId),
+    cms.all('redirects', byId),
   ]);
   return {
     categories: parseAll(category, without(categoryRows, skip), 'category'),
     authors: parseAll(author, without(authorRows, skip), 'author'),
     tags: parseAll(tag, without(tagRows, skip), 'tag'),
     polls: parseAll(poll, without(pollRows, skip), 'poll'),
+    redirects: parseAll(redirect, without(redirectRows, skip), 'redirect'),
   };
 }
 
@@ -148,6 +154,7 @@ export function keepLive(snapshot: Snapshot, live: Snapshot | null, keep: Skip):
     authors: merge(snapshot.authors, live?.authors),
     tags: merge(snapshot.tags, live?.tags),
     polls: merge(snapshot.polls, live?.polls),
+    redirects: merge(snapshot.redirects ?? [], live?.redirects),
   };
 }
 

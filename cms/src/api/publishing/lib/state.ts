@@ -19,6 +19,7 @@ export const PUBLISHED_TYPES = [
   'api::tag.tag',
   'api::photo.photo',
   'api::poll.poll',
+  'api::redirect.redirect',
 ] as const;
 
 export interface PublishState {
