@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { CUSTOM_FIELDS } from './contracts/custom-fields';
 import { registerSlugs, useNewsroomSlugsInAdmin } from './documents/slugs';
 import { registerPublicationRules } from './documents/publication';
 import { registerPollVoteGuard } from './documents/poll-counts-guard';
@@ -22,7 +23,7 @@ let scheduled: ScheduledPublishing | undefined;
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     // A datetime entered and shown in Vietnam's time (the admin's input: src/admin/app.tsx).
-    strapi.customFields.register({ name: 'vietnam-datetime', type: 'datetime' });
+    for (const [name, type] of Object.entries(CUSTOM_FIELDS)) strapi.customFields.register({ name, type });
     hideReaderAccounts(strapi);
     registerSlugs(strapi);
     registerScheduleRules(strapi);

@@ -10,12 +10,14 @@ import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, DATABASES, ROOT, startCms, type RunningCms } from '../helpers/cms';
 import { xoroshiro128plus } from 'pure-rand';
+import { storedType } from '@newsroom/contracts/custom-fields';
 
 interface Attribute {
   type: string;
   target?: string;
   component?: string;
   private?: boolean;
+  customField?: string;
 }
 type Schema = Record<string, Attribute>;
 
@@ -25,7 +27,10 @@ function readSchemas() {
   const apiDir = path.join(ROOT, 'cms', 'src', 'api');
   for (const name of fs.readdirSync(apiDir)) {
     const file = path.join(apiDir, name, 'content-types', name, 'schema.json');
-    if (fs.existsSync(file)) types[`api::${name}.${name}`] = JSON.parse(fs.readFileSync(file, 'utf8')).attributes;
+    if (!fs.existsSync(file)) continue;
+    const attributes: Schema = JSON.parse(fs.readFileSync(file, 'utf8')).attributes;
+    for (const attribute of Object.values(attributes)) attribute.type = storedType(attribute);
+    types[`api::${name}.${name}`] = attributes;
   }
   const components: Record<string, Schema> = {};
   const componentDir = path.join(ROOT, 'cms', 'src', 'components');

@@ -1,6 +1,14 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { PublishingPanel } from './components/PublishingPanel';
 import { vi } from './translations';
+import { NewspaperDate } from './components/NewspaperDate';
+
+/** A column of the content manager's list, as its `inject-column-in-table` hook hands it over. */
+interface ListHeader {
+  name: string;
+  attribute?: { type?: string; customField?: string };
+  cellFormatter?: unknown;
+}
 
 /** Strapi keeps the admin's language (and its guided tour) per browser, in localStorage. */
 const LANGUAGE_KEY = 'strapi-admin-language';
@@ -47,6 +55,19 @@ export default {
     });
   },
   bootstrap(app: StrapiApp) {
+    // Dates in lists as the newsroom writes them, in Vietnam's time ("Thứ ba, 16/08/2022 09:30"),
+    // not CLDR's "lúc 09:30 Thứ Ba, 16 tháng 8, 2022" in the browser's time zone.
+    app.registerHook(
+      'Admin/CM/pages/ListView/inject-column-in-table',
+      ({ displayedHeaders, layout }: { displayedHeaders: ListHeader[]; layout: unknown }) => ({
+        layout,
+        displayedHeaders: displayedHeaders.map((header) =>
+          header.attribute?.type === 'datetime' || header.attribute?.customField === 'global::vietnam-datetime'
+            ? { ...header, cellFormatter: (row: Record<string, unknown>) => <NewspaperDate value={row[header.name]} /> }
+            : header
+        ),
+      })
+    );
     // The edit view's side column: where this story stands on the site (live, pending, failed).
     app.getPlugin('content-manager').injectComponent('editView', 'right-links', {
       name: 'newsroom-publishing',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { article, author, category, image, photo, poll, tag } from './schema';
+import { storedType } from '@newsroom/contracts/custom-fields';
 
 /**
  * The site's schema against the CMS's own: every field the site expects must exist in the content
@@ -56,7 +57,7 @@ function compare(shape: z.ZodRawShape, attributes: Record<string, Attribute>, wh
     if (mayBeEmpty && !nullable && !(inner instanceof z.ZodArray)) {
       problems.push(`${at}: the CMS may leave it empty, the site's schema refuses null`);
     }
-    const kind = attribute.type;
+    const kind = storedType(attribute);
     const ok =
       (TEXT.has(kind) && inner instanceof z.ZodString) ||
       ((kind === 'integer' || kind === 'decimal' || kind === 'float') && inner instanceof z.ZodNumber) ||
