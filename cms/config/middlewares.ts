@@ -9,6 +9,8 @@ const config = (): Core.Config.Middlewares => {
   const origins = siteOrigins();
   return [
     'strapi::logger',
+    // Outside the error handler, so it sees the answers it writes: src/middlewares/admin-messages.ts.
+    'global::admin-messages',
     'strapi::errors',
     // Poll votes are answered here, before the middlewares below (a burst of votes costs a fraction
     // of the CPU); the vote route sets the same security and CORS headers: src/middlewares/poll-votes.ts.

@@ -86,6 +86,19 @@ it('covers every namespace the project translates', () => {
   for (const namespace of Object.keys(STRAPI)) expect(index).toContain(`./vi/${namespace}.json`);
 });
 
+it("names in vi-in-code.json only messages Strapi's en files lack (else they belong in vi/<namespace>.json)", () => {
+  const inCode: Record<string, string> = JSON.parse(
+    fs.readFileSync(path.join(OURS_DIR, '..', 'vi-in-code.json'), 'utf8')
+  );
+  const known = new Set(
+    Object.keys(STRAPI).flatMap((namespace) =>
+      Object.keys(strapiMessages(namespace, 'en')).map((key) => (namespace === 'admin' ? key : `${namespace}.${key}`))
+    )
+  );
+  expect(Object.keys(inCode).filter((id) => known.has(id))).toEqual([]);
+  for (const [id, message] of Object.entries(inCode)) expect(message, id).toMatch(/[À-ỹĐđ]/u);
+});
+
 describe.each(Object.keys(STRAPI))('the admin in Vietnamese: %s', (namespace) => {
   const en = strapiMessages(namespace, 'en');
   const strapiVi = strapiMessages(namespace, 'vi');

@@ -126,6 +126,8 @@ describe.each(DATABASES)('the desk on %s', (database) => {
     const id = await write(jwt[REPORTER], 'Tin thời sự chờ duyệt', 'Thời sự', { submittedForReview: true });
     const refused = await publish(jwt[KINH_TE_EDITOR], id);
     expect(refused.status).toBe(403);
+    // The admin shows the server's message: in Vietnamese.
+    expect(refused.json.error.message).toMatch(/^Bạn không có quyền làm việc này/);
     expect(await publicArticle(id)).toBe(404);
 
     const published = await publish(jwt[THOI_SU_EDITOR], id);

@@ -137,6 +137,16 @@ describe('applying a screen keeps what an admin changed on purpose', () => {
     ]);
   });
 
+  it("names Strapi's own fields (lists, filters) in Vietnamese", () => {
+    const configuration = strapiDefault(fields);
+    configuration.metadatas.createdAt = {
+      edit: { label: 'createdAt', description: '', visible: false, editable: true },
+      list: { label: 'createdAt' },
+    };
+    applyScreen(configuration, screen, undefined);
+    expect(configuration.metadatas.createdAt.list.label).toBe('Ngày tạo');
+  });
+
   it('hides the fields the system sets and locks the counts', () => {
     const article = strapiDefault(Object.keys(SCREENS['api::article.article'].fields));
     applyScreen(article, SCREENS['api::article.article'], undefined);

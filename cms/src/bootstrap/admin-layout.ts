@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { SCREENS, type Screen } from './admin-screens';
+import { SCREENS, SYSTEM_FIELDS, type Screen } from './admin-screens';
 
 type Metadata = { edit: Record<string, unknown>; list: Record<string, unknown> };
 type EditRow = { name: string; size: number }[];
@@ -51,6 +51,17 @@ export function applyScreen(configuration: Configuration, screen: Screen, last: 
     if (text.hidden) metadata.edit.visible = false;
     if (text.readOnly) metadata.edit.editable = false;
     applied.fields[name] = { label: text.label, description: text.description, listLabel: text.label };
+  }
+
+  for (const [name, label] of Object.entries(SYSTEM_FIELDS)) {
+    const metadata = metadatas[name];
+    if (!metadata) continue;
+    const before = last?.fields[name];
+    if (metadata.list.label === undefined || metadata.list.label === name || metadata.list.label === before?.listLabel)
+      metadata.list.label = label;
+    if (metadata.edit.label !== undefined && (metadata.edit.label === name || metadata.edit.label === before?.label))
+      metadata.edit.label = label;
+    applied.fields[name] = { label, description: '', listLabel: label };
   }
 
   if (screen.list) {

@@ -25,6 +25,17 @@ export interface Screen {
   edit?: [string, number][][];
 }
 
+/** The fields Strapi adds to every type (shown in lists, filters and sort menus). */
+export const SYSTEM_FIELDS: Record<string, string> = {
+  id: 'ID',
+  documentId: 'Mã tài liệu',
+  createdAt: 'Ngày tạo',
+  updatedAt: 'Cập nhật lần cuối',
+  publishedAt: 'Ngày xuất bản',
+  createdBy: 'Người tạo',
+  updatedBy: 'Người sửa cuối',
+};
+
 const SLUG_HELP = 'Phần cuối của địa chỉ trên trang, tự tạo từ tên; chỉ chữ thường không dấu, số và dấu gạch ngang.';
 
 export const SCREENS: Record<string, Screen> = {
