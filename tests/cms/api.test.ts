@@ -239,7 +239,7 @@ describe.each(DATABASES)('CMS on %s', (database) => {
         body: { data: { title: 'Không tác giả', lead: 'Tin vắn.' } },
       });
       expect(res.status).toBe(400);
-      expect(res.json.error.message).toMatch(/at least one author/);
+      expect(res.json.error.message).toMatch(/ít nhất một tác giả/);
     });
 
     it('the publication date readers see defaults to the publish time', async () => {

@@ -63,13 +63,13 @@ describe('an editor publishes from the admin', () => {
     await page.locator('.CodeMirror').first().click();
     // Vietnamese arrives through an input method, as text rather than key presses.
     await page.keyboard.insertText('Người dân trong thôn phấn khởi đón nhận công trình mới.');
-    const author = await pickRelation('authors');
-    const photo = await pickRelation('cover');
+    const author = await pickRelation('(authors|Tác giả)');
+    const photo = await pickRelation('(cover|Ảnh đại diện)');
     expect(author).toBeTruthy();
     expect(photo).toBeTruthy();
 
     const publishedAt = Date.now();
-    await page.getByRole('button', { name: /^publish$/i }).click();
+    await page.getByRole('button', { name: /^(publish|xuất bản)$/i }).click();
     await page.waitForURL((u) => /api::article\.article\/(?!create)[a-z0-9]+/.test(u.pathname), { timeout: 30_000 });
     const documentId = /api::article\.article\/([a-z0-9]+)/.exec(page.url())![1];
 

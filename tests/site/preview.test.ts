@@ -204,7 +204,7 @@ describe('previewing a draft', () => {
     try {
       await logIntoAdmin(page, cms.url);
       await page.goto(`${cms.url}/admin/content-manager/collection-types/${ARTICLE}/${story.documentId}`);
-      await page.getByRole('link', { name: /^(preview|open preview|xem trước)$/i }).click();
+      await page.getByRole('link', { name: /^(preview|open preview|xem trước|mở bản xem trước)$/i }).click();
       await page.waitForURL(/\/preview/, { timeout: 30_000 });
       const frame = page.frameLocator('iframe');
       await expect(frame.locator('h1.article-title').textContent({ timeout: 30_000 })).resolves.toBe(
