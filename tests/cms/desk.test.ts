@@ -95,7 +95,9 @@ describe.each(DATABASES)('the desk on %s', (database) => {
     expect((await api(cm(`/${id}`), { token: admin })).json.data.publishAt).toBeNull();
     const submit = await api(cm(`/${id}`), { method: 'PUT', token: jwt[REPORTER], body: { submittedForReview: true } });
     expect(submit.status, submit.text).toBe(200);
-    expect((await publish(jwt[REPORTER], id)).status).toBe(403);
+    const refused = await publish(jwt[REPORTER], id);
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toMatch(/^Bạn không có quyền làm việc này/);
     expect((await api(cm(`/${id}`), { method: 'DELETE', token: jwt[REPORTER] })).status).toBe(403);
     expect(await publicArticle(id)).toBe(404);
 

@@ -174,7 +174,8 @@ export async function seed(strapi: Core.Strapi, { articles, onProgress }: SeedOp
         photos: fixturePhotos.map((p) => photos.get(p.sourceKey)),
       } as never,
     });
-    onProgress?.(++createdArticles, total);
+    createdArticles++;
+    onProgress?.(createdArticles, total);
   }
 
   const categoryIds = CATEGORIES.map((c) => byName(categories, c.name));
@@ -201,7 +202,8 @@ export async function seed(strapi: Core.Strapi, { articles, onProgress }: SeedOp
         poll: n <= pollIds.length ? pollIds[n - 1] : undefined,
       } as never,
     });
-    onProgress?.(++createdArticles, total);
+    createdArticles++;
+    onProgress?.(createdArticles, total);
   }
 
   return {
