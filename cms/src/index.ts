@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { CUSTOM_FIELDS } from './contracts/custom-fields';
+import { registerPublishPath } from './documents/publish-path';
 import { registerSlugs, useNewsroomSlugsInAdmin } from './documents/slugs';
 import { registerPublicationRules } from './documents/publication';
 import { registerPollVoteGuard } from './documents/poll-counts-guard';
@@ -25,6 +26,8 @@ export default {
     // A datetime entered and shown in Vietnam's time (the admin's input: src/admin/app.tsx).
     for (const [name, type] of Object.entries(CUSTOM_FIELDS)) strapi.customFields.register({ name, type });
     hideReaderAccounts(strapi);
+    // First: the others see a publish on every path as a `publish`.
+    registerPublishPath(strapi);
     registerSlugs(strapi);
     registerScheduleRules(strapi);
     registerDeskRules(strapi);

@@ -240,6 +240,21 @@ describe.each(DATABASES)('CMS on %s', (database) => {
       });
       expect(res.status).toBe(400);
       expect(res.json.error.message).toMatch(/ít nhất một tác giả/);
+      // Nothing is left behind: the draft and its publish are one transaction.
+      const drafts = await api(q('articles?status=draft&filters[title][$eq]=Không tác giả'), { token });
+      expect(drafts.json.data).toHaveLength(0);
+    });
+
+    it('nor by an update that publishes (?status=published), which leaves the live version as it was', async () => {
+      const live = await createArticle({ title: 'Tin có tác giả' }, 'published');
+      const res = await api(q(`articles/${live.documentId}?status=published`), {
+        method: 'PUT',
+        token,
+        body: { data: { title: 'Tin bị gỡ tác giả', authors: [] } },
+      });
+      expect(res.status).toBe(400);
+      expect(res.json.error.message).toMatch(/ít nhất một tác giả/);
+      expect((await api(q(`articles/${live.documentId}`))).json.data.title).toBe('Tin có tác giả');
     });
 
     it('the publication date readers see defaults to the publish time', async () => {

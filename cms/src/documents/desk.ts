@@ -61,15 +61,10 @@ export function currentAdmin(strapi: Core.Strapi): { id: number; ability: Abilit
  */
 export function registerDeskRules(strapi: Core.Strapi) {
   strapi.documents.use(async (context, next) => {
-    if (context.uid !== ARTICLE) return next();
-    const { documentId, status } = context.params as { documentId?: string; status?: string };
-    // The REST API's update with `?status=published` publishes without a `publish` action here.
-    if (context.action === 'update' && status === 'published' && documentId) {
-      const result = await next();
-      await clearReview(documentId);
-      return result;
-    }
-    if ((context.action !== 'publish' && context.action !== 'unpublish') || !documentId) return next();
+    // Every path that publishes is a `publish` here (publish-path.ts).
+    if (context.uid !== ARTICLE || (context.action !== 'publish' && context.action !== 'unpublish')) return next();
+    const { documentId } = context.params as { documentId?: string };
+    if (!documentId) return next();
     const admin = currentAdmin(strapi);
     if (admin) {
       const status = context.action === 'publish' ? 'draft' : 'published';

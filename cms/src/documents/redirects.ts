@@ -37,7 +37,7 @@ const invalid = (message: string) => new errors.ValidationError(message);
  * - `from` and `to` are paths of the site (contracts/redirects.ts), stored normalised;
  * - a redirect goes to an article (wherever its address is now) or to a path, one of the two;
  * - a redirect that would lead back to where it starts is refused, naming the loop;
- * - when a live article's slug changes, its old address becomes a redirect to the article, so
+ * - when a live article's slug changes (on a publish, whichever way it comes: publish-path.ts), its old address becomes a redirect to the article, so
  *   links to it keep working however often it is renamed (chains collapse: every old address
  *   points at the article, not at the address after it).
  * The build resolves them again against what is live (site/content/src/redirects.ts).
@@ -51,11 +51,9 @@ export function registerRedirectRules(strapi: Core.Strapi) {
       if (params.data) await validate(params.data, context.action === 'update' ? params.documentId : undefined);
       return next();
     }
-    // A publish, or an update that publishes (the REST API's `?status=published`, which Strapi
-    // publishes without a `publish` action passing through here).
-    const { documentId, status } = context.params as { documentId?: string; status?: string };
-    const publishes = context.action === 'publish' || (context.action === 'update' && status === 'published');
-    if (context.uid === ARTICLE && publishes) {
+    // Every path that publishes is a `publish` here (publish-path.ts).
+    const { documentId } = context.params as { documentId?: string };
+    if (context.uid === ARTICLE && context.action === 'publish') {
       if (!documentId) return next();
       const liveSlug = async (): Promise<string | null> =>
         (
