@@ -14,6 +14,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   restart?: string;
+  deploy?: { replicas?: string | number };
 }
 
 const text = fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
@@ -90,6 +91,27 @@ describe('docker-compose.yml', () => {
     // Never where the static build reads its token.
     expect(path.dirname(String(cms.environment?.SITE_ENV_FILE))).not.toBe(tokenDir);
     expect(preview.environment?.PREVIEW_SECRET).toBe(cms.environment?.PREVIEW_SECRET);
+  });
+
+  it('runs several CMS processes sharing Redis, behind nginx, which readers reach as the one public origin', () => {
+    const { cms, redis, web, publisher } = compose.services;
+    expect(redis.image).toMatch(/^redis:\d+/);
+    expect(cms.depends_on?.redis.condition).toBe('service_healthy');
+    expect(cms.environment?.REDIS_URL).toBe('redis://redis:6379/0');
+    expect(String(cms.deploy?.replicas)).toMatch(/^\$\{CMS_REPLICAS:-2\}$/);
+    // nginx passes the poll routes and uploads to every replica of `cms` (it resolves them on load).
+    const conf = fs.readFileSync(path.join(ROOT, 'scripts', 'deploy', 'nginx.conf'), 'utf8');
+    expect(conf).toMatch(/upstream newsroom_cms \{\s*server cms:1337\b/);
+    const passes = (location: string) => {
+      const block = conf.slice(conf.indexOf(location), conf.indexOf('location', conf.indexOf(location) + 1));
+      return block.includes('proxy_pass http://newsroom_cms;');
+    };
+    expect(passes('location ~ ^/api/polls/')).toBe(true);
+    expect(passes('location /uploads/')).toBe(true);
+    expect(web.depends_on?.cms.condition).toBe('service_healthy');
+    // The build reads the CMS at an internal address; the pages name SITE_URL only (tests/site/build.test.ts).
+    expect(publisher.environment?.CMS_URL).toBe('http://cms:1337');
+    expect(cms.environment?.SITE_ORIGINS).toBe(publisher.environment?.SITE_URL);
   });
 
   it('every service restarts on failure and has a healthcheck', () => {

@@ -131,6 +131,36 @@ export async function startCmsReplica(primary: RunningCms, extra: Record<string,
   return runCms({ dir: primary.dir, env, cleanup: async () => {} });
 }
 
+/**
+ * `count` CMS processes on one database, uploads and secrets, started at the same moment (as
+ * `docker compose up` starts replicas): the production shape behind nginx. The first owns the data;
+ * destroying it removes them (stop the others first).
+ */
+export async function startCmsCluster(
+  database: Database,
+  count: number,
+  extra: Record<string, string> = {}
+): Promise<RunningCms[]> {
+  const shared = await isolatedEnv(database, extra);
+  const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+  const started = await Promise.allSettled(
+    ports.map((port, i) =>
+      runCms({
+        dir: shared.dir,
+        env: { ...shared.env, PORT: String(port) },
+        cleanup: i === 0 ? shared.cleanup : async () => {},
+      })
+    )
+  );
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+    await shared.cleanup();
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  return started.map((s) => (s as PromiseFulfilledResult<RunningCms>).value);
+}
+
 async function runCms({
   dir,
   env,

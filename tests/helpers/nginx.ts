@@ -9,18 +9,20 @@ export const NGINX_CONF = path.join(ROOT, 'scripts', 'deploy', 'nginx.conf');
 
 /**
  * Runs Debian's nginx with scripts/deploy/nginx.conf, as production does, with only what differs
- * on a test machine swapped in: the port, the site's directory and the CMS's origin. The
- * surrounding main configuration is nginx's minimum (pid, logs and temp files in a temp dir).
+ * on a test machine swapped in: the port, the site's directory and the CMS processes it passes the
+ * poll routes and uploads to (`cms`: their URLs). The surrounding main configuration is nginx's
+ * minimum (pid, logs and temp files in a temp dir).
  */
-export async function startNginx(options: { root: string; port: number; cmsOrigin: string }) {
+export async function startNginx(options: { root: string; port: number; cms: string[] }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-nginx-'));
+  const upstreams = options.cms.map((url) => `server ${new URL(url).host} max_fails=1 fail_timeout=10s;`);
   const site = fs
     .readFileSync(NGINX_CONF, 'utf8')
     .replace(/listen 80;/, `listen 127.0.0.1:${options.port};`)
     .replace(/root \/srv\/site\/current;/, `root ${options.root};`)
     .replace(/include \/srv\/site\/current\/_redirects\/\*\.map;/, `include ${options.root}/_redirects/*.map;`)
-    .replace(/default "http:\/\/127\.0\.0\.1:1337";/, `default "${options.cmsOrigin}";`);
-  for (const swapped of [options.root, `${options.root}/_redirects/`, String(options.port), options.cmsOrigin])
+    .replace(/server cms:1337 max_fails=1 fail_timeout=10s;/, upstreams.join('\n    '));
+  for (const swapped of [options.root, `${options.root}/_redirects/`, String(options.port), ...upstreams])
     if (!site.includes(swapped)) throw new Error(`${NGINX_CONF} no longer has the line the tests swap for ${swapped}`);
   fs.writeFileSync(path.join(dir, 'site.conf'), site);
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']

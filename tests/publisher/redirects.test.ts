@@ -44,7 +44,7 @@ describe('redirects from old addresses', () => {
         interval: 250,
       }
     );
-    nginx = await startNginx({ root: path.join(dir, 'current'), port: await freePort(), cmsOrigin: cms.url });
+    nginx = await startNginx({ root: path.join(dir, 'current'), port: await freePort(), cms: [cms.url] });
   }, 400_000);
 
   afterAll(async () => {

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { load, type CheerioAPI } from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, SEED_FIXTURE as fixture, type RunningCms } from '../helpers/cms';
@@ -136,7 +137,8 @@ describe('the site built from the CMS', () => {
     it('announces itself to crawlers and social networks', () => {
       expect($('link[rel=canonical]').attr('href')).toBe(`https://tin.example.vn/bai-viet/${SEED_SLUG}/`);
       expect($('meta[property="og:type"]').attr('content')).toBe('article');
-      expect($('meta[property="og:image"]').attr('content')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/uploads\/.+\.jpg$/);
+      // On the site's public origin (its web server passes /uploads/ to the CMS), never the CMS's own.
+      expect($('meta[property="og:image"]').attr('content')).toMatch(/^https:\/\/tin\.example\.vn\/uploads\/.+\.jpg$/);
       const ld = $('script[type="application/ld+json"]')
         .map((_, el) => JSON.parse($(el).text()))
         .get();
@@ -171,24 +173,53 @@ describe('the site built from the CMS', () => {
     }
   });
 
-  it('paginates category, author and tag pages by 20, with every article listed once', async () => {
+  it('never names the address the build read the CMS at: readers reach the poll and uploads on the site', () => {
+    // The build's CMS_URL may be one only the build can reach (http://cms:1337 in docker-compose.yml).
+    const cmsHost = new URL(cms.url).host;
+    const files = walk(outDir).filter((f) => !/\.(webp|jpe?g|png|avif|woff2?|wasm)$/.test(f));
+    expect(files.length).toBeGreaterThan(100);
+    // The search index's files are gzip: read what they hold.
+    const text = (f: string) => {
+      const bytes = fs.readFileSync(f);
+      return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('latin1');
+    };
+    const naming = files.filter((f) => text(f).includes(cmsHost));
+    expect(naming.map((f) => path.relative(outDir, f))).toEqual([]);
+    const form = page('')('.poll form');
+    expect(form.attr('action')).toMatch(/^\/api\/polls\/\w+\/votes$/);
+    expect(page('')('.poll').attr('data-endpoint')).toMatch(/^\/api\/polls\/\w+$/);
+  });
+
+  it('paginates category, author and tag pages by 20 from the oldest story: every article on one numbered page, the newest on the front page', async () => {
     const { data: categories } = (await api(`${cms.url}/api/categories`)).json;
+    const cards = (p: string) => {
+      const $ = load(fs.readFileSync(path.join(p, 'index.html'), 'utf8'));
+      return $('.card')
+        .map((_, el) => $(el).find('a[href^="/bai-viet/"]').first().attr('href'))
+        .get();
+    };
     for (const c of categories) {
       const total = await cmsTotal(`filters[category][slug][$eq]=${c.slug}`);
       const dir = path.join(outDir, 'chuyen-muc', c.slug);
-      const pages = Math.max(1, Math.ceil(total / 20));
-      let listed = 0;
-      for (let n = 1; n <= pages; n++) {
-        listed += load(fs.readFileSync(path.join(dir, n === 1 ? '' : String(n), 'index.html'), 'utf8'))('.card').length;
-      }
-      expect(listed, c.slug).toBe(total);
-      expect(fs.existsSync(path.join(dir, String(pages + 1)))).toBe(false);
+      const numbered = Math.ceil(total / 20);
+      const listed = Array.from({ length: numbered }, (_, i) => cards(path.join(dir, String(i + 1)))).flat();
+      expect(listed.length, c.slug).toBe(total);
+      expect(new Set(listed).size, c.slug).toBe(total);
+      expect(cards(dir).length, c.slug).toBe(Math.min(20, total));
+      expect(fs.existsSync(path.join(dir, String(numbered + 1))), c.slug).toBe(false);
     }
     const maiHa = await cmsTotal('filters[authors][slug][$eq]=mai-ha');
     expect(maiHa).toBeGreaterThan(20);
-    const $2 = page('tac-gia/mai-ha/2');
-    expect($2('.pagination [aria-current="page"]').text()).toBe('2');
-    expect($2('.pagination a[rel="prev"]').attr('href')).toBe('/tac-gia/mai-ha/');
+    const newest = Math.ceil(maiHa / 20);
+    // The front page leads to older stories; page 1 holds the oldest and leads to newer ones.
+    expect(page('tac-gia/mai-ha')('.pagination a[rel="next"]').attr('href')).toMatch(/^\/tac-gia\/mai-ha\/\d+\/$/);
+    const $1 = page('tac-gia/mai-ha/1');
+    expect($1('.pagination [aria-current="page"]').text()).toBe('Trang 1');
+    expect($1('.pagination a[rel="prev"]').attr('href')).toBe(newest > 1 ? '/tac-gia/mai-ha/2/' : '/tac-gia/mai-ha/');
+    expect($1('.pagination a[rel="next"]').length).toBe(0);
+    expect($1('title').text()).toMatch(/^Bài viết của Mai Hà – Trang 1/);
+    const $newest = page(`tac-gia/mai-ha/${newest}`);
+    expect($newest('.pagination a[rel="prev"]').attr('href')).toBe('/tac-gia/mai-ha/');
   });
 
   it('leads the home page with the newest featured article, and shows the open poll as an accessible form', async () => {

@@ -183,7 +183,7 @@ export class Publisher {
     return build;
   }
 
-  /** Takes one Strapi event; the build follows after the debounce window. */
+  /** Takes one Strapi event; the build follows after the debounce (scheduler.ts: ~0.1 s for a lone event). */
   receive(e: StrapiEvent) {
     const documentId = e.entry?.documentId;
     this.events = [{ at: new Date().toISOString(), event: e.event, uid: e.uid, documentId }, ...this.events].slice(
@@ -205,7 +205,7 @@ export class Publisher {
     this.schedule(0);
   }
 
-  private schedule(delay = this.config.debounceMs) {
+  private schedule(delay?: number) {
     if (this.running || this.stopped) return; // folds into the next build, started when this one ends
     this.scheduler.soon(delay);
   }

@@ -38,22 +38,42 @@ function scheduler(debounceMs = 1000) {
 }
 
 describe('when the next build starts', () => {
-  it('a burst of events makes one build, a window after its last event', () => {
+  it('a lone event waits only for what the CMS sends with it', () => {
+    const { s, clock, fired } = scheduler();
+    s.soon();
+    clock.advance(5000);
+    expect(fired).toEqual([100]);
+    // The next lone event, after a quiet spell, is quick again.
+    s.soon();
+    clock.advance(5000);
+    expect(fired).toEqual([100, 5100]);
+  });
+
+  it('each further event of a burst doubles the wait, up to the full window after its last event', () => {
     const { s, clock, fired } = scheduler();
     for (let i = 0; i < 10; i++) {
       s.soon();
-      clock.advance(100);
+      clock.advance(50);
     }
     expect(fired).toEqual([]);
     clock.advance(2000);
-    expect(fired).toEqual([900 + 1000]);
+    expect(fired).toEqual([450 + 1000]);
+  });
+
+  it('an event and its echo a few milliseconds apart go out together, quickly', () => {
+    const { s, clock, fired } = scheduler();
+    s.soon();
+    clock.advance(5);
+    s.soon();
+    clock.advance(5000);
+    expect(fired).toEqual([5 + 200]);
   });
 
   it('a steady stream cannot hold publishing back more than five windows', () => {
     const { s, clock, fired } = scheduler();
-    for (let t = 0; t < 12_000; t += 500) {
+    for (let t = 0; t < 12_000; t += 50) {
       s.soon();
-      clock.advance(500);
+      clock.advance(50);
     }
     expect(fired[0]).toBe(5000);
     expect(fired.length).toBeGreaterThanOrEqual(2);
@@ -75,7 +95,7 @@ describe('when the next build starts', () => {
     s.soon();
     expect(s.armed).toBe('debounce');
     clock.advance(10_000);
-    expect(fired).toEqual([2000]);
+    expect(fired).toEqual([1000 + 100]);
   });
 
   it('cancelled, nothing fires', () => {

@@ -12,15 +12,21 @@ export const realTimers: Timers = {
 };
 
 /**
- * When the next build starts. Events open a trailing debounce window (the rest of a burst folds
- * in), but a steady stream cannot hold publishing back longer than `maxWindows` windows from its
- * first event. A failed build arms a retry instead; a new event replaces a pending retry with the
- * debounce. One timer at most is armed.
+ * When the next build starts. The debounce adapts: a lone event (an editor's publish) waits only
+ * `QUICK_MS` for anything sent with it; each further event of the same burst doubles the wait, up
+ * to the full window (`debounceMs`), so a bulk publish still folds into one build. A steady stream
+ * cannot hold publishing back longer than `maxWindows` windows from its first event. A failed
+ * build arms a retry instead; a new event replaces a pending retry with the debounce. One timer at
+ * most is armed.
  */
 export class Scheduler {
+  /** What the first event after a quiet spell waits for: events the CMS sends with it come within milliseconds. */
+  static readonly QUICK_MS = 100;
   private timer: unknown;
   private armedAs: 'debounce' | 'retry' | null = null;
   private firstAt = 0;
+  /** Events in the current debounce window. */
+  private burst = 0;
 
   constructor(
     private readonly fire: () => void,
@@ -34,12 +40,20 @@ export class Scheduler {
     return this.armedAs;
   }
 
-  /** Starts the debounce window, or pushes it back (at most `maxWindows` windows from its start). */
-  soon(delay = this.debounceMs) {
+  /**
+   * Starts the debounce window, or pushes it back (at most `maxWindows` windows from its start):
+   * by `delay` when given, else as the burst so far asks (see the class).
+   */
+  soon(delay?: number) {
     const now = this.timers.now();
-    if (this.armedAs !== 'debounce') this.firstAt = now;
+    if (this.armedAs !== 'debounce') {
+      this.firstAt = now;
+      this.burst = 0;
+    }
+    this.burst++;
+    const wait = delay ?? Math.min(this.debounceMs, Scheduler.QUICK_MS * 2 ** (this.burst - 1));
     const left = this.debounceMs * this.maxWindows - (now - this.firstAt);
-    this.arm('debounce', Math.max(0, Math.min(delay, left)));
+    this.arm('debounce', Math.max(0, Math.min(wait, left)));
   }
 
   /** Fires after `delay` (a failed build's backoff). */

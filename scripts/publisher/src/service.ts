@@ -39,7 +39,7 @@ export async function startPublisher(
   let site: Server | null = null;
   let sitePort = 0;
   if (config.sitePort) {
-    site = createStaticServer(() => path.join(config.dir, 'current'));
+    site = createStaticServer(() => path.join(config.dir, 'current'), { cmsUrl: config.cmsUrl });
     sitePort = await listen(site, config.sitePort, config.siteHost);
   }
   const hookUrl = `http://${config.hookHost}:${hookPort}/hooks/strapi`;

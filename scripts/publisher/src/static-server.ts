@@ -14,12 +14,42 @@ function redirectsOf(dir: string): Map<string, string> {
   }
 }
 
+/** What readers reach of the CMS through the site's origin, as scripts/deploy/nginx.conf passes it. */
+const CMS_ROUTES: { path: RegExp; methods: string[] }[] = [
+  { path: /^\/api\/polls\/[^/]+\/(votes|results)\/?$/, methods: ['GET', 'HEAD', 'POST'] },
+  { path: /^\/uploads\/[^?]+$/, methods: ['GET', 'HEAD'] },
+];
+
+/**
+ * Passes a reader's request to the CMS, as nginx's proxy_pass does: the reader's address appended
+ * to X-Forwarded-For (the CMS believes only its trusted proxies' part), the site's Host, the body
+ * streamed.
+ */
+function passToCms(cmsUrl: string, req: http.IncomingMessage, res: http.ServerResponse) {
+  const target = new URL(req.url ?? '/', cmsUrl);
+  const forwarded = [req.headers['x-forwarded-for'], req.socket.remoteAddress].flat().filter(Boolean).join(', ');
+  const headers = { ...req.headers, 'x-forwarded-for': forwarded, 'x-forwarded-proto': 'http' };
+  delete headers.connection;
+  const upstream = http.request(target, { method: req.method, headers }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on('error', () => {
+    if (res.headersSent) return res.destroy();
+    res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end('Hệ thống tạm thời không phản hồi, vui lòng thử lại sau.');
+  });
+  req.pipe(upstream);
+}
+
 /**
  * Serves a built site directory the way a production web server would: an old address answers
  * 301 to where it moved (the release's redirects, as nginx's generated map does), files with
  * caching headers (long for hashed assets under /_astro/, short for HTML), and the site's 404 page.
+ * Given the CMS's address, it also passes the poll routes and `/uploads/` to it, as nginx does, so
+ * pages that address them on the site's own origin work in development too.
  */
-export function createStaticServer(root: () => string) {
+export function createStaticServer(root: () => string, options: { cmsUrl?: string } = {}) {
   let redirects: { dir: string; map: Map<string, string> } | undefined;
   // One handler per release directory. `dev` mode looks files up per request instead of listing
   // the whole release first (25,000 files at 10k articles: a noticeable first request).
@@ -39,6 +69,15 @@ export function createStaticServer(root: () => string) {
     return current.serve;
   };
   return http.createServer((req, res) => {
+    if (options.cmsUrl) {
+      const pathname = new URL(req.url ?? '/', 'http://site').pathname;
+      const route = CMS_ROUTES.find((r) => r.path.test(pathname));
+      if (route) {
+        if (route.methods.includes(req.method ?? 'GET')) return passToCms(options.cmsUrl, req, res);
+        res.writeHead(405, { Allow: route.methods.join(', ') });
+        return res.end();
+      }
+    }
     let dir: string;
     try {
       dir = fs.realpathSync(root());

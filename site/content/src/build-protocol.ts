@@ -10,15 +10,24 @@ import { z } from 'zod';
 /** Set in a build's environment: its job comes over the IPC channel. */
 export const JOB_OVER_IPC = 'SITE_JOB_IPC';
 
-/** Which pages a build renders: the entries a change touched (plan.ts). Home, feeds and sitemaps always. */
+/**
+ * Which pages a build renders: the entries a change touched (plan.ts). Home, feeds and sitemaps
+ * always. A listing (category, author, tag) in scope renders every page, unless `pages` names
+ * some under `listingKey(kind, slug)` (0: the front page; see listing-pages.ts).
+ */
 export const scopeSchema = z.object({
   articles: z.array(z.string()),
   categories: z.array(z.string()),
   authors: z.array(z.string()),
   tags: z.array(z.string()),
+  pages: z.record(z.string(), z.array(z.number().int().nonnegative())).optional(),
 });
 export type Scope = z.infer<typeof scopeSchema>;
-export type ScopeKind = keyof Scope;
+export type ScopeKind = 'articles' | 'categories' | 'authors' | 'tags';
+export type ListingKind = Exclude<ScopeKind, 'articles'>;
+
+/** The key of a listing's pages in a scope's `pages`, e.g. "categories/thoi-su". */
+export const listingKey = (kind: ScopeKind, slug: string) => `${kind}/${slug}`;
 
 export const buildJobSchema = z.object({
   /** The content snapshot to render (a JSON file, see snapshot.ts). */

@@ -3,6 +3,8 @@ import { planChange } from './plan';
 import { related, RELATED_COUNT, RELATED_WINDOW } from './related';
 import type { Article, Author, Category, Tag } from './schema';
 import { toContent, type SiteContent, type Snapshot } from './snapshot';
+import { listingKey } from './build-protocol';
+import { listingPages } from './listing-pages';
 import { xoroshiro128plus } from 'pure-rand';
 
 /**
@@ -125,15 +127,21 @@ function mutate(s: Snapshot, random: () => number, counter: { n: number }): Snap
   return { ...s, articles };
 }
 
-/** What each page shows, by page: an article with its related box, a listing with its articles. */
+/**
+ * What each page shows, by page: an article with its related box; each page of a listing (its
+ * entry, its stories, its neighbours), as the site splits them (listing-pages.ts).
+ */
 function pages(content: SiteContent) {
   const out = new Map<string, string>();
   for (const a of content.articles)
-    out.set(`article:${a.slug}`, JSON.stringify([a, related(content, a, RELATED_COUNT)]));
-  for (const c of content.categories)
-    out.set(`category:${c.slug}`, JSON.stringify([c, content.byCategory.get(c.slug)]));
-  for (const x of content.authors) out.set(`author:${x.slug}`, JSON.stringify([x, content.byAuthor.get(x.slug)]));
-  for (const t of content.tags) out.set(`tag:${t.slug}`, JSON.stringify([t, content.byTag.get(t.slug)]));
+    out.set(`article:${a.slug}:`, JSON.stringify([a, related(content, a, RELATED_COUNT)]));
+  const listing = (kind: string, entry: { slug: string }, stories: SiteContent['articles'] = []) => {
+    for (const page of listingPages(stories))
+      out.set(`${kind}:${entry.slug}:${page.number}`, JSON.stringify([entry, page]));
+  };
+  for (const c of content.categories) listing('category', c, content.byCategory.get(c.slug));
+  for (const x of content.authors) listing('author', x, content.byAuthor.get(x.slug));
+  for (const t of content.tags) listing('tag', t, content.byTag.get(t.slug));
   return out;
 }
 
@@ -150,9 +158,13 @@ function missed(before: Snapshot, after: Snapshot) {
   return {
     plan,
     missed: differing.filter((key) => {
-      const [kind, slug] = key.split(':') as [keyof typeof kinds, string];
-      const rebuilt = plan.scope[kinds[kind]].includes(slug) && now.has(key);
-      const removed = !now.has(key) && plan.removed.includes(`/${routes[kind]}/${slug}/`);
+      const [kind, slug, page] = key.split(':') as [keyof typeof kinds, string, string];
+      const named = kind === 'article' ? undefined : plan.scope.pages?.[listingKey(kinds[kind], slug)];
+      const rebuilt =
+        plan.scope[kinds[kind]].includes(slug) && (!named || named.includes(Number(page))) && now.has(key);
+      const path = `/${routes[kind]}/${slug}/`;
+      const removed =
+        !now.has(key) && (plan.removed.includes(path) || (page !== '0' && plan.removed.includes(`${path}${page}/`)));
       return !rebuilt && !removed;
     }),
   };
@@ -178,6 +190,18 @@ describe('the publish planner rebuilds every page a change reaches', () => {
       const before = newsroom(random, RELATED_WINDOW + 60, 1);
       const after = mutate(before, random, counter);
       expect(missed(before, after).missed, `run ${run}`).toEqual([]);
+    }
+  });
+
+  it('on 60 random sections of 45 to 130 stories: listings of several pages', () => {
+    const random = prng(45130);
+    const counter = { n: 0 };
+    for (let run = 0; run < 60; run++) {
+      const before = newsroom(random, 45 + Math.floor(random() * 85), 1);
+      let after = before;
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) after = mutate(after, random, counter);
+      const { plan, missed: pagesMissed } = missed(before, after);
+      expect(pagesMissed, `run ${run}: ${plan.kind}`).toEqual([]);
     }
   });
 
@@ -212,5 +236,26 @@ describe('the publish planner rebuilds every page a change reaches', () => {
     expect(plan.scope.articles).toContain(a.slug);
     expect(plan.scope.articles.length).toBeLessThan(40);
     expect(plan.scope.categories).toEqual([a.category!.slug]);
+  });
+
+  it('a new story costs the same at 500 and at 5,000 stories: the front page and the newest numbered page of each listing', () => {
+    for (const size of [500, 5000]) {
+      const random = prng(size);
+      const before = newsroom(random, size, 2);
+      const newest = before.articles.reduce((a, b) => (a.publicationDate! > b.publicationDate! ? a : b));
+      const story = {
+        ...article(99_999, before.categories[0], [before.tags[0]], [before.authors[0]], random),
+        publicationDate: new Date(Date.parse(newest.publicationDate!) + 60_000).toISOString(),
+      };
+      const plan = planChange(before, { ...before, articles: [...before.articles, story] });
+      if (plan.kind !== 'scoped') throw new Error(`expected a scoped plan, got ${plan.kind}`);
+      const listings = Object.values(plan.scope.pages ?? {});
+      expect(listings).toHaveLength(3); // its category, its author, its tag
+      for (const numbers of listings) {
+        expect(numbers[0]).toBe(0);
+        expect(numbers.length).toBeLessThanOrEqual(3); // the front, the newest page, and the one before it when a page is added
+      }
+      expect(plan.removed).toEqual([]);
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { StrapiClient } from './strapi';
 import type { Article } from './schema';
-import type { Scope } from './build-protocol';
+import { listingKey, type ListingKind, type Scope } from './build-protocol';
+import { listingPages, listingPagePath, type ListingPage } from './listing-pages';
 import { routes } from './routes';
 import {
   fetchArticles,
@@ -138,12 +139,21 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
     authors: new Set<string>(),
     tags: new Set<string>(),
   };
-  // An author's or tag's own page shows its name (and bio); a new or removed one appears or goes.
+  // An author's or tag's own page shows its name (and bio) on every page of its listing; a new or
+  // removed one appears or goes: all of its pages.
+  const whole = { authors: new Set<string>(), tags: new Set<string>() };
   for (const content of [before, after]) {
-    for (const x of content.authors) if (authors.has(x.documentId)) scope.authors.add(x.slug);
-    for (const x of content.tags) if (tags.has(x.documentId)) scope.tags.add(x.slug);
+    for (const x of content.authors) if (authors.has(x.documentId)) whole.authors.add(x.slug);
+    for (const x of content.tags) if (tags.has(x.documentId)) whole.tags.add(x.slug);
   }
+  for (const slug of whole.authors) scope.authors.add(slug);
+  for (const slug of whole.tags) scope.tags.add(slug);
   const removed = new Set<string>();
+  for (const slug of whole.authors) removed.add(routes.author(slug));
+  for (const slug of whole.tags) removed.add(routes.tag(slug));
+
+  // The listings a changed article was or is on: of those, only the pages that differ.
+  const touched = { categories: new Set<string>(), authors: new Set<string>(), tags: new Set<string>() };
   for (const id of changed) {
     const old = before.byId.get(id);
     const now = after.byId.get(id);
@@ -151,15 +161,29 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
     if (old && old.slug !== now?.slug) removed.add(routes.article(old.slug));
     for (const a of [old, now]) {
       if (!a) continue;
-      if (a.category) scope.categories.add(a.category.slug);
-      for (const x of a.authors) scope.authors.add(x.slug);
-      for (const x of a.tags) scope.tags.add(x.slug);
+      if (a.category) touched.categories.add(a.category.slug);
+      for (const x of a.authors) touched.authors.add(x.slug);
+      for (const x of a.tags) touched.tags.add(x.slug);
+    }
+  }
+  const pages: Record<string, number[]> = {};
+  const listings: [ListingKind, (content: SiteContent) => Map<string, Article[]>, (slug: string) => string][] = [
+    ['categories', (c) => c.byCategory, routes.category],
+    ['authors', (c) => c.byAuthor, routes.author],
+    ['tags', (c) => c.byTag, routes.tag],
+  ];
+  for (const [kind, index, base] of listings) {
+    for (const slug of touched[kind]) {
+      // Its feed (categories) is rendered with it; a listing whose entry changed, in full.
+      scope[kind].add(slug);
+      if (kind !== 'categories' && whole[kind].has(slug)) continue;
+      const { differ, gone } = differingPages(index(before).get(slug) ?? [], index(after).get(slug) ?? [], changed);
+      pages[listingKey(kind, slug)] = differ;
+      for (const n of gone) removed.add(listingPagePath(base(slug), n));
     }
   }
   for (const slug of relatedPages(before, after, changed)) scope.articles.add(slug);
-  for (const slug of scope.categories) removed.add(routes.category(slug));
-  for (const slug of scope.authors) removed.add(routes.author(slug));
-  for (const slug of scope.tags) removed.add(routes.tag(slug));
+  const rendered = Object.values(pages).reduce((n, list) => n + list.length, 0);
 
   return {
     kind: 'scoped',
@@ -169,9 +193,34 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
       categories: [...scope.categories],
       authors: [...scope.authors],
       tags: [...scope.tags],
+      pages,
     },
     removed: [...removed],
-    summary: `${changed.size} article(s) changed; ${scope.articles.size} article page(s), ${scope.categories.size} categories, ${scope.authors.size} authors, ${scope.tags.size} tags to rebuild`,
+    summary:
+      `${changed.size} article(s) changed; ${scope.articles.size} article page(s) and ${rendered} listing page(s) ` +
+      `of ${scope.categories.size} categories, ${scope.authors.size} authors, ${scope.tags.size} tags to rebuild` +
+      (whole.authors.size + whole.tags.size ? ` (${whole.authors.size + whole.tags.size} listing(s) in full)` : ''),
+  };
+}
+
+/**
+ * The pages of a listing that read differently after a change (listing-pages.ts): another set or
+ * order of stories, a story whose card changed, other neighbours; and the numbers of the pages
+ * that are gone. Pages are numbered from the oldest story, so a new story differs the front page
+ * and the newest numbered page only: the cost of a publish does not grow with the archive.
+ */
+function differingPages(before: Article[], after: Article[], changed: Set<string>) {
+  const old = listingPages(before);
+  const now = listingPages(after);
+  const same = (a: ListingPage<Article> | undefined, b: ListingPage<Article>) =>
+    !!a &&
+    a.newer === b.newer &&
+    a.older === b.older &&
+    a.items.length === b.items.length &&
+    a.items.every((x, i) => x.documentId === b.items[i].documentId && !changed.has(x.documentId));
+  return {
+    differ: now.filter((page) => !same(old[page.number], page)).map((page) => page.number),
+    gone: old.slice(now.length).map((page) => page.number),
   };
 }
 

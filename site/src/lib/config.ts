@@ -1,4 +1,5 @@
 import { RELATED_COUNT } from '@newsroom/content/related';
+import { LISTING_PAGE_SIZE } from '@newsroom/content/listing-pages';
 
 /**
  * Site-wide constants in one place: the news organisation, locale and time zone, and page sizes.
@@ -22,8 +23,8 @@ export const SITE = {
     phone: '0237 3 000 000',
     email: 'toasoan@thieuhoa.example',
   },
-  /** Articles per page on category, author and tag pages. */
-  pageSize: 20,
+  /** Articles per page on category, author and tag pages (pages numbered from the oldest: listing-pages.ts). */
+  pageSize: LISTING_PAGE_SIZE,
   /** Latest articles on the home page, and per category block. */
   homeLatest: 10,
   homePerCategory: 4,

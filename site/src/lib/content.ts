@@ -4,7 +4,8 @@ import { JOB_OVER_IPC } from '@newsroom/content/build-protocol';
 import { useScope } from './scope';
 import { fetchSnapshot, readSnapshot, toContent, type SiteContent } from '@newsroom/content/snapshot';
 import { getPrefetched } from './prefetched';
-import { mediaUrlOn } from '@newsroom/content/routes';
+import { mediaUrlOn, pollApiPath } from '@newsroom/content/routes';
+import { SITE } from './config';
 
 export { shownDate, type SiteContent } from '@newsroom/content/snapshot';
 export { related } from '@newsroom/content/related';
@@ -23,6 +24,11 @@ function env(name: string): string | undefined {
   return process.env[name] || (import.meta.env?.[name] as string | undefined);
 }
 
+/**
+ * Where the build reads the CMS: often an address only the build can reach (`http://cms:1337` in
+ * docker-compose.yml), so it is never written into a page. Readers reach the CMS's public parts
+ * through the site's own origin, SITE_URL: the one public address (mediaUrl, pollEndpoint).
+ */
 export const CMS_URL = (env('CMS_URL') || 'http://127.0.0.1:1337').replace(/\/+$/, '');
 export const cms = createStrapiClient({ baseUrl: CMS_URL, token: env('SITE_API_TOKEN') });
 
@@ -50,5 +56,9 @@ export function loadContent(): Promise<SiteContent> {
   return cached;
 }
 
-/** Absolute URL of a CMS media path (uploads are served by the CMS). */
-export const mediaUrl = mediaUrlOn(CMS_URL);
+/** Where the build fetches a CMS photo to resize it (lib/images.ts). */
+export const mediaSource = mediaUrlOn(CMS_URL);
+/** A CMS photo's URL as readers reach it: `/uploads/…` on the site's origin (for og:image, JSON-LD, the body). */
+export const mediaUrl = mediaUrlOn(SITE.url);
+/** The poll's routes as readers reach them: on the site's origin. */
+export const pollEndpoint = pollApiPath;

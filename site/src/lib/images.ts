@@ -1,5 +1,5 @@
 import { getImage } from 'astro:assets';
-import { mediaUrl } from './content';
+import { mediaSource } from './content';
 import type { Image } from '@newsroom/content/schema';
 
 export interface ResponsiveImage {
@@ -35,7 +35,7 @@ async function resolve(image: Image, widths: number[]): Promise<ResponsiveImage>
   const list = usable.length ? usable : [sourceWidth];
   const width = Math.max(...list);
   const height = Math.round((sourceHeight * width) / sourceWidth);
-  const common = { src: mediaUrl(image.url), width, height, widths: list, quality: 78 };
+  const common = { src: mediaSource(image.url), width, height, widths: list, quality: 78 };
   const [webp, jpeg] = await Promise.all([
     getImage({ ...common, format: 'webp' }),
     getImage({ ...common, format: 'jpg' }),

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { parseScope, type ScopeKind } from '@newsroom/content/build-protocol';
+import { listingKey, parseScope, type ScopeKind } from '@newsroom/content/build-protocol';
 
 /**
  * Which pages a build renders. A full build renders every page; a publish renders only the pages
@@ -9,14 +9,17 @@ import { parseScope, type ScopeKind } from '@newsroom/content/build-protocol';
  * are always rendered.
  */
 let scope: Record<ScopeKind, Set<string>> | null = null;
+let pages: Map<string, Set<number>> = new Map();
 
 /** Restricts this build to the scope in `file` (null: every page). Set before pages are listed. */
 export function useScope(file: string | null | undefined) {
+  pages = new Map();
   if (!file) {
     scope = null;
     return;
   }
   const s = parseScope(fs.readFileSync(file, 'utf8'), file);
+  for (const [key, numbers] of Object.entries(s.pages ?? {})) pages.set(key, new Set(numbers));
   scope = {
     articles: new Set(s.articles),
     categories: new Set(s.categories),
@@ -27,3 +30,10 @@ export function useScope(file: string | null | undefined) {
 
 /** Whether the page(s) of the `kind` entry `slug` are rendered by this build. */
 export const inScope = (kind: ScopeKind, slug: string) => !scope || scope[kind].has(slug);
+
+/** Whether page `number` of the listing of the `kind` entry `slug` is rendered (all, unless the scope names some). */
+export function pageInScope(kind: ScopeKind, slug: string, number: number) {
+  if (!inScope(kind, slug)) return false;
+  const named = pages.get(listingKey(kind, slug));
+  return !named || named.has(number);
+}

@@ -3,13 +3,15 @@ import { Readable } from 'node:stream';
 import { SITE } from './config';
 import type { SiteContent } from '@newsroom/content/snapshot';
 import { routes } from '@newsroom/content/routes';
+import { listingPagePath } from '@newsroom/content/listing-pages';
 
 /** URLs per sitemap file (the protocol allows 50,000). */
 const PER_FILE = 45_000;
 
-const pages = (count: number) => Math.max(1, Math.ceil(count / SITE.pageSize));
+/** The front page and every numbered page of a listing (listing-pages.ts). */
 function listing(base: string, count: number): SitemapItemLoose[] {
-  return Array.from({ length: pages(count) }, (_, i) => ({ url: i === 0 ? base : `${base}${i + 1}/` }));
+  const numbered = Math.ceil(count / SITE.pageSize);
+  return Array.from({ length: numbered + 1 }, (_, n) => ({ url: listingPagePath(base, n) }));
 }
 
 /**

@@ -1,9 +1,9 @@
-import type { PaginateFunction } from 'astro';
 import type { Article } from '@newsroom/content/schema';
 import type { ScopeKind } from '@newsroom/content/build-protocol';
+import { listingPages, type ListingPage } from '@newsroom/content/listing-pages';
 import { loadContent } from './content';
 import { SITE } from './config';
-import { inScope } from './scope';
+import { inScope, pageInScope } from './scope';
 
 /**
  * The pages of each route, as its `getStaticPaths` returns them. A page of the site exports one of
@@ -20,41 +20,44 @@ export async function articlePaths() {
     .map((article) => ({ params: { slug: article.slug }, props: { article } }));
 }
 
-/** A listing's pages: `pageSize` articles each, newest first, for every entry in scope. */
+/**
+ * A listing's pages (the front page at its own address, then pages numbered from the oldest:
+ * @newsroom/content/listing-pages), for every entry in scope, and of those only the pages in scope.
+ */
 function listing<K extends string, E extends { slug: string }>(
   kind: ScopeKind,
   entries: E[],
   index: Map<string, Article[]>,
-  key: K,
-  paginate: PaginateFunction
+  key: K
 ) {
   return entries
     .filter((entry) => inScope(kind, entry.slug))
     .flatMap((entry) =>
-      paginate(index.get(entry.slug) ?? [], {
-        params: { slug: entry.slug },
-        props: { [key]: entry } as Record<K, E>,
-        pageSize: SITE.pageSize,
-      })
+      listingPages(index.get(entry.slug) ?? [], SITE.pageSize)
+        .filter((page) => pageInScope(kind, entry.slug, page.number))
+        .map((page) => ({
+          params: { slug: entry.slug, page: page.number === 0 ? undefined : String(page.number) },
+          props: { [key]: entry, page } as Record<K, E> & { page: ListingPage<Article> },
+        }))
     );
 }
 
-/** /chuyen-muc/<slug>/<n> */
-export async function categoryPaths(paginate: PaginateFunction) {
+/** /chuyen-muc/<slug>/ and /chuyen-muc/<slug>/<n>/ */
+export async function categoryPaths() {
   const { categories, byCategory } = await loadContent();
-  return listing('categories', categories, byCategory, 'category', paginate);
+  return listing('categories', categories, byCategory, 'category');
 }
 
-/** /tac-gia/<slug>/<n> */
-export async function authorPaths(paginate: PaginateFunction) {
+/** /tac-gia/<slug>/ and /tac-gia/<slug>/<n>/ */
+export async function authorPaths() {
   const { authors, byAuthor } = await loadContent();
-  return listing('authors', authors, byAuthor, 'author', paginate);
+  return listing('authors', authors, byAuthor, 'author');
 }
 
-/** /the/<slug>/<n> */
-export async function tagPaths(paginate: PaginateFunction) {
+/** /the/<slug>/ and /the/<slug>/<n>/ */
+export async function tagPaths() {
   const { tags, byTag } = await loadContent();
-  return listing('tags', tags, byTag, 'tag', paginate);
+  return listing('tags', tags, byTag, 'tag');
 }
 
 /** /chuyen-muc/<slug>/rss.xml: one feed per category. */

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SiteContent } from '@newsroom/content/snapshot';
-import { mediaUrlOn } from '@newsroom/content/routes';
+import { mediaUrlOn, pollApiPath } from '@newsroom/content/routes';
 
 export { shownDate, type SiteContent } from '@newsroom/content/snapshot';
 export { related } from '@newsroom/content/related';
@@ -31,3 +31,6 @@ export function loadContent(): Promise<SiteContent> {
  */
 export const MEDIA_ORIGIN = new URL(process.env.ADMIN_ORIGIN || CMS_URL).origin;
 export const mediaUrl = mediaUrlOn(MEDIA_ORIGIN);
+export const mediaSource = mediaUrl;
+/** The editor's browser reaches the poll routes at the CMS itself (the preview server has none). */
+export const pollEndpoint = (documentId: string) => `${MEDIA_ORIGIN}${pollApiPath(documentId)}`;

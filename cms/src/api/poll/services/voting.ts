@@ -4,6 +4,10 @@ import { BallotBox } from '../lib/ballot-box';
 import { percentages, pollPhase } from '../../../contracts/polls';
 import { isVisible } from '../../../utils/visibility';
 import { addressKey } from '../../../utils/client-address';
+import { sharedState } from '../../../shared/redis';
+
+/** Where a CMS process says that an editor changed a poll (shared/redis.ts). */
+const POLL_CHANGED = 'poll-settings-changed';
 
 /** What a reader may see of a poll's counts. */
 export interface PollResults {
@@ -29,8 +33,12 @@ interface PollRow {
   options: { id: number; label: string; votes: number }[];
 }
 
-/** How long a poll's settings (dates, options) are reused between votes; counts are always live. */
-const SETTINGS_TTL_MS = 5_000;
+/**
+ * How long a poll's settings (dates, options) are reused between votes; counts are always live.
+ * An editor's change reaches every CMS process at once (forgetSettings); this bounds how long a
+ * process that missed the news (Redis away) goes on with the old settings.
+ */
+const SETTINGS_TTL_MS = Number(process.env.POLL_SETTINGS_TTL_SECONDS ?? 5) * 1000;
 const SETTINGS_MAX = 1_000;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -64,9 +72,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     return poll;
   },
 
-  /** An editor changed a poll: its next vote reads the new dates and options. */
+  /**
+   * An editor changed a poll: the next vote reads its new dates and options, on this process at
+   * once and on every other CMS process as soon as Redis carries the news (a few milliseconds).
+   */
   forgetSettings(documentId: string) {
     this.settings.delete(documentId);
+    sharedState(strapi.log)
+      .publish(POLL_CHANGED, documentId)
+      .catch((error: Error) =>
+        strapi.log.warn(
+          `Poll ${documentId} changed, but other CMS processes were not told (${error.message}): they read it within ${SETTINGS_TTL_MS / 1000} s.`
+        )
+      );
+  },
+
+  /** Forgets a poll's settings whenever any CMS process says an editor changed it (bootstrap). */
+  listenForChanges(): Promise<void> {
+    return sharedState(strapi.log).subscribe(POLL_CHANGED, (documentId) => this.settings.delete(documentId));
   },
 
   results(poll: PollRow): PollResults {
