@@ -123,12 +123,12 @@ describe('the GitHub Actions workflows', () => {
       const siteToken = parseEnv(fs.readFileSync(cms.env.SITE_ENV_FILE)).SITE_API_TOKEN;
       const context = {
         secrets: { CMS_URL: cms.url, SITE_API_TOKEN: siteToken },
-        vars: { SITE_URL: 'https://tin.example.vn' },
+        vars: { SITE_URL: 'https://tin.example.vn', PUBLIC_CMS_URL: 'https://cms.tin.example.vn' },
         github: { workspace: cache },
       };
       const env = envOf(build.env, context);
       expect(Object.keys(env).sort()).toEqual(
-        ['ASTRO_TELEMETRY_DISABLED', 'CMS_URL', 'SITE_API_TOKEN', 'SITE_CACHE_DIR', 'SITE_URL'].sort()
+        ['ASTRO_TELEMETRY_DISABLED', 'CMS_URL', 'PUBLIC_CMS_URL', 'SITE_API_TOKEN', 'SITE_CACHE_DIR', 'SITE_URL'].sort()
       );
       expect(env.SITE_CACHE_DIR).toBe(`${cache}/.astro-cache`);
 
@@ -159,7 +159,11 @@ describe('the GitHub Actions workflows', () => {
       expect(seed).toBeDefined();
       expect(fs.existsSync(path.join(dist, 'pagefind', 'pagefind.js'))).toBe(true);
       expect(JSON.parse(fs.readFileSync(path.join(dist, '_redirects', 'redirects.json'), 'utf8'))).toEqual({});
-      expect(fs.readFileSync(path.join(dist, 'index.html'), 'utf8')).toContain('https://tin.example.vn/');
+      const home = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+      expect(home).toContain('https://tin.example.vn/');
+      // Pages serves files only: the poll box votes at the CMS's public address, never its build-time one.
+      expect(home).toMatch(/action="https:\/\/cms\.tin\.example\.vn\/api\/polls\/\w+\/votes"/);
+      expect(seed).not.toContain(new URL(cms.url).host);
       expect(fs.existsSync(path.join(cache, '.astro-cache'))).toBe(true);
     }, 400_000);
   });

@@ -42,7 +42,8 @@ export async function closeSharedState() {
   await state?.close();
 }
 
-function connect(log: Log, env: NodeJS.ProcessEnv): SharedState {
+/** A connection of its own (sharedState keeps one per process; tests make several). */
+export function connect(log: Log, env: NodeJS.ProcessEnv): SharedState {
   const prefix = env.REDIS_PREFIX || 'newsroom';
   const url = env.REDIS_URL;
   if (!url) {
@@ -108,7 +109,11 @@ function connect(log: Log, env: NodeJS.ProcessEnv): SharedState {
       await client.publish(channelOf(channel), message);
     },
     async close() {
-      await Promise.all([client, subscriber].map((c) => (c.isOpen ? c.close().catch(() => undefined) : undefined)));
+      // A client still trying to reach Redis is dropped; a connected one finishes what it sent.
+      for (const c of [client, subscriber]) {
+        if (c.isReady) await c.close().catch(() => undefined);
+        else if (c.isOpen) c.destroy();
+      }
     },
   };
 }

@@ -49,7 +49,7 @@ describe('when the next build starts', () => {
     expect(fired).toEqual([100, 5100]);
   });
 
-  it('each further event of a burst doubles the wait, up to the full window after its last event', () => {
+  it('each later event of a burst doubles the wait, up to the full window after its last event', () => {
     const { s, clock, fired } = scheduler();
     for (let i = 0; i < 10; i++) {
       s.soon();
@@ -57,16 +57,18 @@ describe('when the next build starts', () => {
     }
     expect(fired).toEqual([]);
     clock.advance(2000);
+    // 0 and 50 ms: one action (100 ms); then 200, 400, 800, then the full 1 s after the last, at 450 ms.
     expect(fired).toEqual([450 + 1000]);
   });
 
-  it('an event and its echo a few milliseconds apart go out together, quickly', () => {
+  it("an action's events, a few milliseconds apart, go out 0.1 s after the last of them", () => {
     const { s, clock, fired } = scheduler();
-    s.soon();
-    clock.advance(5);
-    s.soon();
+    for (const gap of [0, 3, 4, 2]) {
+      clock.advance(gap);
+      s.soon();
+    }
     clock.advance(5000);
-    expect(fired).toEqual([5 + 200]);
+    expect(fired).toEqual([9 + 100]);
   });
 
   it('a steady stream cannot hold publishing back more than five windows', () => {

@@ -12,9 +12,10 @@ export const realTimers: Timers = {
 };
 
 /**
- * When the next build starts. The debounce adapts: a lone event (an editor's publish) waits only
- * `QUICK_MS` for anything sent with it; each further event of the same burst doubles the wait, up
- * to the full window (`debounceMs`), so a bulk publish still folds into one build. A steady stream
+ * When the next build starts. The debounce adapts: an editor's action (its events come within
+ * milliseconds of each other: a publish is a create or an update, then the publish) waits only
+ * `QUICK_MS` after its last event; each event that comes later than that in the same burst doubles
+ * the wait, up to the full window (`debounceMs`), so a bulk publish still folds into one build. A steady stream
  * cannot hold publishing back longer than `maxWindows` windows from its first event. A failed
  * build arms a retry instead; a new event replaces a pending retry with the debounce. One timer at
  * most is armed.
@@ -25,8 +26,8 @@ export class Scheduler {
   private timer: unknown;
   private armedAs: 'debounce' | 'retry' | null = null;
   private firstAt = 0;
-  /** Events in the current debounce window. */
-  private burst = 0;
+  /** How many times the current burst has doubled its wait. */
+  private level = 0;
 
   constructor(
     private readonly fire: () => void,
@@ -48,10 +49,11 @@ export class Scheduler {
     const now = this.timers.now();
     if (this.armedAs !== 'debounce') {
       this.firstAt = now;
-      this.burst = 0;
+      this.level = 0;
+    } else if (now - this.firstAt >= Scheduler.QUICK_MS) {
+      this.level++; // not the same action any more: a burst
     }
-    this.burst++;
-    const wait = delay ?? Math.min(this.debounceMs, Scheduler.QUICK_MS * 2 ** (this.burst - 1));
+    const wait = delay ?? Math.min(this.debounceMs, Scheduler.QUICK_MS * 2 ** this.level);
     const left = this.debounceMs * this.maxWindows - (now - this.firstAt);
     this.arm('debounce', Math.max(0, Math.min(wait, left)));
   }

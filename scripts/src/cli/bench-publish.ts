@@ -49,6 +49,8 @@ async function json(url: string, init: RequestInit = {}) {
 }
 
 let adminJwt = '';
+/** performance.now() of each step of the publish being timed (see publishUntilServed). */
+const marks: { saved?: number; event?: number; build?: number; live?: number } = {};
 
 /** A full-access token, made through the admin API as an editor would. */
 async function editorToken() {
@@ -111,6 +113,10 @@ async function main() {
       buildEnv: { SITE_CACHE_DIR: path.join(work, 'astro-cache') },
     },
     (msg, fields) => {
+      // When each step of a publish happened (performance.now()), for the breakdown printed below.
+      if (msg === 'event received') marks.event ??= performance.now();
+      if (msg === 'build started') marks.build ??= performance.now();
+      if (msg === 'release live') marks.live ??= performance.now();
       if (msg === 'release live' || msg === 'build failed') builds.push(fields as unknown as BuildRecord);
       if (msg === 'build failed') console.error(`build failed: ${fields?.error}`);
       if (msg === 'search index live')
@@ -136,11 +142,13 @@ async function main() {
   const scoped: BuildRecord[] = [];
   /** Creates and publishes an article through the CMS API; resolves when the site serves it. */
   async function publishUntilServed(data: Record<string, unknown>, started: number, limitMs: number, pollMs: number) {
+    for (const key of Object.keys(marks) as (keyof typeof marks)[]) delete marks[key];
     const article = await json(`${cmsUrl}/api/articles?status=published`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}` },
       body: JSON.stringify({ data: { authors: [author.documentId], ...data } }),
     });
+    marks.saved = performance.now();
     created.push(article.data.documentId);
     const url = new URL(routes.article(article.data.slug), service!.siteUrl!).toString();
     // (A connection the site server resets under load is asked again, like a reader's browser would.)
@@ -179,8 +187,11 @@ async function main() {
     latencies.push(ms);
     const build = builds.slice(before).find((b) => b.result === 'live');
     if (build) scoped.push(build);
+    // Where the time went, from the publish call: the CMS saving and answering, its webhook reaching
+    // the publisher, the debounce, the build, and the new page answering.
+    const at = (mark?: number) => (mark === undefined ? '?' : ((mark - started) / 1000).toFixed(2));
     console.log(
-      `  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (${build?.summary}; ms ${JSON.stringify(build?.phases)})`
+      `  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (CMS answered at ${at(marks.saved)} s, webhook at ${at(marks.event)} s, build from ${at(marks.build)} s, live at ${at(marks.live)} s; ${build?.summary}; ms ${JSON.stringify(build?.phases)})`
     );
   }
   // Reconciliation: the cost of one pass (the CMS's answer, and the whole comparison).

@@ -3,6 +3,10 @@
  * database, fires votes at its open poll from distinct simulated readers, and prints throughput,
  * p50/p99 latency and expected vs counted totals. PostgreSQL: BENCH_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test, where a throw-away database is created and dropped).
+ *
+ * `--via-nginx`: the production shape instead (docker-compose.yml): the votes go to Debian's nginx
+ * with scripts/deploy/nginx.conf, which spreads them over `--processes` CMS processes (2) sharing
+ * the database and Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -14,6 +18,7 @@ import { bin, quietEnv } from '@newsroom/publisher/bin';
 import { CMS_DIR } from '@newsroom/publisher/paths';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
 import { generateSecrets } from '../lib/secrets.js';
+import { startNginx } from '../lib/nginx.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,14 +29,24 @@ const { values } = parseArgs({
     port: { type: 'string', default: '1340' },
     // Writes a V8 CPU profile of the CMS and prints where its time went.
     profile: { type: 'boolean', default: false },
+    'via-nginx': { type: 'boolean', default: false },
+    processes: { type: 'string' },
   },
 });
+const viaNginx = values['via-nginx'];
+const processes = Number(values.processes ?? (viaNginx ? 2 : 1));
+if (!Number.isInteger(processes) || processes < 1)
+  throw new Error(`--processes must be a whole number ≥ 1, not ${values.processes}.`);
+if (processes > 1 && !viaNginx)
+  throw new Error('Several CMS processes need a proxy in front of them: add --via-nginx.');
 const votes = Number(values.votes);
 const concurrency = Number(values.concurrency);
 const rate = Number(values.rate);
 const base = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const dbName = `newsroom_bench_votes_${Date.now()}`;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-votes-'));
+/** What to stop at the end besides the child processes (nginx). */
+const stopping: (() => Promise<unknown>)[] = [];
 
 async function admin(sql: string) {
   const client = new pg.Client({ connectionString: base });
@@ -66,40 +81,68 @@ async function main() {
   url.pathname = `/${dbName}`;
   fs.writeFileSync(path.join(work, 'none.env'), '');
   fs.mkdirSync(path.join(work, 'public', 'uploads'), { recursive: true });
-  const cmsUrl = `http://127.0.0.1:${values.port}`;
   const profileDir = path.join(work, 'profile');
-  const [command, args] = values.profile
-    ? [process.execPath, ['--cpu-prof', '--cpu-prof-dir', profileDir, fs.realpathSync(bin('strapi', CMS_DIR)), 'start']]
-    : [bin('strapi', CMS_DIR), ['start']];
-  const cms = startChild('cms', command, args, {
-    cwd: CMS_DIR,
-    env: {
-      ...quietEnv(),
-      ...generateSecrets(),
-      ENV_PATH: path.join(work, 'none.env'),
-      DATABASE_URL: url.toString(),
-      DATABASE_POOL_MAX: '20',
-      PORT: values.port!,
-      HOST: '127.0.0.1',
-      PUBLIC_DIR: path.join(work, 'public'),
-      SERVE_ADMIN: 'false',
-      SEED_DEMO_ARTICLES: '1',
-      SITE_TOKEN: 'off',
-      // Every simulated reader comes from this machine: lift the per-client limit for the bench.
-      POLL_RATE_LIMIT: String(votes * 2),
-      NODE_ENV: 'production',
-    },
-  });
-  await waitForHttp(`${cmsUrl}/_health`, 240_000, () => cms.exitCode === null);
-  cms.stdout?.removeAllListeners('data').resume(); // drained, not printed: one line per request
+  const secrets = generateSecrets();
+  const redisPrefix = `newsroom-bench-${Date.now()}`;
+  /** One CMS process on the bench's database; several share its secrets, uploads and Redis. */
+  const startCms = async (port: number) => {
+    const [command, args] = values.profile
+      ? [
+          process.execPath,
+          ['--cpu-prof', '--cpu-prof-dir', profileDir, fs.realpathSync(bin('strapi', CMS_DIR)), 'start'],
+        ]
+      : [bin('strapi', CMS_DIR), ['start']];
+    const cms = startChild(`cms:${port}`, command, args, {
+      cwd: CMS_DIR,
+      env: {
+        ...quietEnv(),
+        ...secrets,
+        ENV_PATH: path.join(work, 'none.env'),
+        DATABASE_URL: url.toString(),
+        DATABASE_POOL_MAX: '20',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_DIR: path.join(work, 'public'),
+        SERVE_ADMIN: 'false',
+        SEED_DEMO_ARTICLES: '1',
+        SITE_TOKEN: 'off',
+        // Every simulated reader comes from this machine: lift the per-client limit for the bench.
+        POLL_RATE_LIMIT: String(votes * 2),
+        NODE_ENV: 'production',
+        ...(viaNginx
+          ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: redisPrefix }
+          : {}),
+      },
+    });
+    await waitForHttp(`http://127.0.0.1:${port}/_health`, 240_000, () => cms.exitCode === null);
+    cms.stdout?.removeAllListeners('data').resume(); // drained, not printed: one line per request
+    return cms;
+  };
+  const ports = Array.from({ length: processes }, (_, i) => Number(values.port) + i);
+  // Started together, as compose starts replicas: they take turns (cms/src/bootstrap/startup-lock.ts).
+  const children = await Promise.all(ports.map(startCms));
+  let cmsUrl = `http://127.0.0.1:${ports[0]}`;
+  let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;
+  if (viaNginx) {
+    fs.mkdirSync(path.join(work, 'site'), { recursive: true });
+    nginx = await startNginx({
+      root: path.join(work, 'site'),
+      port: Number(values.port) + processes,
+      cms: ports.map((p) => `http://127.0.0.1:${p}`),
+    });
+    cmsUrl = nginx.url;
+    stopping.push(() => nginx!.close());
+  }
+  const cmsPids = new Set(children.map((c) => c.pid));
 
   const polls = (await (await fetch(`${cmsUrl}/api/polls`)).json()) as {
     data: { documentId: string; closesAt: string; options: { id: number; votes: number }[] }[];
   };
   const poll = polls.data.find((p) => Date.parse(p.closesAt) > Date.now())!;
   const cpu = {
-    cms: () => cpuSeconds((p) => p.pgrp === cms.pid),
+    cms: () => cpuSeconds((p) => cmsPids.has(p.pgrp)),
     postgres: () => cpuSeconds((p) => p.comm === 'postgres'),
+    nginx: () => cpuSeconds((p) => p.comm === 'nginx'),
     bench: () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
   };
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -146,7 +189,7 @@ async function main() {
   async function phase(name: string, rate?: number): Promise<Phase> {
     const latencies: number[] = [];
     const statuses = new Map<number, number>();
-    const before = { cms: cpu.cms(), postgres: cpu.postgres(), bench: cpu.bench() };
+    const before = { cms: cpu.cms(), postgres: cpu.postgres(), nginx: cpu.nginx(), bench: cpu.bench() };
     const from = process.hrtime.bigint();
     const started = performance.now();
     let next = 0;
@@ -171,7 +214,7 @@ async function main() {
       seconds,
       latencies,
       statuses,
-      cpu: { cms: used('cms'), postgres: used('postgres'), bench: used('bench') },
+      cpu: { cms: used('cms'), postgres: used('postgres'), nginx: used('nginx'), bench: used('bench') },
       window: [from, process.hrtime.bigint()],
     };
   }
@@ -184,13 +227,13 @@ async function main() {
   const expected = poll.options.reduce((n, o) => n + o.votes, 0) + reader;
   const ms = (n: number) => n.toFixed(1);
   console.log(`
-Votes on PostgreSQL, ${votes} readers per run, at most ${concurrency} in flight, ${os.cpus().length} cores shared by the CMS, PostgreSQL and the load generator
-| run | votes/s | p50 ms | p99 ms | max ms | statuses | CPU per vote: CMS / PostgreSQL / load generator |
+Votes on PostgreSQL${viaNginx ? `, through nginx to ${processes} CMS processes sharing Redis` : ''}, ${votes} readers per run, at most ${concurrency} in flight, ${os.cpus().length} cores shared by ${viaNginx ? 'nginx, ' : ''}the CMS, PostgreSQL and the load generator
+| run | votes/s | p50 ms | p99 ms | max ms | statuses | CPU per vote: CMS / PostgreSQL / nginx / load generator |
 |---|---|---|---|---|---|---|
 ${phases
   .map(
     (p) =>
-      `| ${p.name} | ${(votes / p.seconds).toFixed(0)} | ${ms(percentile(p.latencies, 50))} | ${ms(percentile(p.latencies, 99))} | ${ms(p.latencies[p.latencies.length - 1])} | ${[...p.statuses].map(([s, n]) => `${s}×${n}`).join(' ')} | ${p.cpu.cms.toFixed(2)} / ${p.cpu.postgres.toFixed(2)} / ${p.cpu.bench.toFixed(2)} ms |`
+      `| ${p.name} | ${(votes / p.seconds).toFixed(0)} | ${ms(percentile(p.latencies, 50))} | ${ms(percentile(p.latencies, 99))} | ${ms(p.latencies[p.latencies.length - 1])} | ${[...p.statuses].map(([s, n]) => `${s}×${n}`).join(' ')} | ${p.cpu.cms.toFixed(2)} / ${p.cpu.postgres.toFixed(2)} / ${p.cpu.nginx.toFixed(2)} / ${p.cpu.bench.toFixed(2)} ms |`
   )
   .join('\n')}
 Counted: ${results.data.total} of ${expected} expected (${reader} votes sent on top of the seeded counts).`);
@@ -251,6 +294,7 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
+    for (const stop of stopping) await stop().catch(() => {});
     await stopChildren();
     await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
     fs.rmSync(work, { recursive: true, force: true });

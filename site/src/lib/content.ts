@@ -27,7 +27,9 @@ function env(name: string): string | undefined {
 /**
  * Where the build reads the CMS: often an address only the build can reach (`http://cms:1337` in
  * docker-compose.yml), so it is never written into a page. Readers reach the CMS's public parts
- * through the site's own origin, SITE_URL: the one public address (mediaUrl, pollEndpoint).
+ * (mediaUrl, pollEndpoint) through the site's own origin, SITE_URL, where the web server passes
+ * them on; a host that serves the pages only (GitHub Pages) names the CMS's public address instead:
+ * PUBLIC_CMS_URL.
  */
 export const CMS_URL = (env('CMS_URL') || 'http://127.0.0.1:1337').replace(/\/+$/, '');
 export const cms = createStrapiClient({ baseUrl: CMS_URL, token: env('SITE_API_TOKEN') });
@@ -58,7 +60,8 @@ export function loadContent(): Promise<SiteContent> {
 
 /** Where the build fetches a CMS photo to resize it (lib/images.ts). */
 export const mediaSource = mediaUrlOn(CMS_URL);
+const PUBLIC_CMS_URL = (env('PUBLIC_CMS_URL') || '').replace(/\/+$/, '');
 /** A CMS photo's URL as readers reach it: `/uploads/…` on the site's origin (for og:image, JSON-LD, the body). */
-export const mediaUrl = mediaUrlOn(SITE.url);
-/** The poll's routes as readers reach them: on the site's origin. */
-export const pollEndpoint = pollApiPath;
+export const mediaUrl = mediaUrlOn(PUBLIC_CMS_URL || SITE.url);
+/** The poll's routes as readers reach them: on the site's origin (or PUBLIC_CMS_URL). */
+export const pollEndpoint = (documentId: string) => `${PUBLIC_CMS_URL}${pollApiPath(documentId)}`;
