@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { linkTree, type Releases } from './releases.js';
+import { linkTreeAsync, type Releases } from './releases.js';
 import type { Logger } from './log.js';
 
 /** Writes a search index of the site in `siteDir` to `outputPath` (astro.ts: Pagefind, in shards). */
@@ -63,7 +63,9 @@ export class SearchIndexer {
     try {
       await this.indexSite(this.releases.path(release), out, abort.signal);
       if (abort.signal.aborted || this.releases.live()?.id !== release) throw new Error('cancelled');
-      linkTree(this.releases.path(release), this.releases.path(id), new Set(['pagefind']));
+      // In the background (cp -al): a synchronous copy of 25,000 links would hold back webhooks.
+      await linkTreeAsync(this.releases.path(release), this.releases.path(id), new Set(['pagefind']));
+      if (this.releases.live()?.id !== release) throw new Error('cancelled');
       this.releases.addSearchIndex(id, out);
       fs.linkSync(this.releases.snapshot(release), this.releases.snapshot(id));
       this.releases.copyState(release, id);

@@ -50,7 +50,8 @@ async function json(url: string, init: RequestInit = {}) {
 
 let adminJwt = '';
 /** performance.now() of each step of the publish being timed (see publishUntilServed). */
-const marks: { saved?: number; event?: number; build?: number; live?: number } = {};
+const marks: { started?: number; saved?: number; event?: number; events?: string[]; build?: number; live?: number } =
+  {};
 
 /** A full-access token, made through the admin API as an editor would. */
 async function editorToken() {
@@ -114,7 +115,11 @@ async function main() {
     },
     (msg, fields) => {
       // When each step of a publish happened (performance.now()), for the breakdown printed below.
-      if (msg === 'event received') marks.event ??= performance.now();
+      if (msg === 'event received') {
+        marks.event ??= performance.now();
+        const at = ((performance.now() - (marks.started ?? 0)) / 1000).toFixed(2);
+        marks.events = [...(marks.events ?? []), `${String(fields?.event)} ${at} s`];
+      }
       if (msg === 'build started') marks.build ??= performance.now();
       if (msg === 'release live') marks.live ??= performance.now();
       if (msg === 'release live' || msg === 'build failed') builds.push(fields as unknown as BuildRecord);
@@ -143,6 +148,7 @@ async function main() {
   /** Creates and publishes an article through the CMS API; resolves when the site serves it. */
   async function publishUntilServed(data: Record<string, unknown>, started: number, limitMs: number, pollMs: number) {
     for (const key of Object.keys(marks) as (keyof typeof marks)[]) delete marks[key];
+    marks.started = started;
     const article = await json(`${cmsUrl}/api/articles?status=published`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}` },
@@ -191,7 +197,7 @@ async function main() {
     // the publisher, the debounce, the build, and the new page answering.
     const at = (mark?: number) => (mark === undefined ? '?' : ((mark - started) / 1000).toFixed(2));
     console.log(
-      `  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (CMS answered at ${at(marks.saved)} s, webhook at ${at(marks.event)} s, build from ${at(marks.build)} s, live at ${at(marks.live)} s; ${build?.summary}; ms ${JSON.stringify(build?.phases)})`
+      `  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (CMS answered at ${at(marks.saved)} s, webhooks ${marks.events?.join(', ')}, build from ${at(marks.build)} s, live at ${at(marks.live)} s; ${build?.summary}; ms ${JSON.stringify(build?.phases)})`
     );
   }
   // Reconciliation: the cost of one pass (the CMS's answer, and the whole comparison).
