@@ -121,7 +121,9 @@ async function main() {
   const ports = Array.from({ length: processes }, (_, i) => Number(values.port) + i);
   // Started together, as compose starts replicas: they take turns (cms/src/bootstrap/startup-lock.ts).
   const children = await Promise.all(ports.map(startCms));
-  let cmsUrl = `http://127.0.0.1:${ports[0]}`;
+  const cmsUrl = `http://127.0.0.1:${ports[0]}`;
+  /** Where readers' votes go: the CMS itself, or nginx in front of the processes. */
+  let voteUrl = cmsUrl;
   let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;
   if (viaNginx) {
     fs.mkdirSync(path.join(work, 'site'), { recursive: true });
@@ -130,7 +132,7 @@ async function main() {
       port: Number(values.port) + processes,
       cms: ports.map((p) => `http://127.0.0.1:${p}`),
     });
-    cmsUrl = nginx.url;
+    voteUrl = nginx.url;
     stopping.push(() => nginx!.close());
   }
   const cmsPids = new Set(children.map((c) => c.pid));
@@ -153,7 +155,7 @@ async function main() {
     const body = JSON.stringify({ option: poll.options[i % poll.options.length].id });
     return new Promise<number>((resolve, reject) => {
       const req = http.request(
-        `${cmsUrl}/api/polls/${poll.documentId}/votes`,
+        `${voteUrl}/api/polls/${poll.documentId}/votes`,
         {
           method: 'POST',
           agent,
