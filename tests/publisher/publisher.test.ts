@@ -156,6 +156,32 @@ describe('the publisher', () => {
     expect(logs.find((l) => l.msg === 'release live')).toHaveProperty('build');
   });
 
+  it("passes readers the poll routes and uploads, as nginx does, and nothing else of the CMS's API", async () => {
+    const site = service.siteUrl!.replace(/\/$/, '');
+    const { data } = (await api(`${cms.url}/api/articles?filters[poll][closesAt][$gt]=${new Date().toISOString()}`))
+      .json;
+    const poll = data[0].poll.documentId as string;
+    const results = await fetch(`${site}/api/polls/${poll}/results`);
+    expect(results.status).toBe(200);
+    expect(((await results.json()) as { data: { poll: string } }).data.poll).toBe(poll);
+    // A vote reaches the CMS, which judges it: this site's origin is not one of its SITE_ORIGINS here.
+    const vote = await fetch(`${site}/api/polls/${poll}/votes`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: 'https://elsewhere.example' },
+      body: JSON.stringify({ option: data[0].poll.options[0].id }),
+    });
+    expect(vote.status).toBe(403);
+    expect(await vote.text()).toContain('Votes are taken from the site');
+    expect((await fetch(`${site}/api/polls/${poll}/votes`, { method: 'DELETE' })).status).toBe(405);
+    const photo = data[0].cover?.image?.url as string;
+    const upload = await fetch(`${site}${photo}`);
+    expect(upload.status).toBe(200);
+    expect(upload.headers.get('content-type')).toMatch(/^image\//);
+    // The rest of the API is no page of the site.
+    for (const p of ['/api/articles', `/api/polls/${poll}`, '/admin/'])
+      expect((await fetch(`${site}${p}`)).status, p).toBe(404);
+  });
+
   it('refuses a missing or wrong secret (401) and a body that is not a Strapi event (400), queuing nothing', async () => {
     const builds = status().buildsStarted;
     const event = { event: 'entry.publish', uid: 'api::article.article', entry: { documentId: 'x' } };
