@@ -104,10 +104,10 @@ describe('docker-compose.yml', () => {
     expect(conf).toMatch(/upstream newsroom_cms \{\s*server cms:1337\b/);
     const passes = (location: string) => {
       const block = conf.slice(conf.indexOf(location), conf.indexOf('location', conf.indexOf(location) + 1));
-      return block.includes('proxy_pass http://newsroom_cms;');
+      return block.includes('proxy_pass http://newsroom_cms$uri');
     };
     expect(passes('location ~ ^/api/polls/')).toBe(true);
-    expect(passes('location /uploads/')).toBe(true);
+    expect(passes('location ~ ^/uploads/')).toBe(true);
     expect(web.depends_on?.cms.condition).toBe('service_healthy');
     // The build reads the CMS at an internal address; the pages name SITE_URL only (tests/site/build.test.ts).
     expect(publisher.environment?.CMS_URL).toBe('http://cms:1337');

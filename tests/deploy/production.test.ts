@@ -16,7 +16,7 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startPublisher, type RunningPublisher } from '@newsroom/publisher/service';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '@newsroom/scripts/chromium';
-import { api, freePort, sql, startCmsCluster, type RunningCms } from '../helpers/cms';
+import { api, freePort, rawGet, sql, startCmsCluster, type RunningCms } from '../helpers/cms';
 import { startNginx } from '../helpers/nginx';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -181,7 +181,8 @@ describe('the production shape: nginx, two CMS processes on PostgreSQL sharing R
     const photo = await fetch(ogImage!);
     expect(photo.status).toBe(200);
     expect(photo.headers.get('content-type')).toMatch(/^image\//);
-    expect(photo.headers.get('cache-control')).toBe('public, max-age=86400');
+    // Minutes only: a file an editor replaces in the media library keeps its URL.
+    expect(photo.headers.get('cache-control')).toBe('public, max-age=300');
   });
 
   it('nginx passes readers only the poll routes: the rest of the API and the admin stay out of reach', async () => {
@@ -194,6 +195,22 @@ describe('the production shape: nginx, two CMS processes on PostgreSQL sharing R
       '/uploads/../config/server.js',
     ])
       expect((await fetch(`${siteUrl}${p}`)).status, p).toBe(404);
+    // Paths that nginx normalises onto a poll route or an upload, but that would name another route
+    // of the CMS as the client wrote them: the CMS gets the route nginx chose, or nothing.
+    const poll = article.poll.documentId;
+    const smuggled = await fetch(`${siteUrl}/api/articles/x%2F..%2F..%2Fpolls%2F${poll}%2Fresults`);
+    expect(smuggled.status).toBe(200);
+    expect(((await smuggled.json()) as { data: { poll: string } }).data.poll).toBe(poll);
+    const raw = await rawGet(siteUrl, `/api/articles/x/../../polls/${poll}/results`);
+    expect(JSON.parse(raw.text).data.poll).toBe(poll);
+    for (const p of [
+      '/uploads/..%2F..%2Fapi%2Farticles',
+      '/uploads/x/../../api/articles',
+      `/api/polls/${poll}%2F..%2F..%2Farticles/results`,
+      '/uploads/%2E%2E/config/server.js',
+    ])
+      // 404, or 400 where the path climbs above the root: either way nginx answers, not the CMS.
+      expect([400, 404], p).toContain((await rawGet(siteUrl, p)).status);
     const put = await fetch(`${siteUrl}/api/polls/${article.poll.documentId}/votes`, { method: 'PUT' });
     expect(put.status).toBe(403);
     const res = await fetch(`${siteUrl}/api/polls/${article.poll.documentId}/results`);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -260,6 +261,24 @@ export async function get(url: string, init: RequestInit = {}) {
     if (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET') throw error;
     return fetch(url, init);
   }
+}
+
+/**
+ * A GET of `rawPath` exactly as written: `fetch` (like a browser) resolves `..` before sending,
+ * which an attacker's client need not do.
+ */
+export function rawGet(base: string, rawPath: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(base);
+    http
+      .get({ hostname, port, path: rawPath }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      })
+      .on('error', reject);
+  });
 }
 
 /** JSON over HTTP with an optional bearer token; returns status and parsed body. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, freePort, get, ROOT, type RunningCms } from '../helpers/cms';
+import { api, freePort, get, rawGet, ROOT, type RunningCms } from '../helpers/cms';
 import { startCmsWithPublisher } from '../helpers/publisher';
 import { startPublisher, type RunningPublisher } from '@newsroom/publisher/service';
 import { astroBuild } from '@newsroom/publisher/astro';
@@ -177,9 +177,19 @@ describe('the publisher', () => {
     const upload = await fetch(`${site}${photo}`);
     expect(upload.status).toBe(200);
     expect(upload.headers.get('content-type')).toMatch(/^image\//);
-    // The rest of the API is no page of the site.
-    for (const p of ['/api/articles', `/api/polls/${poll}`, '/admin/'])
-      expect((await fetch(`${site}${p}`)).status, p).toBe(404);
+    // The rest of the API is no page of the site, however the path is written.
+    for (const p of [
+      '/api/articles',
+      `/api/polls/${poll}`,
+      '/admin/',
+      `/api/polls/${poll}%2F..%2F..%2Farticles/results`,
+      '/uploads/..%2F..%2Fapi%2Farticles',
+      '/uploads/x/../../api/articles',
+    ])
+      expect((await rawGet(site, p)).status, p).toBe(404);
+    // A path that resolves onto a poll route reaches the CMS as that route only, as nginx passes it.
+    const smuggled = await rawGet(site, `/api/articles/x/../../polls/${poll}/results`);
+    expect(JSON.parse(smuggled.text).data.poll).toBe(poll);
   });
 
   it('refuses a missing or wrong secret (401) and a body that is not a Strapi event (400), queuing nothing', async () => {

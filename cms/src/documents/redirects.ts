@@ -37,9 +37,10 @@ const invalid = (message: string) => new errors.ValidationError(message);
  * - `from` and `to` are paths of the site (contracts/redirects.ts), stored normalised;
  * - a redirect goes to an article (wherever its address is now) or to a path, one of the two;
  * - a redirect that would lead back to where it starts is refused, naming the loop;
- * - when a live article's slug changes (on a publish, whichever way it comes: publish-path.ts), its old address becomes a redirect to the article, so
- *   links to it keep working however often it is renamed (chains collapse: every old address
- *   points at the article, not at the address after it).
+ * - when a live article's slug changes (on a publish, whichever way it comes: publish-path.ts),
+ *   its old address becomes a redirect to the article, so links to it keep working however often
+ *   it is renamed (chains collapse: every old address points at the article, not at the address
+ *   after it).
  * The build resolves them again against what is live (site/content/src/redirects.ts).
  */
 export function registerRedirectRules(strapi: Core.Strapi) {

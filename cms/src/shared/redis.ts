@@ -74,11 +74,12 @@ export function connect(log: Log, env: NodeJS.ProcessEnv): SharedState {
   };
   const client = createClient(options);
   const subscriber = createClient(options);
-  let down = false;
+  // Each connection says once that it lost Redis, and once that it is back.
   for (const [name, c] of [
     ['commands', client],
     ['subscriptions', subscriber],
   ] as const) {
+    let down = false;
     c.on('error', (error: Error) => {
       if (down) return;
       down = true;

@@ -15,13 +15,13 @@ export const realTimers: Timers = {
  * When the next build starts. The debounce adapts: an editor's action (its events come within
  * milliseconds of each other: a publish is a create or an update, then the publish) waits only
  * `QUICK_MS` after its last event; each event that comes later than that in the same burst doubles
- * the wait, up to the full window (`debounceMs`), so a bulk publish still folds into one build. A steady stream
- * cannot hold publishing back longer than `maxWindows` windows from its first event. A failed
- * build arms a retry instead; a new event replaces a pending retry with the debounce. One timer at
- * most is armed.
+ * the wait, up to the full window (`debounceMs`), so a bulk publish still folds into one build. A
+ * steady stream cannot hold publishing back longer than `maxWindows` windows from its first event.
+ * A failed build arms a retry instead; a new event replaces a pending retry with the debounce. One
+ * timer at most is armed.
  */
 export class Scheduler {
-  /** What the first event after a quiet spell waits for: events the CMS sends with it come within milliseconds. */
+  /** What an action waits for after its last event: the CMS sends its events within milliseconds. */
   static readonly QUICK_MS = 100;
   private timer: unknown;
   private armedAs: 'debounce' | 'retry' | null = null;

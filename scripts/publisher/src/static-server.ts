@@ -16,17 +16,17 @@ function redirectsOf(dir: string): Map<string, string> {
 
 /** What readers reach of the CMS through the site's origin, as scripts/deploy/nginx.conf passes it. */
 const CMS_ROUTES: { path: RegExp; methods: string[] }[] = [
-  { path: /^\/api\/polls\/[^/]+\/(votes|results)\/?$/, methods: ['GET', 'HEAD', 'POST'] },
-  { path: /^\/uploads\/[^?]+$/, methods: ['GET', 'HEAD'] },
+  { path: /^\/api\/polls\/[A-Za-z0-9_-]+\/(votes|results)\/?$/, methods: ['GET', 'HEAD', 'POST'] },
+  { path: /^\/uploads\/[A-Za-z0-9._-]+$/, methods: ['GET', 'HEAD'] },
 ];
 
 /**
- * Passes a reader's request to the CMS, as nginx's proxy_pass does: the reader's address appended
- * to X-Forwarded-For (the CMS believes only its trusted proxies' part), the site's Host, the body
- * streamed.
+ * Passes a reader's request to the CMS, as nginx's proxy_pass does: the path that was matched
+ * (normalised, not the one the client sent), the reader's address appended to X-Forwarded-For (the
+ * CMS believes only its trusted proxies' part), the site's Host, the body streamed.
  */
-function passToCms(cmsUrl: string, req: http.IncomingMessage, res: http.ServerResponse) {
-  const target = new URL(req.url ?? '/', cmsUrl);
+function passToCms(cmsUrl: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse) {
+  const target = new URL(`${url.pathname}${url.search}`, cmsUrl);
   const forwarded = [req.headers['x-forwarded-for'], req.socket.remoteAddress].flat().filter(Boolean).join(', ');
   const headers = { ...req.headers, 'x-forwarded-for': forwarded, 'x-forwarded-proto': 'http' };
   delete headers.connection;
@@ -70,10 +70,10 @@ export function createStaticServer(root: () => string, options: { cmsUrl?: strin
   };
   return http.createServer((req, res) => {
     if (options.cmsUrl) {
-      const pathname = new URL(req.url ?? '/', 'http://site').pathname;
-      const route = CMS_ROUTES.find((r) => r.path.test(pathname));
+      const url = new URL(req.url ?? '/', 'http://site');
+      const route = CMS_ROUTES.find((r) => r.path.test(url.pathname));
       if (route) {
-        if (route.methods.includes(req.method ?? 'GET')) return passToCms(options.cmsUrl, req, res);
+        if (route.methods.includes(req.method ?? 'GET')) return passToCms(options.cmsUrl, url, req, res);
         res.writeHead(405, { Allow: route.methods.join(', ') });
         return res.end();
       }

@@ -26,11 +26,16 @@ export interface ListingPage<T> {
   older: number | null;
 }
 
+/** How many numbered pages a listing of `total` stories has (the front page comes on top). */
+export function numberedPageCount(total: number, size = LISTING_PAGE_SIZE) {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`A listing page holds at least one story, not ${size}.`);
+  return Math.ceil(total / size);
+}
+
 /** The pages of a listing whose stories are `newestFirst`, `size` to a page. */
 export function listingPages<T>(newestFirst: readonly T[], size = LISTING_PAGE_SIZE): ListingPage<T>[] {
-  if (!Number.isInteger(size) || size < 1) throw new Error(`A listing page holds at least one story, not ${size}.`);
   const total = newestFirst.length;
-  const numbered = Math.ceil(total / size);
+  const numbered = numberedPageCount(total, size);
   /** The numbered page holding the story at `index` (newest first). */
   const pageOf = (index: number) => Math.floor((total - 1 - index) / size) + 1;
   const front: ListingPage<T> = {

@@ -24,14 +24,14 @@ export const shardPages = (env: NodeJS.ProcessEnv = process.env) => {
 /** Indexes one folder of pages (`site`, pages only) into a Pagefind bundle at `output`. */
 export type IndexShard = (site: string, output: string) => Promise<void>;
 
+/** Pages hard-linked at once into a shard's folder. */
+const LINK_BATCH = 200;
+
 /**
  * Indexes the article pages of `siteDir` into the bundle `outputPath` (and its shards below it).
  * Each shard's pages are hard-linked into a folder of their own (no data copied), keeping their
  * paths, so their URLs are the site's.
  */
-/** Pages hard-linked at once into a shard's folder. */
-const LINK_BATCH = 200;
-
 export async function buildSearchIndex(
   siteDir: string,
   outputPath: string,

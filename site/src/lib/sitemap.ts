@@ -3,15 +3,16 @@ import { Readable } from 'node:stream';
 import { SITE } from './config';
 import type { SiteContent } from '@newsroom/content/snapshot';
 import { routes } from '@newsroom/content/routes';
-import { listingPagePath } from '@newsroom/content/listing-pages';
+import { listingPagePath, numberedPageCount } from '@newsroom/content/listing-pages';
 
 /** URLs per sitemap file (the protocol allows 50,000). */
 const PER_FILE = 45_000;
 
 /** The front page and every numbered page of a listing (listing-pages.ts). */
 function listing(base: string, count: number): SitemapItemLoose[] {
-  const numbered = Math.ceil(count / SITE.pageSize);
-  return Array.from({ length: numbered + 1 }, (_, n) => ({ url: listingPagePath(base, n) }));
+  return Array.from({ length: numberedPageCount(count, SITE.pageSize) + 1 }, (_, n) => ({
+    url: listingPagePath(base, n),
+  }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Article } from '@newsroom/content/schema';
-import type { ScopeKind } from '@newsroom/content/build-protocol';
+import type { ListingKind } from '@newsroom/content/build-protocol';
 import { listingPages, type ListingPage } from '@newsroom/content/listing-pages';
 import { loadContent } from './content';
 import { SITE } from './config';
@@ -25,7 +25,7 @@ export async function articlePaths() {
  * @newsroom/content/listing-pages), for every entry in scope, and of those only the pages in scope.
  */
 function listing<K extends string, E extends { slug: string }>(
-  kind: ScopeKind,
+  kind: ListingKind,
   entries: E[],
   index: Map<string, Article[]>,
   key: K

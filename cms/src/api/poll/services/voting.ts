@@ -38,7 +38,14 @@ interface PollRow {
  * An editor's change reaches every CMS process at once (forgetSettings); this bounds how long a
  * process that missed the news (Redis away) goes on with the old settings.
  */
-const SETTINGS_TTL_MS = Number(process.env.POLL_SETTINGS_TTL_SECONDS ?? 5) * 1000;
+const SETTINGS_TTL_MS = settingsTtlMs(process.env.POLL_SETTINGS_TTL_SECONDS);
+
+function settingsTtlMs(value: string | undefined) {
+  const seconds = Number(value || 5);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new Error(`POLL_SETTINGS_TTL_SECONDS must be a number of seconds ≥ 0, not "${value}".`);
+  return seconds * 1000;
+}
 const SETTINGS_MAX = 1_000;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
