@@ -196,6 +196,7 @@ export class Publisher {
     this.queue.add(changes, 'webhook');
     this.attempt = 0; // a new event earns a fresh set of attempts
     this.search.yieldTo(); // it runs again after, for the release then live
+    this.scheduler.heard();
     this.schedule();
   }
 

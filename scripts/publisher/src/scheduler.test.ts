@@ -34,25 +34,30 @@ function scheduler(debounceMs = 1000) {
   const clock = manualClock();
   const fired: number[] = [];
   const s = new Scheduler(() => fired.push(clock.now()), debounceMs, clock);
-  return { s, clock, fired };
+  /** An event, as the publisher passes it on while no build runs. */
+  const event = () => {
+    s.heard();
+    s.soon();
+  };
+  return { s, clock, fired, event };
 }
 
 describe('when the next build starts', () => {
   it('a lone event waits only for what the CMS sends with it', () => {
-    const { s, clock, fired } = scheduler();
-    s.soon();
+    const { s, clock, fired, event } = scheduler();
+    event();
     clock.advance(5000);
     expect(fired).toEqual([100]);
     // The next lone event, after a quiet spell, is quick again.
-    s.soon();
+    event();
     clock.advance(5000);
     expect(fired).toEqual([100, 5100]);
   });
 
   it('each later event of a burst doubles the wait, up to the full window after its last event', () => {
-    const { s, clock, fired } = scheduler();
+    const { s, clock, fired, event } = scheduler();
     for (let i = 0; i < 10; i++) {
-      s.soon();
+      event();
       clock.advance(50);
     }
     expect(fired).toEqual([]);
@@ -62,19 +67,19 @@ describe('when the next build starts', () => {
   });
 
   it("an action's events, a few milliseconds apart, go out 0.1 s after the last of them", () => {
-    const { s, clock, fired } = scheduler();
+    const { s, clock, fired, event } = scheduler();
     for (const gap of [0, 3, 4, 2]) {
       clock.advance(gap);
-      s.soon();
+      event();
     }
     clock.advance(5000);
     expect(fired).toEqual([9 + 100]);
   });
 
   it('a steady stream cannot hold publishing back more than five windows', () => {
-    const { s, clock, fired } = scheduler();
+    const { s, clock, fired, event } = scheduler();
     for (let t = 0; t < 12_000; t += 50) {
-      s.soon();
+      event();
       clock.advance(50);
     }
     expect(fired[0]).toBe(5000);
@@ -82,7 +87,7 @@ describe('when the next build starts', () => {
   });
 
   it('a lone event with no wait asked builds at once', () => {
-    const { s, clock, fired } = scheduler();
+    const { s, clock, fired, event } = scheduler();
     s.soon(0);
     clock.advance(0);
     expect(fired).toEqual([0]);
@@ -90,19 +95,45 @@ describe('when the next build starts', () => {
   });
 
   it('a retry waits its backoff; an event arriving meanwhile replaces it with the debounce', () => {
-    const { s, clock, fired } = scheduler();
+    const { s, clock, fired, event } = scheduler();
     s.retry(8000);
     expect(s.armed).toBe('retry');
     clock.advance(1000);
-    s.soon();
+    event();
     expect(s.armed).toBe('debounce');
     clock.advance(10_000);
     expect(fired).toEqual([1000 + 100]);
   });
 
-  it('cancelled, nothing fires', () => {
-    const { s, clock, fired } = scheduler();
+  it('a burst that started a build early keeps its pace: what arrives during the build folds into one follow-up', () => {
+    const { s, clock, fired, event } = scheduler();
+    event();
+    clock.advance(150); // a slow second event: the first build has started at 100 ms
+    expect(fired).toEqual([100]);
+    // While the build runs the publisher only tells the scheduler of each event.
+    for (let i = 0; i < 10; i++) {
+      s.heard();
+      clock.advance(50);
+    }
+    // The build ends at 650 ms with events pending; the burst goes on at the same pace.
     s.soon();
+    for (let i = 0; i < 30; i++) {
+      event();
+      clock.advance(50);
+    }
+    clock.advance(5000);
+    // One follow-up, a full window after the burst's last event (at 650 + 29 × 50 ms).
+    expect(fired).toEqual([100, 650 + 29 * 50 + 1000]);
+    // A quiet window later, a lone event is quick again.
+    const at = clock.now();
+    event();
+    clock.advance(5000);
+    expect(fired).toEqual([100, 3100, at + 100]);
+  });
+
+  it('cancelled, nothing fires', () => {
+    const { s, clock, fired, event } = scheduler();
+    event();
     s.cancel();
     clock.advance(10_000);
     expect(fired).toEqual([]);

@@ -12,20 +12,25 @@ export const realTimers: Timers = {
 };
 
 /**
- * When the next build starts. The debounce adapts: an editor's action (its events come within
- * milliseconds of each other: a publish is a create or an update, then the publish) waits only
- * `QUICK_MS` after its last event; each event that comes later than that in the same burst doubles
- * the wait, up to the full window (`debounceMs`), so a bulk publish still folds into one build. A
- * steady stream cannot hold publishing back longer than `maxWindows` windows from its first event.
- * A failed build arms a retry instead; a new event replaces a pending retry with the debounce. One
- * timer at most is armed.
+ * When the next build starts. The debounce adapts to the desk's pace: an editor's action (its
+ * events come within milliseconds of each other: a publish is a create or an update, then the
+ * publish) waits only `QUICK_MS` after its last event; each event that comes later than that in the
+ * same burst doubles the wait, up to the full window (`debounceMs`), so a bulk publish still folds
+ * into one build. A burst lasts until the desk is quiet for a whole window, across builds: the
+ * events that arrive while a build runs keep their pace, and the follow-up waits for the burst's
+ * end instead of starting after 0.1 s. A steady stream cannot hold publishing back longer than
+ * `maxWindows` windows from the first event waiting. A failed build arms a retry instead; a new
+ * event replaces a pending retry with the debounce. One timer at most is armed.
  */
 export class Scheduler {
   /** What an action waits for after its last event: the CMS sends its events within milliseconds. */
   static readonly QUICK_MS = 100;
   private timer: unknown;
   private armedAs: 'debounce' | 'retry' | null = null;
-  private firstAt = 0;
+  /** When the debounce now armed started: the cap on a steady stream counts from there. */
+  private armedSince = 0;
+  private burstStart = -Infinity;
+  private lastEvent = -Infinity;
   /** How many times the current burst has doubled its wait. */
   private level = 0;
 
@@ -41,20 +46,27 @@ export class Scheduler {
     return this.armedAs;
   }
 
+  /** An event arrived, whether or not a build runs: it sets the burst's pace (see the class). */
+  heard() {
+    const now = this.timers.now();
+    if (now - this.lastEvent > this.debounceMs) {
+      this.burstStart = now; // a quiet window: a new burst
+      this.level = 0;
+    } else if (now - this.burstStart >= Scheduler.QUICK_MS) {
+      this.level = Math.min(this.level + 1, 30); // not the same action any more
+    }
+    this.lastEvent = now;
+  }
+
   /**
    * Starts the debounce window, or pushes it back (at most `maxWindows` windows from its start):
-   * by `delay` when given, else as the burst so far asks (see the class).
+   * by `delay` when given, else as the burst's pace asks.
    */
   soon(delay?: number) {
     const now = this.timers.now();
-    if (this.armedAs !== 'debounce') {
-      this.firstAt = now;
-      this.level = 0;
-    } else if (now - this.firstAt >= Scheduler.QUICK_MS) {
-      this.level++; // not the same action any more: a burst
-    }
+    if (this.armedAs !== 'debounce') this.armedSince = now;
     const wait = delay ?? Math.min(this.debounceMs, Scheduler.QUICK_MS * 2 ** this.level);
-    const left = this.debounceMs * this.maxWindows - (now - this.firstAt);
+    const left = this.debounceMs * this.maxWindows - (now - this.armedSince);
     this.arm('debounce', Math.max(0, Math.min(wait, left)));
   }
 
