@@ -44,7 +44,7 @@ function scheduler(debounceMs = 1000) {
 
 describe('when the next build starts', () => {
   it('a lone event waits only for what the CMS sends with it', () => {
-    const { s, clock, fired, event } = scheduler();
+    const { clock, fired, event } = scheduler();
     event();
     clock.advance(5000);
     expect(fired).toEqual([100]);
@@ -55,7 +55,7 @@ describe('when the next build starts', () => {
   });
 
   it('each later event of a burst doubles the wait, up to the full window after its last event', () => {
-    const { s, clock, fired, event } = scheduler();
+    const { clock, fired, event } = scheduler();
     for (let i = 0; i < 10; i++) {
       event();
       clock.advance(50);
@@ -67,7 +67,7 @@ describe('when the next build starts', () => {
   });
 
   it("an action's events, a few milliseconds apart, go out 0.1 s after the last of them", () => {
-    const { s, clock, fired, event } = scheduler();
+    const { clock, fired, event } = scheduler();
     for (const gap of [0, 3, 4, 2]) {
       clock.advance(gap);
       event();
@@ -77,7 +77,7 @@ describe('when the next build starts', () => {
   });
 
   it('a steady stream cannot hold publishing back more than five windows', () => {
-    const { s, clock, fired, event } = scheduler();
+    const { clock, fired, event } = scheduler();
     for (let t = 0; t < 12_000; t += 50) {
       event();
       clock.advance(50);
@@ -87,7 +87,7 @@ describe('when the next build starts', () => {
   });
 
   it('a lone event with no wait asked builds at once', () => {
-    const { s, clock, fired, event } = scheduler();
+    const { s, clock, fired } = scheduler();
     s.soon(0);
     clock.advance(0);
     expect(fired).toEqual([0]);
