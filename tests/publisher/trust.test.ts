@@ -50,7 +50,16 @@ describe('publishing an editor can trust', () => {
   beforeAll(async () => {
     ({ cms, service, dir } = await startCmsWithPublisher(
       { SEED_DEMO_ARTICLES: '6' },
-      { debounceMs: 300, retryBaseMs: 300, maxAttempts: 2, searchIndex: false, failureRetryMs: 600_000 },
+      {
+        debounceMs: 300,
+        retryBaseMs: 300,
+        maxAttempts: 2,
+        searchIndex: false,
+        failureRetryMs: 600_000,
+        // Reconciliation runs when a test or a build asks for it, never by the clock: what a test
+        // sees found is what the path under test found.
+        reconcileMs: 3_600_000,
+      },
       (msg, fields) => logs.push({ msg, ...fields })
     ));
     token = await cms.fullAccessToken();
@@ -96,6 +105,35 @@ describe('publishing an editor can trust', () => {
     expect(await page(`/bai-viet/${story.slug}/`)).toBe(200);
     const doc = service.publisher.documentStatus(ARTICLE, story.documentId, null);
     expect(doc.liveVersion).toBeTruthy();
+  });
+
+  it('a publish reads the state of its own documents; a change without its event is found right after and built', async () => {
+    await settled();
+    const receive = service.publisher.receive.bind(service.publisher);
+    service.publisher.receive = () => {};
+    let unannounced: { documentId: string; slug: string };
+    try {
+      unannounced = await create({ title: 'Tin mất webhook: sửa xong cầu treo Bản Công' });
+      await new Promise((r) => setTimeout(r, 1500)); // its webhooks have come and gone
+    } finally {
+      service.publisher.receive = receive;
+    }
+    const from = logs.length;
+    const story = await create({ title: 'Tin có webhook: mở lớp học bơi miễn phí' });
+    await settled();
+    expect(await page(`/bai-viet/${story.slug}/`)).toBe(200);
+    expect(await page(`/bai-viet/${unannounced!.slug}/`)).toBe(200);
+    // The story's build went live from its own documents' state; the comparison of the whole
+    // state that follows it found the other one, and the next build published it.
+    const after = logs.slice(from);
+    const live = after.findIndex((l) => l.msg === 'release live');
+    const found = after.findIndex((l) => l.msg === 'reconciliation found changes');
+    expect(live).toBeGreaterThanOrEqual(0);
+    expect(found).toBeGreaterThan(live);
+    expect(after.filter((l) => l.msg === 'release live').length).toBeGreaterThanOrEqual(2);
+    for (const { documentId } of [story, unannounced!]) {
+      expect(service.publisher.documentStatus(ARTICLE, documentId, null).liveVersion).toBeTruthy();
+    }
   });
 
   it('a story that cannot be rendered holds back only itself; the CMS shows the editor why; a fix publishes it', async () => {
@@ -177,6 +215,34 @@ describe('publishing an editor can trust', () => {
     const draft = await create({ title: 'Bản nháp không được liệt kê' }, false);
     const again = await api(`${cms.url}/api/publishing/state`, { token: siteToken });
     expect(again.json.data.types[ARTICLE]).not.toHaveProperty(draft.documentId);
+
+    // The state of some documents, as a publish reads it: the same versions as the whole state,
+    // null for what is not published, and the embargoed documents the articles point to.
+    const [live] = Object.keys(again.json.data.types[ARTICLE]);
+    const some = await api(
+      `${cms.url}/api/publishing/state?documents=${ARTICLE}/${live},${ARTICLE}/${draft.documentId}`,
+      { token: siteToken }
+    );
+    expect(some.status, some.text).toBe(200);
+    expect(some.json.data.types[ARTICLE]).toEqual({
+      [live]: again.json.data.types[ARTICLE][live],
+      [draft.documentId]: null,
+    });
+    for (const [uid, versions] of Object.entries(
+      some.json.data.types as Record<string, Record<string, string | null>>
+    )) {
+      for (const [id, version] of Object.entries(versions))
+        expect(version).toBe(again.json.data.types[uid][id] ?? null);
+    }
+    expect(Object.keys(some.json.data.types)).toContain('api::author.author');
+    expect((await api(`${cms.url}/api/publishing/state?documents=${ARTICLE}/${live}`)).status).toBe(403);
+    for (const bad of ['admin::user/1', `${ARTICLE}/a b`, '', Array(201).fill(`${ARTICLE}/x`).join(',')]) {
+      const res = await api(`${cms.url}/api/publishing/state?documents=${encodeURIComponent(bad)}`, {
+        token: siteToken,
+      });
+      expect(res.status, bad.slice(0, 40)).toBe(400);
+      expect(res.json.error.message).toMatch(/"documents"/);
+    }
   });
 
   it('refuses to build with a token that can read drafts, and says why', async () => {

@@ -33,13 +33,16 @@ export const isEmbargoed = (uid: string) => (EMBARGOED as readonly string[]).inc
  * (indexed on both sides; a few milliseconds at 10,000 articles, where a join over the whole link
  * table took a hundred).
  */
-export async function visibleIds(strapi: Core.Strapi, uid: string, documentId?: string): Promise<number[]> {
-  const query = visibleQuery(strapi, uid, documentId);
+export async function visibleIds(strapi: Core.Strapi, uid: string, documentIds?: string[]): Promise<number[]> {
+  const query = visibleQuery(strapi, uid, documentIds);
   return query ? ((await query) as { id: number }[]).map((row) => Number(row.id)) : [];
 }
 
-/** The query behind `visibleIds` (null when no article points to `uid`), to use as a subquery. */
-function visibleQuery(strapi: Core.Strapi, uid: string, documentId?: string) {
+/**
+ * The query behind `visibleIds` (null when no article points to `uid`), to use as a subquery;
+ * only among `documentIds`, when given.
+ */
+function visibleQuery(strapi: Core.Strapi, uid: string, documentIds?: string[]) {
   const article = metaOf(strapi, ARTICLE);
   const target = metaOf(strapi, uid);
   const knex = strapi.db.connection;
@@ -51,7 +54,7 @@ function visibleQuery(strapi: Core.Strapi, uid: string, documentId?: string) {
   );
   if (!links.length) return null;
   let query = knex({ t: target.tableName }).select('t.id');
-  if (documentId) query = query.where(`t.${target.attributes.documentId.columnName ?? 'document_id'}`, documentId);
+  if (documentIds) query = query.whereIn(`t.${target.attributes.documentId.columnName ?? 'document_id'}`, documentIds);
   return query.where((visible) => {
     links.forEach((table, i) => {
       const usedBy = knex({ l: table.name })
@@ -115,5 +118,5 @@ export async function visibleFileIds(strapi: Core.Strapi): Promise<Set<number>> 
 
 /** Whether the `uid` entry with this documentId is used by a published article. */
 export async function isVisible(strapi: Core.Strapi, uid: string, documentId: string) {
-  return !isEmbargoed(uid) || (await visibleIds(strapi, uid, documentId)).length > 0;
+  return !isEmbargoed(uid) || (await visibleIds(strapi, uid, [documentId])).length > 0;
 }

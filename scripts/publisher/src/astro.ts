@@ -118,6 +118,7 @@ export class PreparedBuild {
   private exited = false;
   private waiting = false;
   private job: BuildJob | undefined;
+  private preloadFile: string | undefined;
 
   constructor(
     readonly dir: string,
@@ -133,6 +134,7 @@ export class PreparedBuild {
           return; // not ours
         }
         this.waiting = true;
+        if (this.preloadFile) this.child?.send({ type: 'preload', snapshot: this.preloadFile } satisfies BuildMessage);
         if (this.job) this.send(this.job);
       });
     }).finally(() => {
@@ -149,6 +151,21 @@ export class PreparedBuild {
   /** 'waiting' once compiled and asking for its job: a job given now only renders. */
   get state(): 'compiling' | 'waiting' {
     return this.waiting ? 'waiting' : 'compiling';
+  }
+
+  /**
+   * Names the snapshot the job will most likely start from, for the build to read while it
+   * waits (once it waits, or at once). Before the job only; a job may name another base.
+   */
+  preload(snapshot: string) {
+    if (this.job || this.preloadFile === snapshot) return;
+    this.preloadFile = snapshot;
+    if (this.waiting) this.child?.send({ type: 'preload', snapshot } satisfies BuildMessage);
+  }
+
+  /** The snapshot this build was told to preload. */
+  get preloaded() {
+    return this.preloadFile;
   }
 
   /** Hands over the job (at once, or when the build asks for it) and resolves when the pages are written. */

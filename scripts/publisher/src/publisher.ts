@@ -6,6 +6,7 @@ import {
   InvalidContentError,
   keepLive,
   readSnapshot,
+  snapshotDelta,
   writeSnapshot,
   type Snapshot,
 } from '@newsroom/content/snapshot';
@@ -21,7 +22,16 @@ import { PreparedBuild, searchIndex } from './astro.js';
 import type { Logger } from './log.js';
 import { realTimers, Scheduler, type Timers } from './scheduler.js';
 import { ChangeQueue, docKey, keysOf, parseKey, type ChangeKey, type Claim } from './queue.js';
-import { diffState, draftsReadable, fetchPublishState, versionIn, withHeld, type PublishState } from './state.js';
+import {
+  diffState,
+  draftsReadable,
+  fetchPartialState,
+  fetchPublishState,
+  versionIn,
+  withHeld,
+  withPartial,
+  type PublishState,
+} from './state.js';
 import { ARTICLE, Bisection, BuildError, RenderError } from './bisection.js';
 import { routes } from '@newsroom/content/routes';
 import { writeRedirects } from '@newsroom/content/redirects';
@@ -43,9 +53,13 @@ interface Running {
   id: string;
   startedAt: number;
   abort: AbortController;
+  /** Whether this build compares the whole publishing state (not only its events' documents). */
+  compares: boolean;
 }
 
 const RECENT_EVENTS = 20;
+/** At most this many documents are checked one by one (partialCheck); more, and the whole state is read. */
+const PARTIAL_STATE_MAX = 100;
 /** The clock's timer fires this long after the instant a page changes (timers may fire early). */
 const CLOCK_MARGIN_MS = 250;
 /** Node's timers hold at most 2^31-1 ms (24.8 days): a later change re-arms on the way. */
@@ -58,8 +72,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * every PUBLISH_RECONCILE_SECONDS, the CMS's publishing state (a version per document) is compared
  * with the state the live release was built from, and every difference becomes a pending change.
  * Pending changes live in a durable queue (queue.ts) and leave it only when a release containing
- * them is live. Every build also compares states itself, so a release records exactly which
- * versions it carries.
+ * them is live. A release records exactly which versions it carries: a build reads the state of
+ * the documents its events name before their content (the whole state when it must: partialCheck),
+ * and the whole state is compared right after it.
  *
  * Bursts are coalesced: at most one build runs, everything that arrives meanwhile folds into the
  * next. A build re-renders only what changed when it can (site/content/src/plan.ts), validates the
@@ -75,6 +90,8 @@ export class Publisher {
   private reconcileTimer: NodeJS.Timeout | undefined;
   private running: Running | undefined;
   private reconciling: Promise<void> | undefined;
+  /** The last build read only its events' documents' state: the whole state is compared next. */
+  private compareAfter = false;
   private readonly search: SearchIndexer;
   private prepared: PreparedBuild | undefined;
   /** The build rendering the current release (its folder is removed when the build ends). */
@@ -161,22 +178,50 @@ export class Publisher {
     return true;
   }
 
-  /** Keeps one build compiled and waiting for its job, so the next publish only renders. */
+  /**
+   * Keeps one build compiled and waiting for its job, reading the live release's content
+   * meanwhile, so the next publish only hands it what changed and renders.
+   */
   private prepare() {
-    if (this.stopped || this.prepared?.ready) return;
-    const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
-    this.prepared = new PreparedBuild(dir, this.astroOptions());
+    if (this.stopped) return;
+    if (!this.prepared?.ready) {
+      const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
+      this.prepared = new PreparedBuild(dir, this.astroOptions());
+    }
+    const live = this.releases.live();
+    const base = live && this.releases.snapshot(live.id);
+    if (base && fs.existsSync(base)) this.prepared.preload(base);
   }
 
-  /** Renders `snapshot` (only `scope`, when given) with the prepared build; returns it. */
-  private async render(snapshot: string, scope: string | null, signal: AbortSignal) {
+  /**
+   * The documents a build may read the publishing state of, instead of the whole of it: those its
+   * events name, when the live release records its state and content and nothing else asks for
+   * more (a full build, files, failures being narrowed down or held back, a large batch). Their
+   * versions are read before their content, so the release never records a version newer than
+   * what it shows; every other document keeps the version the live release recorded, and the
+   * whole state is compared right after the build (`compareAfter`): a change that came without
+   * its event is found there and built next, as a reconciliation would.
+   */
+  private partialCheck(claim: Claim, liveState: PublishState | null, liveSnapshot: Snapshot | null) {
+    const { documents, media, full } = claim.changes;
+    const count = Object.values(documents).reduce((n, ids) => n + ids.length, 0);
+    if (!liveState || !liveSnapshot || full || media.length || !count || count > PARTIAL_STATE_MAX) return null;
+    if (this.queue.failures().length || this.bisection.held().size) return null;
+    return documents;
+  }
+
+  /**
+   * Renders `snapshot` (only `scope`, when given; with `delta` applied to it, when given) with the
+   * prepared build; returns it.
+   */
+  private async render(snapshot: string, scope: string | null, signal: AbortSignal, delta?: string) {
     const build = this.prepared?.ready
       ? this.prepared
       : new PreparedBuild(path.join(this.config.buildDir, `build-${++this.preparedCount}`), this.astroOptions());
     this.prepared = undefined;
     this.rendering = build;
     try {
-      await build.run({ snapshot, scope }, signal);
+      await build.run({ snapshot, scope, delta: delta ?? null }, signal);
     } catch (error) {
       throw signal.aborted ? error : new RenderError((error as Error).message);
     }
@@ -232,10 +277,10 @@ export class Publisher {
 
   /**
    * Compares what the CMS has published with what the live release was built from; every
-   * difference becomes a pending change. Skipped while a build runs (a build compares too).
+   * difference becomes a pending change. Skipped while a build that compares the whole state runs.
    */
   reconcile(): Promise<void> {
-    if (this.reconciling || this.running || this.stopped) return this.reconciling ?? Promise.resolve();
+    if (this.reconciling || this.running?.compares || this.stopped) return this.reconciling ?? Promise.resolve();
     const run = this.compare();
     this.reconciling = run;
     return run.finally(() => {
@@ -255,7 +300,7 @@ export class Publisher {
       }
       const cms = this.cms();
       const [state, problem] = await Promise.all([fetchPublishState(cms), this.checkDrafts(cms)]);
-      if (this.running || this.stopped) return; // a build started meanwhile: it compares for itself
+      if (this.running?.compares || this.stopped) return; // a build started meanwhile: it compares for itself
       const liveState = this.releases.readState(this.releases.live()?.id ?? live.id);
       let differences = 0;
       let queued = 0;
@@ -304,6 +349,11 @@ export class Publisher {
       const kept = await this.build(claim);
       this.queue.settle(claim, kept);
       this.attempt = 0;
+      // It read only its events' documents: the whole state is compared now (see partialCheck).
+      if (this.compareAfter) {
+        this.compareAfter = false;
+        void this.reconcile();
+      }
     } catch (error) {
       if (this.stopped) return;
       if (this.bisection.failed(error)) {
@@ -339,7 +389,7 @@ export class Publisher {
     const cms = this.cms();
     const id = this.releases.newId();
     const abort = new AbortController();
-    this.running = { id, startedAt: Date.now(), abort };
+    this.running = { id, startedAt: Date.now(), abort, compares: true };
     let timedOut = false;
     const deadline = setTimeout(() => {
       timedOut = true;
@@ -376,13 +426,21 @@ export class Publisher {
       const live = startLive;
       const liveSnapshot = live && this.snapshotOf(live.id);
       const liveState = live && this.releases.readState(live.id);
-      // What the CMS has published now; and the proof that this token sees nothing else.
-      const [now, problem] = await Promise.all([fetchPublishState(cms), this.checkDrafts(cms)]);
+      // What the CMS has published now (of the documents the events name, when that is enough:
+      // see partialCheck); and the proof that this token sees nothing else.
+      const partial = this.partialCheck(claim, liveState, liveSnapshot);
+      const [now, problem] = await Promise.all([
+        partial ? fetchPartialState(cms, partial).then((p) => withPartial(liveState!, p)) : fetchPublishState(cms),
+        this.checkDrafts(cms),
+      ]);
       if (problem) throw new Error(`Publishing is stopped: ${problem}.`);
       state = now;
+      if (partial) this.running.compares = false;
+      this.compareAfter = !!partial;
       lap('state');
-      // Whatever differs from the live release is part of this build, announced or not.
-      const changes = liveState ? mergeChanges(claim.changes, diffState(liveState, state)) : claim.changes;
+      // Whatever differs from the live release is part of this build, announced or not (with a
+      // partial state, the comparison right after this build finds it).
+      const changes = liveState && !partial ? mergeChanges(claim.changes, diffState(liveState, state)) : claim.changes;
       const held = new Set<ChangeKey>([
         ...this.queue.held((uid, doc) => versionIn(state, uid, doc)),
         ...this.bisection.held(),
@@ -437,7 +495,7 @@ export class Publisher {
         written = await this.buildFull(id, abort.signal, lap);
       } else {
         snapshot = plan.snapshot;
-        written = await this.buildScoped(id, plan, skeleton, abort.signal, lap);
+        written = await this.buildScoped(id, plan, liveSnapshot!, skeleton, abort.signal, lap);
       }
       // The same files from the same content, built whole or in part.
       const redirects = writeRedirects(this.releases.path(id), snapshot);
@@ -488,7 +546,7 @@ export class Publisher {
       throw new BuildError(message, carried, state, attributable);
     } finally {
       clearTimeout(deadline);
-      for (const f of [`${id}.scope.json`, `${id}.lean.json`, `${id}.building`])
+      for (const f of [`${id}.scope.json`, `${id}.lean.json`, `${id}.delta.json`, `${id}.building`])
         fs.rmSync(path.join(this.releases.workDir, f), { force: true });
       if (this.rendering) fs.rmSync(this.rendering.dir, { recursive: true, force: true });
       this.rendering = undefined;
@@ -553,6 +611,7 @@ export class Publisher {
   private async buildScoped(
     id: string,
     plan: Extract<Plan, { kind: 'scoped' }>,
+    liveSnapshot: Snapshot,
     skeleton: Promise<boolean>,
     signal: AbortSignal,
     lap: (phase: string) => void
@@ -560,6 +619,37 @@ export class Publisher {
     const live = this.releases.live()!;
     const scopeFile = path.join(this.releases.workDir, `${id}.scope.json`);
     fs.writeFileSync(scopeFile, JSON.stringify(plan.scope));
+    const out = (await this.renderChange(id, plan, live.id, liveSnapshot, scopeFile, signal)).outDir;
+    lap('render');
+    const dir = this.releases.path(id);
+    if (!(await skeleton)) throw new Error(`Could not copy the live release ${live.id} as hard links.`);
+    for (const gone of plan.removed) fs.rmSync(path.join(dir, gone), { recursive: true, force: true });
+    const written = pageFiles(out);
+    moveInto(out, dir);
+    lap('assemble');
+    return written;
+  }
+
+  /**
+   * Renders a scoped plan. The build starts from the live release's snapshot on disk (read while
+   * it waited for the job) and is handed only the change (snapshotDelta): a few articles, not the
+   * whole archive. When the live snapshot is not on disk, it gets the whole content, with bodies
+   * only for the articles it renders.
+   */
+  private async renderChange(
+    id: string,
+    plan: Extract<Plan, { kind: 'scoped' }>,
+    liveId: string,
+    liveSnapshot: Snapshot,
+    scopeFile: string,
+    signal: AbortSignal
+  ) {
+    const base = this.releases.snapshot(liveId);
+    if (fs.existsSync(base)) {
+      const deltaFile = path.join(this.releases.workDir, `${id}.delta.json`);
+      await fs.promises.writeFile(deltaFile, JSON.stringify(snapshotDelta(liveSnapshot, plan.snapshot)));
+      return this.render(base, scopeFile, signal, deltaFile);
+    }
     // Only the rendered articles need their bodies: a much smaller file to write and to read.
     const rendered = new Set(plan.scope.articles);
     // (Photos, SEO and poll appear only on an article's own page, too.)
@@ -571,16 +661,7 @@ export class Publisher {
     };
     const leanFile = path.join(this.releases.workDir, `${id}.lean.json`);
     await writeSnapshot(leanFile, lean);
-    lap('fetch');
-    const out = (await this.render(leanFile, scopeFile, signal)).outDir;
-    lap('render');
-    const dir = this.releases.path(id);
-    if (!(await skeleton)) throw new Error(`Could not copy the live release ${live.id} as hard links.`);
-    for (const gone of plan.removed) fs.rmSync(path.join(dir, gone), { recursive: true, force: true });
-    const written = pageFiles(out);
-    moveInto(out, dir);
-    lap('assemble');
-    return written;
+    return this.render(leanFile, scopeFile, signal);
   }
 
   private astroOptions() {

@@ -8,7 +8,13 @@ import { CmsError, type StrapiClient } from '@newsroom/content/strapi';
 import type { PendingChanges } from './events.js';
 import { noChanges } from './events.js';
 
-export { fetchPublishState, type PublishState } from '@newsroom/content/publish-state';
+export {
+  fetchPartialState,
+  fetchPublishState,
+  withPartial,
+  type PartialState,
+  type PublishState,
+} from '@newsroom/content/publish-state';
 
 export const versionIn = (state: PublishState | null | undefined, uid: string, documentId: string) =>
   state?.types[uid]?.[documentId] ?? null;

@@ -292,7 +292,7 @@ Publish → served, ${articles} articles, ${publishes} publishes, ${os.cpus().le
 |---|---|---|---|---|
 | ${articles} | ${s(percentile(latencies, 50))} | ${s(percentile(latencies, 95))} | ${s(Math.max(...latencies))} | ${s(full.durationMs)} |
 
-Where a publish's time goes (mean ms): debounce ${publisher.config.debounceMs} (waiting for the rest of the burst), plan ${mean('plan')}, snapshot write ${mean('fetch')}, render ${mean('render')}, assemble ${mean('assemble')}, validate + switch ${mean('validate')}; the rest is the webhook and the first request.
+Where a publish's time goes (mean ms): the debounce (~100 for a lone action, up to ${publisher.config.debounceMs} in a burst), the CMS's publishing state ${mean('state')}, plan ${mean('plan')}, render (the change handed to the waiting build, its pages) ${mean('render')}, assemble ${mean('assemble')}, validate + switch ${mean('validate')}; the rest is the webhook and the first request.
 Full build phases (ms): ${JSON.stringify(full.phases)}
 Scheduled stories, from their time to served: ${scheduledMs.map((ms) => s(ms)).join(', ')} s (target ≤ 60 s: ${Math.max(...scheduledMs) <= 60_000 ? 'met' : '**missed**'})
 

@@ -30,8 +30,13 @@ export type ListingKind = Exclude<ScopeKind, 'articles'>;
 export const listingKey = (kind: ScopeKind, slug: string) => `${kind}/${slug}`;
 
 export const buildJobSchema = z.object({
-  /** The content snapshot to render (a JSON file, see snapshot.ts). */
+  /** The content snapshot to render (a JSON file, see snapshot.ts), or the base of `delta`. */
   snapshot: z.string().min(1),
+  /**
+   * A file holding a SnapshotDelta (snapshot.ts): the content to render is `snapshot` with it
+   * applied. The base is usually the one the build was told to preload.
+   */
+  delta: z.string().min(1).nullable().optional(),
   /** A file holding a Scope, or null for every page. */
   scope: z.string().min(1).nullable(),
 });
@@ -55,6 +60,11 @@ export const parseScope = (text: string, file: string): Scope =>
 export const buildMessageSchema = z.discriminatedUnion('type', [
   /** Build → publisher: compiled, and asking for its job (rendering is all that is left). */
   z.object({ type: z.literal('waiting') }),
+  /**
+   * Publisher → build, while it waits: the snapshot its job will most likely start from (the live
+   * release's), to read now rather than when the job comes.
+   */
+  z.object({ type: z.literal('preload'), snapshot: z.string().min(1) }),
   /** Publisher → build: what to render. */
   z.object({ type: z.literal('job'), job: buildJobSchema }),
 ]);

@@ -26,3 +26,42 @@ export async function fetchPublishState(cms: StrapiClient): Promise<PublishState
   }
   return parsed.data;
 }
+
+/** What the CMS has published of some documents (null: not published), from `?documents=`. */
+export const partialStateSchema = z.object({
+  generatedAt: z.string(),
+  types: z.record(z.record(z.string().nullable())),
+});
+export type PartialState = z.infer<typeof partialStateSchema>;
+
+/**
+ * The publishing state of `documents` (documentIds by content type) and of what their
+ * visibility depends on (the tags, authors, photos and poll of the articles named): the cost of a
+ * publish's check, whatever the size of the archive.
+ */
+export async function fetchPartialState(cms: StrapiClient, documents: Record<string, string[]>): Promise<PartialState> {
+  const list = Object.entries(documents).flatMap(([uid, ids]) => ids.map((id) => `${uid}/${id}`));
+  const body = await cms.get<{ data: unknown }>('publishing/state', { documents: list.join(',') });
+  const parsed = partialStateSchema.safeParse(body?.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `The CMS's publishing state of ${list.length} documents is not what the publisher expects at "${issue.path.join('.')}": ${issue.message}`
+    );
+  }
+  return parsed.data;
+}
+
+/** `state` with the versions `partial` gives (a null one removes the document). */
+export function withPartial(state: PublishState, partial: PartialState): PublishState {
+  const types = { ...state.types };
+  for (const [uid, versions] of Object.entries(partial.types)) {
+    const forType = { ...(types[uid] ?? {}) };
+    for (const [id, version] of Object.entries(versions)) {
+      if (version === null) delete forType[id];
+      else forType[id] = version;
+    }
+    types[uid] = forType;
+  }
+  return { ...state, generatedAt: partial.generatedAt, types };
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSnapshot, writeSnapshot, type Snapshot } from './snapshot';
+import { applyDelta, readSnapshot, snapshotDelta, writeSnapshot, type Snapshot } from './snapshot';
 
 const article = (i: number) =>
   ({
@@ -41,5 +41,53 @@ describe('content snapshots on disk', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a snapshot as the change from the live one', () => {
+  const base = (n: number): Snapshot => ({
+    version: 1,
+    fetchedAt: '2026-11-29T00:00:00.000Z',
+    articles: Array.from({ length: n }, (_, i) => article(i)),
+    categories: [{ documentId: 'c', name: 'Thời sự', slug: 'thoi-su', menuOrder: 1 }],
+    authors: [],
+    tags: [],
+    polls: [],
+  });
+  /** Through a file and back, as the build reads both. */
+  const roundTrip = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+
+  it('rebuilds the new snapshot from the base read back from disk, on random changes', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 200; round++) {
+      const live = base(Math.floor(random() * 60));
+      // A publish's snapshot as plan.ts makes it: the live objects kept, some articles re-fetched
+      // (changed, unchanged copies, gone) and new ones added.
+      const refetch = new Set(live.articles.filter(() => random() < 0.2).map((a) => a.documentId));
+      const fetched = live.articles
+        .filter((a) => refetch.has(a.documentId) && random() < 0.7)
+        .map((a) => (random() < 0.5 ? { ...a, title: `${a.title} (sửa)` } : { ...a }));
+      const added = Array.from({ length: Math.floor(random() * 3) }, (_, i) => article(1000 + round * 10 + i));
+      const next: Snapshot = {
+        ...live,
+        renderedAt: `2026-11-29T0${round % 10}:00:00.000Z`,
+        tags: round % 3 ? [] : [{ documentId: 't', name: 'Giao thông', slug: 'giao-thong' }],
+        articles: [...live.articles.filter((a) => !refetch.has(a.documentId)), ...fetched, ...added],
+      };
+      const delta = snapshotDelta(live, next);
+      expect(delta.articles.length).toBe(fetched.length + added.length);
+      expect(applyDelta(roundTrip(live), roundTrip(delta))).toEqual(roundTrip(next));
+    }
+  });
+
+  it('refuses a delta made from another base, rather than render something else', () => {
+    const live = base(10);
+    const next = { ...live, articles: live.articles.slice(0, 9) };
+    const delta = roundTrip(snapshotDelta(live, next));
+    expect(() => applyDelta(base(12), delta)).toThrow(/does not fit its base: 11 articles \(9 expected\)/);
+    const twice = { ...delta, articles: [article(20), article(20)], count: 11 };
+    expect(() => applyDelta(live, twice)).toThrow(/or one twice/);
+    expect(() => applyDelta(live, { ...delta, version: 2 as 1 })).toThrow(/version 2/);
   });
 });

@@ -2,7 +2,16 @@ import { createStrapiClient } from '@newsroom/content/strapi';
 import { waitForJob } from './job';
 import { JOB_OVER_IPC } from '@newsroom/content/build-protocol';
 import { useScope } from './scope';
-import { fetchSnapshot, readSnapshot, toContent, type SiteContent } from '@newsroom/content/snapshot';
+import fs from 'node:fs';
+import {
+  applyDelta,
+  fetchSnapshot,
+  readSnapshot,
+  toContent,
+  type SiteContent,
+  type Snapshot,
+  type SnapshotDelta,
+} from '@newsroom/content/snapshot';
 import { getPrefetched } from './prefetched';
 import { mediaUrlOn, pollApiPath } from '@newsroom/content/routes';
 import { SITE } from './config';
@@ -34,16 +43,32 @@ function env(name: string): string | undefined {
 export const CMS_URL = (env('CMS_URL') || 'http://127.0.0.1:1337').replace(/\/+$/, '');
 export const cms = createStrapiClient({ baseUrl: CMS_URL, token: env('SITE_API_TOKEN') });
 
+/** The snapshot a job asks for: its file, or its base (preloaded when it can be) with its delta applied. */
+function jobSnapshot({ job, preloaded }: Awaited<ReturnType<typeof waitForJob>>): Snapshot {
+  const base = preloaded?.file === job.snapshot ? preloaded.snapshot : readSnapshot(job.snapshot);
+  if (!job.delta) return base;
+  return applyDelta(base, JSON.parse(fs.readFileSync(job.delta, 'utf8')) as SnapshotDelta);
+}
+
 async function load(): Promise<SiteContent> {
-  const job = env(JOB_OVER_IPC) ? await waitForJob() : null;
+  const waited = env(JOB_OVER_IPC) ? await waitForJob() : null;
+  const job = waited?.job;
   useScope(job ? job.scope : env('SITE_SCOPE'));
   const file = job?.snapshot ?? env('SITE_SNAPSHOT');
   const prefetched = file ? undefined : getPrefetched();
   const started = prefetched?.startedAt ?? performance.now();
   const waiting = performance.now();
-  const snapshot = file ? readSnapshot(file) : await (prefetched?.snapshot ?? fetchSnapshot(cms));
+  const snapshot = waited
+    ? jobSnapshot(waited)
+    : file
+      ? readSnapshot(file)
+      : await (prefetched?.snapshot ?? fetchSnapshot(cms));
   const seconds = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
-  const source = file ? `snapshot ${file}` : CMS_URL;
+  const source = job?.delta
+    ? `snapshot ${job.snapshot}${waited?.preloaded?.file === job.snapshot ? ' (preloaded)' : ''} and ${job.delta}`
+    : file
+      ? `snapshot ${file}`
+      : CMS_URL;
   console.info(
     `[content] loaded ${snapshot.articles.length} articles from ${source} in ${seconds(started)} s` +
       (prefetched ? ` (fetched while the pages were bundled; waited ${seconds(waiting)} s)` : '')

@@ -1,15 +1,24 @@
 import { parseBuildMessage, type BuildJob, type BuildMessage } from '@newsroom/content/build-protocol';
+import { readSnapshot, type Snapshot } from '@newsroom/content/snapshot';
+
+/** A snapshot read while the build waited for its job, and the file it came from. */
+export interface Preloaded {
+  file: string;
+  snapshot: Snapshot;
+}
 
 /**
  * A build started ahead of time by the publisher (SITE_JOB_IPC): Astro compiles the site (most
  * of a small build's time) and then, when pages ask for content, tells the publisher it is waiting
- * and waits for the job — which snapshot to render and which pages — on the IPC channel. A
- * publish then costs only the rendering. The build exits if the publisher goes away, before or
- * during rendering.
+ * and waits for the job — which snapshot to render and which pages — on the IPC channel. Meanwhile
+ * the publisher may name the snapshot the job will most likely start from (the live release's),
+ * which is read at once, so that the job only brings what changed. A publish then costs only the
+ * rendering. The build exits if the publisher goes away, before or during rendering.
  */
-export function waitForJob(): Promise<BuildJob> {
+export function waitForJob(): Promise<{ job: BuildJob; preloaded: Preloaded | null }> {
   const send = process.send?.bind(process);
   if (!send) throw new Error('SITE_JOB_IPC is set but this build has no IPC channel to the publisher.');
+  let preloaded: Preloaded | null = null;
   return new Promise((resolve) => {
     const gone = () => {
       console.error('[content] the publisher is gone; no job for this build.');
@@ -23,12 +32,22 @@ export function waitForJob(): Promise<BuildJob> {
         console.error(`[content] ${(error as Error).message}`);
         return;
       }
+      if (parsed.type === 'preload') {
+        try {
+          preloaded = { file: parsed.snapshot, snapshot: readSnapshot(parsed.snapshot) };
+        } catch (error) {
+          // Only a head start: the job names its snapshot, read then.
+          preloaded = null;
+          console.warn(`[content] could not preload ${parsed.snapshot}: ${(error as Error).message}`);
+        }
+        return;
+      }
       if (parsed.type !== 'job') return;
       process.off('message', onMessage);
       // Nothing more comes: the build may exit when its pages are written (and still exits at
       // once should the publisher go away while it renders).
       process.channel?.unref();
-      resolve(parsed.job);
+      resolve({ job: parsed.job, preloaded });
     };
     process.on('message', onMessage);
     process.once('disconnect', gone);

@@ -1,10 +1,48 @@
 import type { Core } from '@strapi/strapi';
-import { publishState } from '../lib/state';
+import { errors } from '@strapi/utils';
+import { MAX_PARTIAL_DOCUMENTS, partialPublishState, PUBLISHED_TYPES, publishState } from '../lib/state';
+
+const DOCUMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * `?documents=api::article.article/<documentId>,…` as documentIds by content type; an error
+ * naming the first item that is not a published content type and a documentId.
+ */
+function parseDocuments(value: unknown): Record<string, string[]> {
+  if (typeof value !== 'string' || !value) {
+    throw new errors.ValidationError('"documents" must be a list of <content type uid>/<documentId>, comma-separated.');
+  }
+  const items = value.split(',');
+  if (items.length > MAX_PARTIAL_DOCUMENTS) {
+    throw new errors.ValidationError(
+      `"documents" names ${items.length} documents; at most ${MAX_PARTIAL_DOCUMENTS} (ask for the whole state instead).`
+    );
+  }
+  const out: Record<string, string[]> = {};
+  for (const item of items) {
+    const slash = item.lastIndexOf('/');
+    const [uid, documentId] = [item.slice(0, slash), item.slice(slash + 1)];
+    if (!(PUBLISHED_TYPES as readonly string[]).includes(uid) || !DOCUMENT_ID.test(documentId)) {
+      throw new errors.ValidationError(
+        `"documents" item "${item.slice(0, 100)}" is not <uid>/<documentId> of a published content type (${PUBLISHED_TYPES.join(', ')}).`
+      );
+    }
+    (out[uid] ??= []).push(documentId);
+  }
+  return out;
+}
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** GET /api/publishing/state: what is published, per document (see services/state.ts). */
-  async find(ctx: { body: unknown; set(name: string, value: string): void }) {
+  /**
+   * GET /api/publishing/state: what is published, per document (see lib/state.ts); with
+   * `?documents=`, only those documents and what their visibility depends on.
+   */
+  async find(ctx: { query: Record<string, unknown>; body: unknown; set(name: string, value: string): void }) {
     ctx.set('Cache-Control', 'no-store');
+    if ('documents' in ctx.query) {
+      ctx.body = { data: await partialPublishState(strapi, parseDocuments(ctx.query.documents)) };
+      return;
+    }
     ctx.body = { data: await publishState(strapi) };
   },
 });

@@ -53,6 +53,8 @@ interface Meta {
   attributes: Record<string, Attribute>;
 }
 
+const ARTICLE = 'api::article.article';
+
 /** Ids bound per query: SQLite allows 32,766 bound values in one statement. */
 const CHUNK = 5000;
 
@@ -74,11 +76,11 @@ function shownRelations(strapi: Core.Strapi, uid: string) {
 }
 
 /**
- * documentId → version of the published documents of `uid` (only `documentId`, when given). Read
- * with plain queries on the tables and link tables (one per relation), not the query engine's
- * populate: at 10,000 articles a pass costs tens of milliseconds, not a second.
+ * documentId → version of the published documents of `uid` (only among `documentIds`, when
+ * given). Read with plain queries on the tables and link tables (one per relation), not the query
+ * engine's populate.
  */
-async function versions(strapi: Core.Strapi, uid: string, documentId?: string) {
+async function versions(strapi: Core.Strapi, uid: string, documentIds?: string[]) {
   const knex = strapi.db.connection;
   const meta = metaOf(strapi, uid);
   const column = (name: string) => meta.attributes[name].columnName ?? name;
@@ -90,11 +92,11 @@ async function versions(strapi: Core.Strapi, uid: string, documentId?: string) {
       publishedAt: column('publishedAt'),
     })
     .whereNotNull(column('publishedAt'));
-  if (documentId) query = query.where(column('documentId'), documentId);
+  if (documentIds) query = query.whereIn(column('documentId'), documentIds);
   let rows = (await query) as { id: number; documentId: string; updatedAt: unknown; publishedAt: unknown }[];
   // What readers may not see yet (the embargo) is not published for the site either.
   if (isEmbargoed(uid)) {
-    const visible = new Set(await visibleIds(strapi, uid));
+    const visible = new Set(await visibleIds(strapi, uid, documentIds));
     rows = rows.filter((r) => visible.has(Number(r.id)));
   }
   const ids = rows.map((r) => r.id);
@@ -173,7 +175,62 @@ async function mediaLinks(strapi: Core.Strapi, uid: string, field: string, ids: 
 
 /** The published version of one document, or null when it is not published. */
 export async function documentVersion(strapi: Core.Strapi, uid: string, documentId: string) {
-  return (await versions(strapi, uid, documentId))[documentId] ?? null;
+  return (await versions(strapi, uid, [documentId]))[documentId] ?? null;
+}
+
+/** How many documents one partial state may name (the list travels in the URL: Node takes 16 KB of headers). */
+export const MAX_PARTIAL_DOCUMENTS = 200;
+
+/**
+ * Per content type, documentId → version, or null when not published: the documents named, and
+ * the published embargoed documents (tags, authors, photos, polls) any version of the named
+ * articles points to, since publishing an article shows them (utils/visibility.ts). A
+ * publish costs what it changed, not the archive: the publisher reads this for the documents its
+ * events name, before their content, and compares the whole state after the release is live.
+ */
+export async function partialPublishState(strapi: Core.Strapi, documents: Record<string, string[]>) {
+  const wanted = new Map<string, Set<string>>();
+  const want = (uid: string, ids: Iterable<string>) => {
+    const set = wanted.get(uid) ?? new Set<string>();
+    for (const id of ids) set.add(id);
+    wanted.set(uid, set);
+  };
+  for (const [uid, ids] of Object.entries(documents)) want(uid, ids);
+  const articles = [...(wanted.get(ARTICLE) ?? [])];
+  if (articles.length) {
+    const knex = strapi.db.connection;
+    const meta = metaOf(strapi, ARTICLE);
+    for (const attribute of Object.values(meta.attributes)) {
+      const table = attribute.joinTable;
+      if (attribute.type !== 'relation' || !attribute.target || !isEmbargoed(attribute.target)) continue;
+      if (!table?.inverseJoinColumn) continue;
+      const targetMeta = metaOf(strapi, attribute.target);
+      const rows = (await knex({ l: table.name })
+        .join({ a: meta.tableName }, 'a.id', `l.${table.joinColumn.name}`)
+        .join({ t: targetMeta.tableName }, 't.id', `l.${table.inverseJoinColumn.name}`)
+        .whereIn(`a.${meta.attributes.documentId.columnName ?? 'document_id'}`, articles)
+        .distinct({ documentId: `t.${targetMeta.attributes.documentId.columnName ?? 'document_id'}` })) as {
+        documentId: string;
+      }[];
+      want(
+        attribute.target,
+        rows.map((r) => r.documentId)
+      );
+    }
+  }
+  const types: Record<string, Record<string, string | null>> = {};
+  for (const [uid, ids] of wanted) {
+    const found = await versions(strapi, uid, [...ids]);
+    const named = new Set(documents[uid] ?? []);
+    // A document pointed to is listed only when published: what a draft points to stays unseen
+    // (one that stops being published is found by the comparison of the whole state).
+    types[uid] = Object.fromEntries(
+      [...ids].flatMap((id): [string, string | null][] =>
+        id in found ? [[id, found[id]]] : named.has(id) ? [[id, null]] : []
+      )
+    );
+  }
+  return { generatedAt: new Date().toISOString(), types };
 }
 
 export async function publishState(strapi: Core.Strapi): Promise<PublishState> {
