@@ -44,7 +44,7 @@ describe('the publisher', () => {
     let quiet = 0;
     while (Date.now() < deadline) {
       const s = status();
-      quiet = !s.building && !s.queued && !s.indexing ? quiet + 1 : 0;
+      quiet = !s.building && !s.queued && !s.indexing && !s.comparing ? quiet + 1 : 0;
       if (quiet >= 3) return s;
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -29,7 +29,7 @@ describe('publishing an editor can trust', () => {
     let quiet = 0;
     while (Date.now() < deadline) {
       const s = status();
-      quiet = !s.building && !s.queued ? quiet + 1 : 0;
+      quiet = !s.building && !s.queued && !s.comparing ? quiet + 1 : 0;
       if (quiet >= 3) return s;
       await new Promise((r) => setTimeout(r, 250));
     }

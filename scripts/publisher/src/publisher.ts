@@ -53,11 +53,11 @@ interface Running {
   id: string;
   startedAt: number;
   abort: AbortController;
-  /** Whether this build compares the whole publishing state (not only its events' documents). */
-  compares: boolean;
 }
 
 const RECENT_EVENTS = 20;
+/** How long the desk is quiet before the whole state is compared after a build that read only its events' documents. */
+const COMPARE_AFTER_MS = 1500;
 /** At most this many documents are checked one by one (partialCheck); more, and the whole state is read. */
 const PARTIAL_STATE_MAX = 100;
 /** The clock's timer fires this long after the instant a page changes (timers may fire early). */
@@ -199,7 +199,7 @@ export class Publisher {
    * more (a full build, files, failures being narrowed down or held back, a large batch). Their
    * versions are read before their content, so the release never records a version newer than
    * what it shows; every other document keeps the version the live release recorded, and the
-   * whole state is compared right after the build (`compareAfter`): a change that came without
+   * whole state is compared soon after the build (`compareAfter`): a change that came without
    * its event is found there and built next, as a reconciliation would.
    */
   private partialCheck(claim: Claim, liveState: PublishState | null, liveSnapshot: Snapshot | null) {
@@ -277,10 +277,12 @@ export class Publisher {
 
   /**
    * Compares what the CMS has published with what the live release was built from; every
-   * difference becomes a pending change. Skipped while a build that compares the whole state runs.
+   * difference becomes a pending change. Skipped while a build runs: it reads the CMS too, and a
+   * build that read only its events' documents asks for the comparison when it is done.
    */
   reconcile(): Promise<void> {
-    if (this.reconciling || this.running?.compares || this.stopped) return this.reconciling ?? Promise.resolve();
+    if (this.running) this.compareAfter = true;
+    if (this.reconciling || this.running || this.stopped) return this.reconciling ?? Promise.resolve();
     const run = this.compare();
     this.reconciling = run;
     return run.finally(() => {
@@ -300,7 +302,11 @@ export class Publisher {
       }
       const cms = this.cms();
       const [state, problem] = await Promise.all([fetchPublishState(cms), this.checkDrafts(cms)]);
-      if (this.running?.compares || this.stopped) return; // a build started meanwhile: it compares for itself
+      if (this.stopped) return;
+      if (this.running) {
+        this.compareAfter = true; // a build started meanwhile: compared again after it
+        return;
+      }
       const liveState = this.releases.readState(this.releases.live()?.id ?? live.id);
       let differences = 0;
       let queued = 0;
@@ -349,11 +355,9 @@ export class Publisher {
       const kept = await this.build(claim);
       this.queue.settle(claim, kept);
       this.attempt = 0;
-      // It read only its events' documents: the whole state is compared now (see partialCheck).
-      if (this.compareAfter) {
-        this.compareAfter = false;
-        void this.reconcile();
-      }
+      // It read only its events' documents: the whole state is compared once the desk is quiet
+      // for a moment (see partialCheck), not while the next publish reads the CMS.
+      if (this.compareAfter) this.compareSoon();
     } catch (error) {
       if (this.stopped) return;
       if (this.bisection.failed(error)) {
@@ -389,7 +393,7 @@ export class Publisher {
     const cms = this.cms();
     const id = this.releases.newId();
     const abort = new AbortController();
-    this.running = { id, startedAt: Date.now(), abort, compares: true };
+    this.running = { id, startedAt: Date.now(), abort };
     let timedOut = false;
     const deadline = setTimeout(() => {
       timedOut = true;
@@ -435,7 +439,6 @@ export class Publisher {
       ]);
       if (problem) throw new Error(`Publishing is stopped: ${problem}.`);
       state = now;
-      if (partial) this.running.compares = false;
       this.compareAfter = !!partial;
       lap('state');
       // Whatever differs from the live release is part of this build, announced or not (with a
@@ -682,6 +685,8 @@ export class Publisher {
       pending: { changes: this.queue.size, oldest: this.queue.oldest() },
       /** A build is due: 'debounce' (changes came in) or 'retry' (after a failure); null when none is. */
       nextAttempt: this.scheduler.armed,
+      /** The whole publishing state is being compared, or will be in a moment (after a publish). */
+      comparing: this.compareTimer !== undefined || this.reconciling !== undefined,
       paused: this.releases.paused(),
       indexing: this.search.indexing,
       /** The build kept ready for the next publish. */
@@ -733,10 +738,27 @@ export class Publisher {
     };
   }
 
+  /**
+   * The comparison a build asked for (`compareAfter`), COMPARE_AFTER_MS after the last build or
+   * event; a build running then asks again when it ends. The periodic reconciliation runs
+   * whatever happens.
+   */
+  private compareSoon() {
+    if (this.compareTimer !== undefined) this.timers.clearTimeout(this.compareTimer);
+    this.compareTimer = this.timers.setTimeout(() => {
+      this.compareTimer = undefined;
+      if (this.running || this.scheduler.armed) return; // compared after that build (compareAfter)
+      this.compareAfter = false;
+      void this.reconcile();
+    }, COMPARE_AFTER_MS);
+  }
+  private compareTimer: unknown;
+
   /** Cancels timers and any running build or indexing (the service is stopping). */
   stop() {
     this.stopped = true;
     clearInterval(this.reconcileTimer);
+    if (this.compareTimer !== undefined) this.timers.clearTimeout(this.compareTimer);
     if (this.clockTimer !== undefined) this.timers.clearTimeout(this.clockTimer);
     this.prepared?.cancel();
     this.scheduler.cancel();

@@ -166,11 +166,11 @@ async function main() {
   }
   for (let i = 0; i < publishes; i++) {
     // Publishes come one at a time, as editors make them: the publisher has finished the last one
-    // and compiled the next build; the search index of the last one may still be running in the
-    // background (a publish interrupts it).
+    // (its build, and the comparison of the whole state after it) and compiled the next build; the
+    // search index of the last one may still be running in the background (a publish interrupts it).
     for (;;) {
       const st = publisher.status();
-      if (!st.building && !st.queued && st.nextBuild === 'waiting') break;
+      if (!st.building && !st.queued && !st.comparing && st.nextBuild === 'waiting') break;
       await sleep(100);
     }
     await sleep(500);
