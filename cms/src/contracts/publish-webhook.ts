@@ -25,3 +25,18 @@ export const PUBLISH_MEDIA_EVENTS = ['media.create', 'media.update', 'media.dele
 
 /** What the CMS subscribes the publisher's webhook to. */
 export const PUBLISH_EVENTS: readonly string[] = [...PUBLISH_ENTRY_EVENTS, ...PUBLISH_MEDIA_EVENTS];
+
+/**
+ * The content types the site shows, whose published documents the CMS's publishing state lists
+ * (`GET /api/publishing/state`, cms/src/api/publishing/lib/state.ts). An event of any other type
+ * (a user, a vote) names nothing the state can answer for.
+ */
+export const PUBLISHED_TYPES = [
+  'api::article.article',
+  'api::category.category',
+  'api::author.author',
+  'api::tag.tag',
+  'api::photo.photo',
+  'api::poll.poll',
+  'api::redirect.redirect',
+] as const;

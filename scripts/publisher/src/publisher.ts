@@ -34,6 +34,7 @@ import {
 } from './state.js';
 import { ARTICLE, Bisection, BuildError, RenderError } from './bisection.js';
 import { routes } from '@newsroom/content/routes';
+import { PUBLISHED_TYPES } from '@newsroom/contracts/publish-webhook';
 import { writeRedirects } from '@newsroom/content/redirects';
 
 export interface BuildRecord {
@@ -206,6 +207,8 @@ export class Publisher {
     const { documents, media, full } = claim.changes;
     const count = Object.values(documents).reduce((n, ids) => n + ids.length, 0);
     if (!liveState || !liveSnapshot || full || media.length || !count || count > PARTIAL_STATE_MAX) return null;
+    // Another type's event (a user, a vote) names nothing the state answers for: the whole state, as before.
+    if (Object.keys(documents).some((uid) => !(PUBLISHED_TYPES as readonly string[]).includes(uid))) return null;
     if (this.queue.failures().length || this.bisection.held().size) return null;
     return documents;
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { isEmbargoed, visibleFileIds, visibleIds } from '../../../utils/visibility';
+import { PUBLISHED_TYPES } from '../../../contracts/publish-webhook';
 
 /**
  * What is published, per document, in one cheap answer: the publisher compares it with the state
@@ -12,15 +13,7 @@ import { isEmbargoed, visibleFileIds, visibleIds } from '../../../utils/visibili
  * authors, photos and polls count as published once a published article uses them (the embargo,
  * utils/visibility.ts), as the public API lists them.
  */
-export const PUBLISHED_TYPES = [
-  'api::article.article',
-  'api::category.category',
-  'api::author.author',
-  'api::tag.tag',
-  'api::photo.photo',
-  'api::poll.poll',
-  'api::redirect.redirect',
-] as const;
+export { PUBLISHED_TYPES };
 
 export interface PublishState {
   generatedAt: string;
