@@ -5,6 +5,7 @@ import {
   fetchSnapshot,
   InvalidContentError,
   keepLive,
+  leanSnapshot,
   readSnapshot,
   snapshotDelta,
   writeSnapshot,
@@ -190,7 +191,7 @@ export class Publisher {
       this.prepared = new PreparedBuild(dir, this.astroOptions());
     }
     const live = this.releases.live();
-    const base = live && this.releases.snapshot(live.id);
+    const base = live && this.releases.leanSnapshot(live.id);
     if (base && fs.existsSync(base)) this.prepared.preload(base);
   }
 
@@ -568,6 +569,7 @@ export class Publisher {
       this.snapshotCache = { id, snapshot };
       this.search.schedule(id);
       if (kind === 'scoped') await writeSnapshot(this.releases.snapshot(id), snapshot);
+      await writeSnapshot(this.releases.leanSnapshot(id), leanSnapshot(snapshot));
       if (kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
       const pruned = this.releases.prune(this.config.keepReleases);
       if (pruned.length) this.log('releases pruned', { build: id, pruned });
@@ -637,10 +639,10 @@ export class Publisher {
   }
 
   /**
-   * Renders a scoped plan. The build starts from the live release's snapshot on disk (read while
-   * it waited for the job) and is handed only the change (snapshotDelta): a few articles, not the
-   * whole archive. When the live snapshot is not on disk, it gets the whole content, with bodies
-   * only for the articles it renders.
+   * Renders a scoped plan. The build starts from the live release's lean snapshot (read while it
+   * waited for the job) and is handed only the change (snapshotDelta): the articles added, changed
+   * or gone, and those it renders, whole. When that file is not on disk, it gets the whole content,
+   * lean but for the articles it renders.
    */
   private async renderChange(
     id: string,
@@ -650,23 +652,16 @@ export class Publisher {
     scopeFile: string,
     signal: AbortSignal
   ) {
-    const base = this.releases.snapshot(liveId);
+    const rendered = new Set(plan.scope.articles);
+    const base = this.releases.leanSnapshot(liveId);
     if (fs.existsSync(base)) {
       const deltaFile = path.join(this.releases.workDir, `${id}.delta.json`);
-      await fs.promises.writeFile(deltaFile, JSON.stringify(snapshotDelta(liveSnapshot, plan.snapshot)));
+      const delta = snapshotDelta(liveSnapshot, plan.snapshot, (a) => rendered.has(a.slug));
+      await fs.promises.writeFile(deltaFile, JSON.stringify(delta));
       return this.render(base, scopeFile, signal, deltaFile);
     }
-    // Only the rendered articles need their bodies: a much smaller file to write and to read.
-    const rendered = new Set(plan.scope.articles);
-    // (Photos, SEO and poll appear only on an article's own page, too.)
-    const lean = {
-      ...plan.snapshot,
-      articles: plan.snapshot.articles.map((a) =>
-        rendered.has(a.slug) ? a : { ...a, body: null, photos: [], seo: null, poll: null }
-      ),
-    };
     const leanFile = path.join(this.releases.workDir, `${id}.lean.json`);
-    await writeSnapshot(leanFile, lean);
+    await writeSnapshot(leanFile, leanSnapshot(plan.snapshot, rendered));
     return this.render(leanFile, scopeFile, signal);
   }
 

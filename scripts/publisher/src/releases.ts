@@ -41,6 +41,8 @@ export class Releases {
 
   path = (id: string) => path.join(this.releasesDir, id);
   snapshot = (id: string) => path.join(this.snapshotsDir, `${id}.json`);
+  /** The same content without what only an article's own page shows (leanSnapshot): what a waiting build preloads. */
+  leanSnapshot = (id: string) => path.join(this.snapshotsDir, `${id}.lean.json`);
   /** What the CMS had published that release `id` stands for (see state.ts). */
   statePath = (id: string) => path.join(this.snapshotsDir, `${id}.state.json`);
 
@@ -179,6 +181,7 @@ export class Releases {
     this.states.delete(id);
     fs.rmSync(this.path(id), { recursive: true, force: true });
     fs.rmSync(this.snapshot(id), { force: true });
+    fs.rmSync(this.leanSnapshot(id), { force: true });
     fs.rmSync(this.statePath(id), { force: true });
   }
 }

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyDelta, readSnapshot, snapshotDelta, writeSnapshot, type Snapshot } from './snapshot';
+import { applyDelta, leanSnapshot, readSnapshot, snapshotDelta, writeSnapshot, type Snapshot } from './snapshot';
 
+type Article = Snapshot['articles'][number];
 const article = (i: number) =>
   ({
     documentId: `doc${i}`,
@@ -15,7 +16,7 @@ const article = (i: number) =>
     photos: [],
     tags: [],
     authors: [],
-  }) as unknown as Snapshot['articles'][number];
+  }) as unknown as Article;
 
 describe('content snapshots on disk', () => {
   it('reads back exactly what was written, whatever the number of articles', async () => {
@@ -45,10 +46,12 @@ describe('content snapshots on disk', () => {
 });
 
 describe('a snapshot as the change from the live one', () => {
+  /** An article with what only its own page shows (leanSnapshot drops it). */
+  const whole = (i: number) => ({ ...article(i), body: `Thân bài ${i}`, seo: { metaTitle: `Tin ${i}` } }) as Article;
   const base = (n: number): Snapshot => ({
     version: 1,
     fetchedAt: '2026-11-29T00:00:00.000Z',
-    articles: Array.from({ length: n }, (_, i) => article(i)),
+    articles: Array.from({ length: n }, (_, i) => whole(i)),
     categories: [{ documentId: 'c', name: 'Thời sự', slug: 'thoi-su', menuOrder: 1 }],
     authors: [],
     tags: [],
@@ -68,7 +71,7 @@ describe('a snapshot as the change from the live one', () => {
       const fetched = live.articles
         .filter((a) => refetch.has(a.documentId) && random() < 0.7)
         .map((a) => (random() < 0.5 ? { ...a, title: `${a.title} (sửa)` } : { ...a }));
-      const added = Array.from({ length: Math.floor(random() * 3) }, (_, i) => article(1000 + round * 10 + i));
+      const added = Array.from({ length: Math.floor(random() * 3) }, (_, i) => whole(1000 + round * 10 + i));
       const next: Snapshot = {
         ...live,
         renderedAt: `2026-11-29T0${round % 10}:00:00.000Z`,
@@ -78,6 +81,17 @@ describe('a snapshot as the change from the live one', () => {
       const delta = snapshotDelta(live, next);
       expect(delta.articles.length).toBe(fetched.length + added.length);
       expect(applyDelta(roundTrip(live), roundTrip(delta))).toEqual(roundTrip(next));
+      // From the lean base a waiting build preloads: the rendered articles come whole.
+      const rendered = new Set(next.articles.filter(() => random() < 0.1).map((a) => a.slug));
+      const toLean = snapshotDelta(live, next, (a) => rendered.has(a.slug));
+      const built = applyDelta(roundTrip(leanSnapshot(live)), roundTrip(toLean));
+      const sorted = (x: Snapshot) => [...x.articles].sort((a, b) => a.documentId.localeCompare(b.documentId));
+      const changed = new Set([...fetched, ...added].map((a) => a.documentId));
+      const expected = leanSnapshot(
+        next,
+        new Set([...rendered, ...next.articles.filter((a) => changed.has(a.documentId)).map((a) => a.slug)])
+      );
+      expect(sorted(built)).toEqual(sorted(roundTrip(expected)));
     }
   });
 

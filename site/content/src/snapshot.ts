@@ -188,13 +188,18 @@ export interface SnapshotDelta {
  * object `base` holds (a publish's snapshot reuses the live one's objects, see plan.ts): a copy,
  * even an equal one, is sent again, which is never wrong, only larger.
  */
-export function snapshotDelta(base: Snapshot, next: Snapshot): SnapshotDelta {
+export function snapshotDelta(
+  base: Snapshot,
+  next: Snapshot,
+  /** Articles to send whole even when unchanged: those rendered, when the build's base is lean. */
+  whole: (a: Article) => boolean = () => false
+): SnapshotDelta {
   const before = new Map(base.articles.map((a) => [a.documentId, a]));
   const { articles, ...rest } = next;
   const kept = new Set<string>();
   const changed: Article[] = [];
   for (const a of articles) {
-    if (before.get(a.documentId) === a) kept.add(a.documentId);
+    if (before.get(a.documentId) === a && !whole(a)) kept.add(a.documentId);
     else changed.push(a);
   }
   const removed = base.articles.filter((a) => !kept.has(a.documentId)).map((a) => a.documentId);
@@ -212,6 +217,20 @@ export function applyDelta(base: Snapshot, delta: SnapshotDelta): Snapshot {
     );
   }
   return { ...delta.rest, articles };
+}
+
+/**
+ * `snapshot` with only what listings, feeds, sitemaps and the related boxes show of each article,
+ * except those in `whole` (by slug): the body, photos, SEO and poll appear on an article's own page
+ * only. What a build of some pages needs: a quarter of the whole at 10,000 articles.
+ */
+export function leanSnapshot(snapshot: Snapshot, whole: ReadonlySet<string> = new Set()): Snapshot {
+  return {
+    ...snapshot,
+    articles: snapshot.articles.map((a) =>
+      whole.has(a.slug) ? a : { ...a, body: null, photos: [], seo: null, poll: null }
+    ),
+  };
 }
 
 /** Articles serialised between two turns of the event loop when writing a snapshot. */
