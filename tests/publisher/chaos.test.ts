@@ -468,6 +468,8 @@ describe('publishing under fire', () => {
           readerRequests: readers.requests,
           readerFailures: readers.failures.length,
           readerFailureSample: readers.failures.slice(0, 5),
+          // Which pages, should any differ: the first place to look.
+          differing: [...missing, ...extra, ...stale].slice(0, 10),
         })
       );
       expect({ missing, extra, stale }).toEqual({ missing: [], extra: [], stale: [] });

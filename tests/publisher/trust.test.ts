@@ -136,6 +136,42 @@ describe('publishing an editor can trust', () => {
     }
   });
 
+  it('a photo changed without its event is re-rendered on every story showing it when one of them is published', async () => {
+    const [photo] = (await api(`${cms.url}/api/photos?filters[caption][$ne]=Ảnh hỏng`, { token })).json.data;
+    const shared = [
+      await create({ title: 'Ảnh chung thứ nhất: chợ phiên vùng cao', cover: photo.documentId }),
+      await create({ title: 'Ảnh chung thứ hai: mùa lúa chín', cover: photo.documentId }),
+    ];
+    await settled();
+    const caption = `Chú thích đã sửa lúc ${Date.now()}`;
+    const receive = service.publisher.receive.bind(service.publisher);
+    service.publisher.receive = () => {};
+    try {
+      const edit = await api(`${cms.url}/api/photos/${photo.documentId}`, {
+        method: 'PUT',
+        token,
+        body: { data: { caption } },
+      });
+      expect(edit.status, edit.text).toBe(200);
+      await new Promise((r) => setTimeout(r, 1500)); // its webhook has come and gone
+    } finally {
+      service.publisher.receive = receive;
+    }
+    // An editor updates the first story: its build reads the photo's new version, and so must
+    // render every story that shows the photo before recording it.
+    const update = await api(`${cms.url}/api/articles/${shared[0].documentId}?status=published`, {
+      method: 'PUT',
+      token,
+      body: { data: { lead: 'Tin vắn, đã cập nhật.' } },
+    });
+    expect(update.status, update.text).toBe(200);
+    await settled();
+    for (const story of shared) {
+      const html = await (await fetch(`${site}/bai-viet/${story.slug}/`)).text();
+      expect(html, story.slug).toContain(caption);
+    }
+  });
+
   it('a story that cannot be rendered holds back only itself; the CMS shows the editor why; a fix publishes it', async () => {
     // A photo whose file is gone from the disk: the site cannot make its image sizes.
     const uploads = path.join(cms.env.PUBLIC_DIR, 'uploads');

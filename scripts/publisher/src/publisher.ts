@@ -445,9 +445,11 @@ export class Publisher {
       state = now;
       this.compareAfter = !!partial;
       lap('state');
-      // Whatever differs from the live release is part of this build, announced or not (with a
-      // partial state, the comparison right after this build finds it).
-      const changes = liveState && !partial ? mergeChanges(claim.changes, diffState(liveState, state)) : claim.changes;
+      // Whatever differs from the live release is part of this build, announced or not. With a
+      // partial state that is among the documents it names: a photo the story points to whose
+      // caption changed without its event is re-rendered on every story showing it, before its new
+      // version is recorded. Beyond them, the comparison after this build finds it.
+      const changes = liveState ? mergeChanges(claim.changes, diffState(liveState, state)) : claim.changes;
       const held = new Set<ChangeKey>([
         ...this.queue.held((uid, doc) => versionIn(state, uid, doc)),
         ...this.bisection.held(),

@@ -5,11 +5,13 @@
  * articles one after another through the CMS and times each from the publish call to the new
  * page answering 200 on the site. Prints p50/p95 and where the time goes; then the cost of a
  * reconciliation pass, and how long a publish whose webhook is lost takes to be served.
+ * `--profile <dir>`: CPU profiles of the publishes (the publisher's, and each Astro build's).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { bin } from '@newsroom/publisher/bin';
 import { CMS_DIR } from '@newsroom/publisher/paths';
@@ -27,8 +29,11 @@ const { values } = parseArgs({
     port: { type: 'string', default: '1340' },
     'hook-port': { type: 'string', default: '4332' },
     'site-port': { type: 'string', default: '4331' },
+    /** A folder for CPU profiles of the publishes: the publisher's (this process) and each build's. */
+    profile: { type: 'string' },
   },
 });
+const profileDir = values.profile ? path.resolve(values.profile) : null;
 const articles = Number(values.articles);
 const publishes = Math.max(10, Number(values.publishes));
 const secret = randomBytes(24).toString('hex');
@@ -111,7 +116,10 @@ async function main() {
       hookPort: Number(values['hook-port']),
       sitePort: Number(values['site-port']),
       siteUrl: `http://127.0.0.1:${values['site-port']}`,
-      buildEnv: { SITE_CACHE_DIR: path.join(work, 'astro-cache') },
+      buildEnv: {
+        SITE_CACHE_DIR: path.join(work, 'astro-cache'),
+        ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(profileDir, 'builds')}` } : {}),
+      },
     },
     (msg, fields) => {
       // When each step of a publish happened (performance.now()), for the breakdown printed below.
@@ -164,6 +172,12 @@ async function main() {
     }
     return performance.now() - started;
   }
+  const profiler = profileDir ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   for (let i = 0; i < publishes; i++) {
     // Publishes come one at a time, as editors make them: the publisher has finished the last one
     // (its build, and the comparison of the whole state after it) and compiled the next build; the
@@ -199,6 +213,12 @@ async function main() {
     console.log(
       `  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (CMS answered at ${at(marks.saved)} s, webhooks ${marks.events?.join(', ')}, build from ${at(marks.build)} s, live at ${at(marks.live)} s; ${build?.summary}; ms ${JSON.stringify(build?.phases)})`
     );
+  }
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    fs.mkdirSync(profileDir!, { recursive: true });
+    fs.writeFileSync(path.join(profileDir!, 'publisher.cpuprofile'), JSON.stringify(profile));
+    console.log(`CPU profiles: ${profileDir} (publisher.cpuprofile: this process during the publishes; builds/)`);
   }
   // Reconciliation: the cost of one pass (the CMS's answer, and the whole comparison).
   const stateMs: number[] = [];
