@@ -478,8 +478,7 @@ export class Publisher {
         lap('plan');
       }
       kind = plan.kind;
-      if (plan.kind !== 'scoped' && (await skeleton))
-        fs.rmSync(this.releases.path(id), { recursive: true, force: true });
+      if (plan.kind !== 'scoped' && (await skeleton)) this.releases.removeLater(this.releases.path(id));
       // The versions this release carries: the CMS's, but held documents' as they are live.
       const heldDocs = [...held].map(parseKey).filter((k) => 'documentId' in k);
       let releaseState = withHeld(state, liveState ?? null, heldDocs);
@@ -557,7 +556,7 @@ export class Publisher {
       clearTimeout(deadline);
       for (const f of [`${id}.scope.json`, `${id}.lean.json`, `${id}.delta.json`, `${id}.building`])
         fs.rmSync(path.join(this.releases.workDir, f), { force: true });
-      if (this.rendering) fs.rmSync(this.rendering.dir, { recursive: true, force: true });
+      if (this.rendering) this.releases.removeLater(this.rendering.dir);
       this.rendering = undefined;
       this.running = undefined;
       this.prepare();

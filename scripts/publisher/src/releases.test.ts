@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Releases } from './releases';
 
 const dirs: string[] = [];
@@ -106,6 +106,18 @@ describe('releases on disk', () => {
     expect(releases.prune(1)).not.toContain(v2);
     expect(releases.live()?.id).toBe(v2);
     expect(fs.readFileSync(path.join(dir, 'current', 'index.html'), 'utf8')).toBe('v2');
+  });
+
+  it('removes what it discards in the background: gone from its place at once, from the disk soon after', async () => {
+    const { releases, publish } = setup();
+    const v1 = publish('v1');
+    for (let i = 0; i < 50; i++)
+      fs.mkdirSync(path.join(releases.path(v1), 'bai-viet', `tin-${i}`), { recursive: true });
+    publish('v2');
+    releases.discard(v1);
+    expect(fs.existsSync(releases.path(v1))).toBe(false);
+    expect(releases.list()).not.toContain(v1);
+    await vi.waitFor(() => expect(fs.readdirSync(releases.trashDir)).toEqual([]), { timeout: 10_000, interval: 50 });
   });
 
   it('pauses and resumes publishing with a reason kept on disk', () => {

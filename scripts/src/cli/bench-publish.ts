@@ -118,7 +118,13 @@ async function main() {
       siteUrl: `http://127.0.0.1:${values['site-port']}`,
       buildEnv: {
         SITE_CACHE_DIR: path.join(work, 'astro-cache'),
-        ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(profileDir, 'builds')}` } : {}),
+        // Node refuses --cpu-prof in NODE_OPTIONS: a preloaded module profiles each build instead.
+        ...(profileDir
+          ? {
+              NODE_OPTIONS: `--import ${new URL('../lib/cpu-profile.mjs', import.meta.url).href}`,
+              CPU_PROFILE_DIR: path.join(profileDir, 'builds'),
+            }
+          : {}),
       },
     },
     (msg, fields) => {
