@@ -163,11 +163,6 @@ export class PreparedBuild {
     if (this.waiting) this.child?.send({ type: 'preload', snapshot } satisfies BuildMessage);
   }
 
-  /** The snapshot this build was told to preload. */
-  get preloaded() {
-    return this.preloadFile;
-  }
-
   /** Hands over the job (at once, or when the build asks for it) and resolves when the pages are written. */
   run(job: BuildJob, signal?: AbortSignal) {
     if (signal?.aborted) this.cancel();

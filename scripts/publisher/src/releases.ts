@@ -43,14 +43,19 @@ export class Releases {
    */
   removeLater(dir: string) {
     if (!fs.existsSync(dir)) return;
-    const trash = path.join(this.trashDir, `${path.basename(dir)}-${process.pid}-${++this.trashed}`);
-    try {
-      fs.renameSync(dir, trash);
-    } catch {
-      removeInBackground(dir); // another file system (a build folder under site/): removed where it is
-      return;
+    const name = `${path.basename(dir)}.removing-${process.pid}-${++this.trashed}`;
+    // Into the trash; from another file system (a build folder under site/), beside itself: either
+    // way the name is free at once, for the next build to use.
+    for (const trash of [path.join(this.trashDir, name), path.join(path.dirname(dir), name)]) {
+      try {
+        fs.renameSync(dir, trash);
+        removeInBackground(trash);
+        return;
+      } catch {
+        // the next place
+      }
     }
-    removeInBackground(trash);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   private trashed = 0;
 

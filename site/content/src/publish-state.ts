@@ -17,12 +17,15 @@ export type PublishState = z.infer<typeof publishStateSchema>;
 
 export async function fetchPublishState(cms: StrapiClient): Promise<PublishState> {
   const body = await cms.get<{ data: unknown }>('publishing/state');
-  const parsed = publishStateSchema.safeParse(body?.data);
+  return answerAs(publishStateSchema, body?.data, "The CMS's publishing state (/api/publishing/state)");
+}
+
+/** The CMS's answer as `schema` has it, or an error naming `what` and the field that does not match. */
+function answerAs<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(
-      `The CMS's publishing state (/api/publishing/state) is not what the publisher expects at "${issue.path.join('.')}": ${issue.message}`
-    );
+    throw new Error(`${what} is not what the publisher expects at "${issue.path.join('.')}": ${issue.message}`);
   }
   return parsed.data;
 }
@@ -42,14 +45,7 @@ export type PartialState = z.infer<typeof partialStateSchema>;
 export async function fetchPartialState(cms: StrapiClient, documents: Record<string, string[]>): Promise<PartialState> {
   const list = Object.entries(documents).flatMap(([uid, ids]) => ids.map((id) => `${uid}/${id}`));
   const body = await cms.get<{ data: unknown }>('publishing/state', { documents: list.join(',') });
-  const parsed = partialStateSchema.safeParse(body?.data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `The CMS's publishing state of ${list.length} documents is not what the publisher expects at "${issue.path.join('.')}": ${issue.message}`
-    );
-  }
-  return parsed.data;
+  return answerAs(partialStateSchema, body?.data, `The CMS's publishing state of ${list.length} documents`);
 }
 
 /** `state` with the versions `partial` gives (a null one removes the document). */

@@ -18,19 +18,24 @@ const article = (i: number) =>
     authors: [],
   }) as unknown as Article;
 
+/** A newsroom of these articles, one section, nothing else. */
+const snapshotOf = (articles: Article[]): Snapshot => ({
+  version: 1,
+  fetchedAt: '2026-11-29T00:00:00.000Z',
+  articles,
+  categories: [{ documentId: 'c', name: 'Thời sự', slug: 'thoi-su', menuOrder: 1 }],
+  authors: [],
+  tags: [],
+  polls: [],
+});
+
 describe('content snapshots on disk', () => {
   it('reads back exactly what was written, whatever the number of articles', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-snapshot-'));
     try {
       for (const n of [0, 1, 250, 251, 1234]) {
         const snapshot: Snapshot = {
-          version: 1,
-          fetchedAt: '2026-11-29T00:00:00.000Z',
-          articles: Array.from({ length: n }, (_, i) => article(i)),
-          categories: [{ documentId: 'c', name: 'Thời sự', slug: 'thoi-su', menuOrder: 1 }],
-          authors: [],
-          tags: [],
-          polls: [],
+          ...snapshotOf(Array.from({ length: n }, (_, i) => article(i))),
           ...(n % 2 ? { renderedAt: '2026-11-29T01:00:00.000Z', redirects: [] } : {}),
         };
         const file = path.join(dir, `s${n}.json`);
@@ -48,15 +53,7 @@ describe('content snapshots on disk', () => {
 describe('a snapshot as the change from the live one', () => {
   /** An article with what only its own page shows (leanSnapshot drops it). */
   const whole = (i: number) => ({ ...article(i), body: `Thân bài ${i}`, seo: { metaTitle: `Tin ${i}` } }) as Article;
-  const base = (n: number): Snapshot => ({
-    version: 1,
-    fetchedAt: '2026-11-29T00:00:00.000Z',
-    articles: Array.from({ length: n }, (_, i) => whole(i)),
-    categories: [{ documentId: 'c', name: 'Thời sự', slug: 'thoi-su', menuOrder: 1 }],
-    authors: [],
-    tags: [],
-    polls: [],
-  });
+  const base = (n: number) => snapshotOf(Array.from({ length: n }, (_, i) => whole(i)));
   /** Through a file and back, as the build reads both. */
   const roundTrip = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 

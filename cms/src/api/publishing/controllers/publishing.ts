@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { MAX_PARTIAL_DOCUMENTS, partialPublishState, PUBLISHED_TYPES, publishState } from '../lib/state';
+import { MAX_PARTIAL_DOCUMENTS, partialPublishState, publishState } from '../lib/state';
+import { PUBLISHED_TYPES } from '../../../contracts/publish-webhook';
 
 const DOCUMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

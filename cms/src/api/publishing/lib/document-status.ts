@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { PUBLISH_SECRET_HEADER } from '../../../contracts/publish-webhook';
-import { documentVersion, PUBLISHED_TYPES } from './state';
+import { documentVersion } from './state';
+import { PUBLISHED_TYPES } from '../../../contracts/publish-webhook';
 
 interface StatusContext {
   params: { uid: string; documentId: string };

@@ -13,8 +13,6 @@ import { PUBLISHED_TYPES } from '../../../contracts/publish-webhook';
  * authors, photos and polls count as published once a published article uses them (the embargo,
  * utils/visibility.ts), as the public API lists them.
  */
-export { PUBLISHED_TYPES };
-
 export interface PublishState {
   generatedAt: string;
   /** Per content type: documentId → version. */
