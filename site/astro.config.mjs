@@ -11,6 +11,16 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const env = { ...loadEnv('production', root, ''), ...process.env };
 const cmsUrl = new URL(env.CMS_URL || 'http://127.0.0.1:1337');
+// Photos on object storage (the CMS's UPLOAD_S3_BUCKET): readers and the build fetch them from MEDIA_URL.
+const mediaUrl = env.MEDIA_URL ? new URL(env.MEDIA_URL) : null;
+
+/** @param {URL} url @param {string} [pathname] */
+const pattern = (url, pathname) => ({
+  protocol: url.protocol.replace(':', ''),
+  hostname: url.hostname,
+  ...(url.port ? { port: url.port } : {}),
+  ...(pathname ? { pathname } : {}),
+});
 
 // Static output: every page is generated at build time from the CMS.
 // https://docs.astro.build/en/reference/configuration-reference/
@@ -24,14 +34,11 @@ export default defineConfig({
   // Optimised images are cached here between builds (the pipeline and CI keep this directory).
   cacheDir: env.SITE_CACHE_DIR || './node_modules/.astro',
   image: {
-    // Only the CMS's own uploads may be fetched and optimised at build time.
-    // https://docs.astro.build/en/guides/images/#authorizing-remote-images
+    // Only the CMS's own uploads (and the media library's object storage) may be fetched and
+    // optimised at build time. https://docs.astro.build/en/guides/images/#authorizing-remote-images
     remotePatterns: [
-      {
-        protocol: cmsUrl.protocol.replace(':', ''),
-        hostname: cmsUrl.hostname,
-        ...(cmsUrl.port ? { port: cmsUrl.port } : {}),
-      },
+      pattern(cmsUrl),
+      ...(mediaUrl ? [pattern(mediaUrl, `${mediaUrl.pathname.replace(/\/+$/, '')}/**`)] : []),
     ],
   },
   integrations: [

@@ -1,4 +1,6 @@
 import type { Core } from '@strapi/strapi';
+import { CSP_DEFAULTS } from '@strapi/utils';
+import { mediaOrigin, objectStorage } from '../src/utils/object-storage';
 import { siteOrigins } from '../src/utils/site-origins';
 
 /** Routes a reader's browser calls from the site: the poll vote and results routes. */
@@ -7,6 +9,7 @@ const SITE_FACING = /^\/api\/polls\/[^/]+\/(votes|results)\/?$/;
 // https://docs.strapi.io/cms/configurations/middlewares
 const config = (): Core.Config.Middlewares => {
   const origins = siteOrigins();
+  const media = mediaOrigin(objectStorage());
   return [
     'strapi::logger',
     // Outside the error handler, so it sees the answers it writes: src/middlewares/admin-messages.ts.
@@ -15,7 +18,25 @@ const config = (): Core.Config.Middlewares => {
     // Poll votes are answered here, before the middlewares below (a burst of votes costs a fraction
     // of the CPU); the vote route sets the same security and CORS headers: src/middlewares/poll-votes.ts.
     'global::poll-votes',
-    'strapi::security',
+    media
+      ? {
+          // The admin shows the media library's files from object storage: Strapi's own lists and
+          // that origin.
+          // https://docs.strapi.io/cms/configurations/media-library-providers/amazon-s3
+          name: 'strapi::security',
+          config: {
+            contentSecurityPolicy: {
+              useDefaults: true,
+              directives: {
+                ...CSP_DEFAULTS,
+                'img-src': [...CSP_DEFAULTS['img-src'], media],
+                'media-src': [...CSP_DEFAULTS['media-src'], media],
+                upgradeInsecureRequests: null,
+              },
+            },
+          },
+        }
+      : 'strapi::security',
     {
       // Stock Strapi answers every origin, with credentials. Only the site's own origin(s) may call
       // the CMS from a browser, and only the poll routes (the vote cookie needs credentials).

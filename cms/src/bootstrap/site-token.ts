@@ -1,6 +1,7 @@
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { readEnvFile, upsertEnvFile } from '../utils/env-file';
+import { objectStorage } from '../utils/object-storage';
 import { PUBLIC_ACTIONS } from './permissions';
 
 export const SITE_TOKEN_NAME = 'site-builder';
@@ -77,6 +78,13 @@ const cmsUrl = (strapi: Core.Strapi) =>
     `http://${strapi.config.get('server.host')}:${strapi.config.get('server.port')}`
   ).replace('0.0.0.0', '127.0.0.1');
 
+/**
+ * Where readers fetch the media library's files when they are on object storage
+ * (utils/object-storage.ts); empty when they are on the CMS. The site's build allows it as an image
+ * source and the preview as an image origin.
+ */
+const mediaUrl = () => ({ MEDIA_URL: objectStorage()?.mediaUrl ?? '' });
+
 /** The site builder's token (SITE_TOKEN_PERMISSIONS), in site/.env with the CMS's URL. */
 export function ensureSiteToken(strapi: Core.Strapi) {
   return ensureApiToken(strapi, {
@@ -85,7 +93,7 @@ export function ensureSiteToken(strapi: Core.Strapi) {
     permissions: SITE_TOKEN_PERMISSIONS,
     file: siteEnvFile(strapi),
     key: 'SITE_API_TOKEN',
-    extra: { CMS_URL: cmsUrl(strapi) },
+    extra: { CMS_URL: cmsUrl(strapi), ...mediaUrl() },
   });
 }
 
@@ -115,6 +123,6 @@ export async function ensurePreviewToken(strapi: Core.Strapi) {
     permissions: ['api::preview.preview.findOne'],
     file: previewEnvFile(strapi),
     key: 'PREVIEW_API_TOKEN',
-    extra: { CMS_URL: cmsUrl(strapi) },
+    extra: { CMS_URL: cmsUrl(strapi), ...mediaUrl() },
   });
 }

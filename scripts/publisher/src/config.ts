@@ -57,6 +57,10 @@ const int = (value: string | undefined, fallback: number, name: string) => {
   return n;
 };
 
+/** The entries that are set. */
+const pick = (values: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => !!e[1]));
+
 /** The settings from the environment, with `overrides` on top (tests, benches); throws naming what is missing. */
 export function loadConfig(
   overrides: Partial<PublisherConfig> = {},
@@ -90,7 +94,9 @@ export function loadConfig(
     buildTimeoutMs: int(env.PUBLISH_BUILD_TIMEOUT_MS, 900_000, 'PUBLISH_BUILD_TIMEOUT_MS'),
     reconcileMs: 1000 * Math.max(1, int(env.PUBLISH_RECONCILE_SECONDS, 15, 'PUBLISH_RECONCILE_SECONDS')),
     failureRetryMs: int(env.PUBLISH_FAILURE_RETRY_MS, 30_000, 'PUBLISH_FAILURE_RETRY_MS'),
-    buildEnv: {},
+    // The media library's object storage (the CMS's MEDIA_URL, written to the site's env file): the
+    // build may fetch photos from there (site/astro.config.mjs).
+    buildEnv: pick({ MEDIA_URL: env.MEDIA_URL || site.MEDIA_URL }),
     ...overrides,
   };
   if (config.secret.length < 16) {

@@ -14,12 +14,13 @@ import { CMS_URL } from './content';
  * box, menu and footer are those readers would see if it were published now.
  */
 
-/** The preview token: PREVIEW_API_TOKEN, or as the CMS last wrote it to PREVIEW_ENV_FILE. */
-function token() {
-  if (process.env.PREVIEW_API_TOKEN) return process.env.PREVIEW_API_TOKEN;
+/** A setting from the environment, or as the CMS last wrote it to PREVIEW_ENV_FILE. */
+export function fromCms(name: 'PREVIEW_API_TOKEN' | 'MEDIA_URL'): string | undefined {
+  if (process.env[name]) return process.env[name];
   const file = process.env.PREVIEW_ENV_FILE;
-  return file && fs.existsSync(file) ? parse(fs.readFileSync(file)).PREVIEW_API_TOKEN : undefined;
+  return (file && fs.existsSync(file) ? parse(fs.readFileSync(file))[name] : undefined) || undefined;
 }
+const token = () => fromCms('PREVIEW_API_TOKEN');
 
 const EMPTY: Snapshot = { version: 1, fetchedAt: '', articles: [], categories: [], authors: [], tags: [], polls: [] };
 

@@ -1,7 +1,7 @@
 import { defineMiddleware } from 'astro:middleware';
 import { verifyPreviewUrl } from '@newsroom/contracts/preview';
 import { MEDIA_ORIGIN, withContent } from './content';
-import { loadPreview } from './load';
+import { fromCms, loadPreview } from './load';
 
 /**
  * The preview service's front door. A preview link is checked before anything is read: signed
@@ -14,7 +14,13 @@ if (secret.length < 32)
   throw new Error('PREVIEW_SECRET is missing or shorter than 32 characters: run `npm run setup`.');
 const adminOrigin = new URL(process.env.ADMIN_ORIGIN || process.env.CMS_URL || 'http://127.0.0.1:1337').origin;
 
-const HEADERS: Record<string, string> = {
+/** The media library's object storage, when the CMS keeps its files there (its MEDIA_URL). */
+const objectStorageOrigin = () => {
+  const url = fromCms('MEDIA_URL');
+  return url ? ` ${new URL(url).origin}` : '';
+};
+
+const privateHeaders = (): Record<string, string> => ({
   'Cache-Control': 'no-store',
   'X-Robots-Tag': 'noindex, nofollow',
   'Referrer-Policy': 'no-referrer',
@@ -23,7 +29,7 @@ const HEADERS: Record<string, string> = {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
-    `img-src 'self' data: ${MEDIA_ORIGIN}`,
+    `img-src 'self' data: ${MEDIA_ORIGIN}${objectStorageOrigin()}`,
     "connect-src 'self'",
     // A preview never votes or submits anything.
     "form-action 'none'",
@@ -31,13 +37,13 @@ const HEADERS: Record<string, string> = {
     "base-uri 'none'",
     "object-src 'none'",
   ].join('; '),
-};
+});
 
 const escape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(status: number, message: string) {
   const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Bản xem trước</title></head><body><main><h1>Không xem trước được</h1><p>${escape(message)}</p></main></body></html>`;
-  return new Response(html, { status, headers: { ...HEADERS, 'Content-Type': 'text/html; charset=utf-8' } });
+  return new Response(html, { status, headers: { ...privateHeaders(), 'Content-Type': 'text/html; charset=utf-8' } });
 }
 
 const REFUSED = {
@@ -50,7 +56,8 @@ const REFUSED = {
 export const onRequest = defineMiddleware(async (context, next) => {
   const { pathname } = context.url;
   // The container's healthcheck: up, with nothing to say.
-  if (pathname === '/healthz') return new Response('ok', { headers: { ...HEADERS, 'Content-Type': 'text/plain' } });
+  if (pathname === '/healthz')
+    return new Response('ok', { headers: { ...privateHeaders(), 'Content-Type': 'text/plain' } });
   const check = verifyPreviewUrl(context.url, secret);
   if (!check.ok)
     return page(check.reason === 'malformed' && !pathname.startsWith('/xem-truoc/') ? 404 : 403, REFUSED[check.reason]);
@@ -62,7 +69,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     const res = await next();
     const body = await res.text();
     const headers = new Headers(res.headers);
-    for (const [k, v] of Object.entries(HEADERS)) headers.set(k, v);
+    for (const [k, v] of Object.entries(privateHeaders())) headers.set(k, v);
     return new Response(body, { status: res.status, headers });
   });
 });
