@@ -1,14 +1,14 @@
 /** `npm run seed` is deterministic and idempotent, on both databases. */
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATABASES, isolatedEnv, ROOT } from '../helpers/cms';
+import { DATABASES, isolatedEnv, ROOT, sql } from '../helpers/cms';
 
 /**
  * Runs `npm run seed` without blocking the test worker (spawnSync would stall its event loop for
  * the whole seed, and vitest's messages to the worker time out on a busy machine).
  */
-async function seed(env: Record<string, string>, articles: number) {
-  const child = spawn('npm', ['run', '--silent', 'seed', '--', '--articles', String(articles)], {
+async function seed(env: Record<string, string>, articles: number, ...flags: string[]) {
+  const child = spawn('npm', ['run', '--silent', 'seed', '--', '--articles', String(articles), ...flags], {
     cwd: ROOT,
     env: { ...process.env, ...env },
   });
@@ -25,6 +25,65 @@ async function seed(env: Record<string, string>, articles: number) {
     ...(JSON.parse(summary) as { created: Record<string, number>; totals: Record<string, number> }),
     stdout,
   };
+}
+
+type Env = { env: Record<string, string> };
+type Row = Record<string, unknown>;
+
+/**
+ * Every table of a seeded database, as the bulk path must match it: the articles and their link
+ * tables row for row, with what is random or clock-made (ids, document ids, timestamps) replaced by
+ * what it must be the same as; every other table by its number of rows.
+ */
+async function contents(db: Env): Promise<Record<string, unknown[]>> {
+  const tables = (
+    db.env.DATABASE_URL
+      ? await sql(db, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'")
+      : await sql(db, "SELECT name FROM sqlite_master WHERE type = 'table'")
+  ).map((t: Row) => String(t.name));
+  const articles: Row[] = await sql(db, 'SELECT * FROM articles');
+  const version = new Map(
+    articles.map((a) => [a.id, `${a.source_key}:${a.published_at === null ? 'draft' : 'published'}`])
+  );
+  // Demo dates count back from the hour of seeding: compare them as offsets from the newest.
+  const newest = Math.max(
+    ...articles
+      .filter((a) => String(a.source_key).startsWith('demo-'))
+      .map((a) => new Date(a.publication_date as string).getTime())
+  );
+  const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
+  const out: Record<string, unknown[]> = {};
+  for (const table of tables.sort()) {
+    if (table === 'articles') {
+      const byDocument = new Map<unknown, Row[]>();
+      for (const a of articles) byDocument.set(a.document_id, [...(byDocument.get(a.document_id) ?? []), a]);
+      out[table] = sorted(
+        articles.map(({ id: _id, document_id, created_at, updated_at, published_at, publication_date, ...rest }) => ({
+          ...rest,
+          // One draft and one published row per document, both written at its creation.
+          versions: byDocument
+            .get(document_id)!
+            .map((v) => (v.published_at === null ? 'draft' : 'published'))
+            .sort(),
+          written: created_at !== null && String(created_at) === String(updated_at),
+          published: published_at !== null,
+          publicationDate: String(rest.source_key).startsWith('demo-')
+            ? newest - new Date(publication_date as string).getTime()
+            : publication_date,
+        }))
+      );
+    } else if (table.startsWith('articles_') && table.endsWith('_lnk')) {
+      out[table] = sorted(
+        (await sql(db, `SELECT * FROM ${table}`)).map(({ id: _id, article_id, ...rest }: Row) => ({
+          article: version.get(article_id),
+          ...rest,
+        }))
+      );
+    } else {
+      out[table] = [Number((await sql(db, `SELECT count(*) AS n FROM ${table}`))[0].n)];
+    }
+  }
+  return out;
 }
 
 describe.each(DATABASES)('npm run seed on %s', (database) => {
@@ -50,4 +109,24 @@ describe.each(DATABASES)('npm run seed on %s', (database) => {
     expect(more.created.articles).toBe(3);
     expect(more.totals.articles).toBe(16);
   }, 600_000); // three seeds, each booting Strapi: over a minute on a busy machine
+
+  it('the bulk path stores exactly what the Document Service stores, table by table', async () => {
+    const [viaDocuments, inBulk] = await Promise.all([isolatedEnv(database), isolatedEnv(database)]);
+    cleanups.push(viaDocuments.cleanup, inBulk.cleanup);
+    // 150 generated titles include some twice: the slugs' "-2" is part of what must match.
+    await seed(viaDocuments.env, 150, '--document-service');
+    await seed(inBulk.env, 150);
+
+    const expected = await contents(viaDocuments);
+    const actual = await contents(inBulk);
+    expect(Object.keys(actual)).toEqual(Object.keys(expected));
+    for (const table of Object.keys(expected)) expect(actual[table], table).toEqual(expected[table]);
+    const [{ n: suffixed }] = await sql(inBulk, "SELECT count(*) AS n FROM articles WHERE slug LIKE '%-2'");
+    expect(Number(suffixed)).toBeGreaterThan(0);
+
+    // Both go on as one database: the Document Service writes after the bulk path, ids and all.
+    const more = await seed(inBulk.env, 152, '--document-service');
+    expect(more.created.articles).toBe(2);
+    expect(more.totals.articles).toBe(153);
+  }, 600_000);
 });

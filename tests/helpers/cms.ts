@@ -307,7 +307,7 @@ export async function api(url: string, init: { method?: string; token?: string; 
  * would: for states no API can produce, such as "the time came while every CMS was down".
  * Placeholders are `?`.
  */
-export async function sql(cms: RunningCms, statement: string, params: unknown[] = []) {
+export async function sql(cms: Pick<RunningCms, 'env'>, statement: string, params: unknown[] = []) {
   if (cms.env.DATABASE_URL) {
     const client = new pg.Client({ connectionString: cms.env.DATABASE_URL });
     await client.connect();

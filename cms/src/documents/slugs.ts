@@ -13,7 +13,7 @@ type Data = Record<string, unknown>;
 
 /** `base`, or `base-2`, `base-3`… — the first slug no other document of `uid` holds (one query). */
 async function uniqueSlug(strapi: Core.Strapi, uid: UID.ContentType, base: string, documentId?: string) {
-  const fallback = base || uid.split('.').pop()!;
+  const fallback = slugBase(uid, base);
   const rows: { slug: string }[] = await strapi.db.query(uid).findMany({
     select: ['slug'],
     where: {
@@ -21,9 +21,16 @@ async function uniqueSlug(strapi: Core.Strapi, uid: UID.ContentType, base: strin
       ...(documentId ? { documentId: { $ne: documentId } } : {}),
     },
   });
-  const taken = new Set(rows.map((r) => r.slug));
-  if (!taken.has(fallback)) return fallback;
-  for (let n = 2; ; n++) if (!taken.has(`${fallback}-${n}`)) return `${fallback}-${n}`;
+  return firstFreeSlug(fallback, new Set(rows.map((r) => r.slug)));
+}
+
+/** A document's slug before de-duplication: its normalised `wanted` slug, or the type's name when that is empty. */
+export const slugBase = (uid: string, wanted: string) => wanted || uid.split('.').pop()!;
+
+/** `base`, or `base-2`, `base-3`…: the first that is not `taken`. Every path that names a document uses this. */
+export function firstFreeSlug(base: string, taken: ReadonlySet<string>) {
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
 /**

@@ -6,13 +6,23 @@ import fixture from './fixtures/seed-article.json';
 import { AUTHORS, CATEGORIES, POLLS, TAGS } from './demo-data';
 import { generateArticle, generatePhoto, PHOTO_POOL_SIZE, toMarkdown } from './generate';
 import { placeholderJpeg } from './placeholder-image';
+import { createPublishedInBulk, type BulkDocument } from './bulk';
+import { firstFreeSlug, slugBase } from '../documents/slugs';
 import { toSlug } from '../utils/vietnamese-slug';
 
 export interface SeedOptions {
   /** How many generated demo articles should exist (the seed fixture comes on top). */
   articles: number;
+  /**
+   * Write the generated articles in bulk (seed/bulk.ts: the rows the Document Service would store,
+   * 1,000 per transaction, no events) rather than one Document Service call each.
+   */
+  bulk?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
+
+/** Articles per transaction on the bulk path: progress survives an interruption, memory stays flat. */
+const BULK_CHUNK = 1000;
 
 type Counts = { articles: number; photos: number; authors: number; categories: number; tags: number; polls: number };
 
@@ -114,7 +124,7 @@ async function ensurePolls(strapi: Core.Strapi) {
  * closed), the real seed article and `articles` generated ones. Idempotent: everything is keyed
  * (slug, sourceKey, question) and only what is missing is created.
  */
-export async function seed(strapi: Core.Strapi, { articles, onProgress }: SeedOptions): Promise<SeedResult> {
+export async function seed(strapi: Core.Strapi, { articles, bulk, onProgress }: SeedOptions): Promise<SeedResult> {
   const [categories, nCategories] = await ensureBy(
     strapi,
     'api::category.category',
@@ -181,12 +191,11 @@ export async function seed(strapi: Core.Strapi, { articles, onProgress }: SeedOp
   const categoryIds = CATEGORIES.map((c) => byName(categories, c.name));
   const authorIds = AUTHORS.map((a) => byName(authors, a.name));
   const pollIds = POLLS.map((p) => polls.get(p.question)!);
-  for (let n = 1; n <= articles; n++) {
-    if (have.has(`demo-article-${n}`)) continue;
+  /** Generated article `n` as the Document Service takes it: relations by documentId. */
+  const article = (n: number) => {
     const a = generateArticle(n, categoryIds.length, authorIds.length);
     const alts = a.photoKeys.map((k) => poolPhotos.find((p) => p.sourceKey === k)!.alt);
-    await strapi.documents(uid).create({
-      status: 'published',
+    return {
       data: {
         sourceKey: a.sourceKey,
         title: a.title,
@@ -194,16 +203,71 @@ export async function seed(strapi: Core.Strapi, { articles, onProgress }: SeedOp
         body: toMarkdown(a.body, alts),
         publicationDate: new Date(anchor - a.hoursAgo * 3_600_000).toISOString(),
         featured: a.featured,
-        category: categoryIds[a.categoryIndex],
+      },
+      relations: {
+        category: [categoryIds[a.categoryIndex]],
         authors: a.authorIndexes.map((i) => authorIds[i]),
         tags: a.tags.map((t) => byName(tags, t)),
-        cover: photos.get(a.coverKey),
-        photos: a.photoKeys.map((k) => photos.get(k)),
-        poll: n <= pollIds.length ? pollIds[n - 1] : undefined,
-      } as never,
-    });
-    createdArticles++;
-    onProgress?.(createdArticles, total);
+        cover: [photos.get(a.coverKey)!],
+        photos: a.photoKeys.map((k) => photos.get(k)!),
+        poll: n <= pollIds.length ? [pollIds[n - 1]] : [],
+      },
+    };
+  };
+  const missing = Array.from({ length: articles }, (_, i) => i + 1).filter((n) => !have.has(`demo-article-${n}`));
+
+  if (bulk) {
+    // The targets have no drafts: one row per document.
+    const rowIds = new Map<string, number>();
+    for (const target of [
+      'api::category.category',
+      'api::author.author',
+      'api::tag.tag',
+      'api::photo.photo',
+      'api::poll.poll',
+    ])
+      for (const row of await strapi.db.query(target as UID.ContentType).findMany({ select: ['id', 'documentId'] }))
+        rowIds.set(row.documentId, row.id);
+    const taken = new Set(
+      ((await strapi.db.query(uid).findMany({ select: ['slug'] })) as { slug: string | null }[]).map(
+        (r) => r.slug ?? ''
+      )
+    );
+    for (let i = 0; i < missing.length; i += BULK_CHUNK) {
+      const documents: BulkDocument[] = missing.slice(i, i + BULK_CHUNK).map((n) => {
+        const { data, relations } = article(n);
+        // What the slug middleware (documents/slugs.ts) gives a new document.
+        const slug = firstFreeSlug(slugBase(uid, toSlug(data.title)), taken);
+        taken.add(slug);
+        return {
+          data: { ...data, slug },
+          relations: Object.fromEntries(
+            Object.entries(relations).map(([name, ids]) => [name, ids.map((id) => rowIds.get(id)!)])
+          ),
+        };
+      });
+      await createPublishedInBulk(strapi, uid, documents);
+      createdArticles += documents.length;
+      onProgress?.(createdArticles, total);
+    }
+  } else {
+    for (const n of missing) {
+      const { data, relations } = article(n);
+      await strapi.documents(uid).create({
+        status: 'published',
+        data: {
+          ...data,
+          category: relations.category[0],
+          authors: relations.authors,
+          tags: relations.tags,
+          cover: relations.cover[0],
+          photos: relations.photos,
+          poll: relations.poll[0],
+        } as never,
+      });
+      createdArticles++;
+      onProgress?.(createdArticles, total);
+    }
   }
 
   return {

@@ -2,6 +2,10 @@
  * `npm run seed -- --articles N`: makes sure the demo newsroom holds the seed article and N
  * generated Vietnamese articles (with authors, categories, tags, photos and polls). Idempotent:
  * running it twice adds nothing twice. Works on the configured database (cms/.env).
+ *
+ * The generated articles are written in bulk (cms/src/seed/bulk.ts): the rows the Document Service
+ * would store, without its per-document cost and without webhooks (a running publisher finds them
+ * at its next reconciliation). `--document-service` writes them one by one through it instead.
  */
 import { parseArgs } from 'node:util';
 import type { Core } from '@strapi/strapi';
@@ -11,11 +15,13 @@ import { cmsModule, withCms } from '../lib/strapi-app.js';
 interface SeedModule {
   seed(
     strapi: Core.Strapi,
-    options: { articles: number; onProgress?: (done: number, total: number) => void }
+    options: { articles: number; bulk?: boolean; onProgress?: (done: number, total: number) => void }
   ): Promise<Record<string, unknown>>;
 }
 
-const { values } = parseArgs({ options: { articles: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { articles: { type: 'string', default: '30' }, 'document-service': { type: 'boolean', default: false } },
+});
 const articles = Number(values.articles);
 if (!Number.isInteger(articles) || articles < 0) {
   console.error(`--articles must be a whole number ≥ 0, got "${values.articles}".`);
@@ -33,6 +39,7 @@ const result = await withCms(async (strapi: Core.Strapi) => {
   let last = 0;
   return seed(strapi, {
     articles,
+    bulk: !values['document-service'],
     onProgress(done, total) {
       if (done === total || Date.now() - last > 1000) {
         last = Date.now();
