@@ -210,6 +210,9 @@ describe('the publisher', () => {
     await settled();
     const published = await publishArticle('Khánh thành cầu Thiệu Hóa mới sau hai năm thi công');
     expect(published.build).toMatchObject({ result: 'live', kind: 'scoped' });
+    // It started as the copy of the live release made once that went live (and was indexed since):
+    // until its own index is made, it searches with the index of the release it replaced.
+    expect(fs.existsSync(path.join(dir, 'current', 'pagefind', 'pagefind.js'))).toBe(true);
     expect(await whereListed(published.article.slug, published.category.slug)).toEqual({
       page: 200,
       home: true,
@@ -405,8 +408,9 @@ describe('the publisher', () => {
       // Nothing is dropped: the change is still pending, on disk.
       expect(s.queued).toBe(true);
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'queue.json'), 'utf8')).pending).toHaveProperty('full');
-      // Nothing half-built was left behind: only the build kept ready for the next publish.
-      expect(fs.readdirSync(path.join(dir, 'work')).every((f) => /^build-\d+$/.test(f))).toBe(true);
+      // Nothing half-built was left behind: only what is kept ready for the next publish (the build,
+      // and the copy of the live release it starts from).
+      expect(fs.readdirSync(path.join(dir, 'work')).every((f) => /^(build|skeleton)-\d+$/.test(f))).toBe(true);
       expect(s.releases).toEqual(releasesBefore);
     } finally {
       await cms.start();

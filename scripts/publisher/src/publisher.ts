@@ -99,6 +99,12 @@ export class Publisher {
   /** The build rendering the current release (its folder is removed when the build ends). */
   private rendering: PreparedBuild | undefined;
   private preparedCount = 0;
+  /**
+   * A hard-link copy of the live release (`of`), made in the background once it went live: the
+   * next scoped release starts as it, instead of waiting for a copy made while its change renders.
+   */
+  private skeleton: { of: string; dir: string; done: Promise<boolean> } | undefined;
+  private skeletonCount = 0;
   private stopped = false;
   private attempt = 0;
   private readonly bisection: Bisection;
@@ -122,6 +128,10 @@ export class Publisher {
     this.scheduler = new Scheduler(() => void this.drain(), config.debounceMs, timers);
     this.queue = new ChangeQueue(path.join(config.dir, 'queue.json'), () => new Date(timers.now()));
     this.search = new SearchIndexer(this.releases, log, searchIndex);
+    // The indexed copy has the same pages: a copy made of the release it replaced serves it too.
+    this.search.onIndexed = (from, to) => {
+      if (this.skeleton?.of === from) this.skeleton.of = to;
+    };
     this.bisection = new Bisection(this.queue, log, (n) => this.failureBackoff(n));
     if (this.queue.recovered) {
       this.log('queue unreadable', { problem: this.queue.recovered });
@@ -132,7 +142,8 @@ export class Publisher {
       const unfinished = /^(.+)\.building$/.exec(file)?.[1];
       if (unfinished && this.releases.live()?.id !== unfinished) this.releases.discard(unfinished);
     }
-    for (const d of [this.releases.workDir, config.buildDir]) fs.rmSync(d, { recursive: true, force: true });
+    // In the background: the work folder holds a copy of the live release (12,000 folders at 10,000 articles).
+    for (const d of [this.releases.workDir, config.buildDir]) this.releases.removeLater(d);
     fs.mkdirSync(this.releases.workDir, { recursive: true });
     this.prepare();
   }
@@ -186,6 +197,7 @@ export class Publisher {
    */
   private prepare() {
     if (this.stopped) return;
+    this.prepareSkeleton();
     if (!this.prepared?.ready) {
       const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
       this.prepared = new PreparedBuild(dir, this.astroOptions());
@@ -193,6 +205,54 @@ export class Publisher {
     const live = this.releases.live();
     const base = live && this.releases.leanSnapshot(live.id);
     if (base && fs.existsSync(base)) this.prepared.preload(base);
+  }
+
+  /** Starts the copy of the live release the next build will start from, unless one is made of it already. */
+  private prepareSkeleton() {
+    const live = this.releases.live();
+    if (this.skeleton && this.skeleton.of === live?.id) return;
+    this.dropSkeleton(this.skeleton);
+    this.skeleton = undefined;
+    if (!live) return;
+    const dir = path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
+    const done = linkTreeAsync(this.releases.path(live.id), dir).then(
+      () => true,
+      () => false
+    );
+    this.skeleton = { of: live.id, dir, done };
+  }
+
+  private dropSkeleton(skeleton: Publisher['skeleton']) {
+    if (skeleton) void skeleton.done.then(() => this.releases.removeLater(skeleton.dir));
+  }
+
+  /**
+   * Fills releases/<id> with hard links of the live release `live`: by moving the prepared copy
+   * there when it is of `live` (waiting for it to finish), else by copying now. Resolves false when
+   * the copy failed.
+   */
+  private takeSkeleton(live: string, id: string): Promise<boolean> {
+    const skeleton = this.skeleton;
+    this.skeleton = undefined;
+    const to = this.releases.path(id);
+    if (skeleton?.of !== live) {
+      this.dropSkeleton(skeleton);
+      return linkTreeAsync(this.releases.path(live), to).then(
+        () => true,
+        () => false
+      );
+    }
+    return skeleton.done.then(async (copied) => {
+      try {
+        if (!copied) return false;
+        await fs.promises.rename(skeleton.dir, to);
+        // What a live release changes after it went live: the search index it links to.
+        this.releases.relinkSearchIndex(live, id);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   }
 
   /**
@@ -421,15 +481,10 @@ export class Publisher {
     let summary: string | undefined;
     let carried: ChangeKey[] = [];
     let state: PublishState | null = null;
-    // The next release starts as hard links of the live one, made while the change is rendered.
+    // The next release starts as hard links of the live one: prepared after it went live, or made
+    // while the change is rendered.
     const startLive = this.releases.live();
-    const skeleton =
-      startLive && !claim.changes.full
-        ? linkTreeAsync(this.releases.path(startLive.id), this.releases.path(id)).then(
-            () => true,
-            () => false
-          )
-        : Promise.resolve(false);
+    const skeleton = startLive && !claim.changes.full ? this.takeSkeleton(startLive.id, id) : Promise.resolve(false);
     try {
       const live = startLive;
       const liveSnapshot = live && this.snapshotOf(live.id);
@@ -566,6 +621,8 @@ export class Publisher {
   /** Housekeeping once a release is live; a failure here is logged, the release stays live. */
   private async afterLive(id: string, kind: 'full' | 'scoped', snapshot: Snapshot) {
     try {
+      // The next release's start: a copy of this one, made while the desk reads what it published.
+      this.prepareSkeleton();
       // The live release's content, for the next publish (kept in memory, and on disk for restarts).
       this.snapshotCache = { id, snapshot };
       this.search.schedule(id);

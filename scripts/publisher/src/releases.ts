@@ -206,6 +206,12 @@ export class Releases {
     if (index && !fs.existsSync(link)) fs.symlinkSync(path.join('..', '..', 'search', index), link);
   }
 
+  /** Release `to` links to the search index release `from` links to now, whatever it linked to before. */
+  relinkSearchIndex(from: string, to: string) {
+    fs.rmSync(path.join(this.path(to), 'pagefind'), { recursive: true, force: true });
+    this.shareSearchIndex(from, to);
+  }
+
   discard(id: string) {
     this.states.delete(id);
     this.removeLater(this.path(id));

@@ -24,6 +24,8 @@ export class SearchIndexer {
   private running: { release: string; abort: AbortController } | undefined;
   private due: string | undefined;
   last: IndexRecord | undefined;
+  /** Told when release `to`, the copy of `from` with its own search index, has gone live in its place. */
+  onIndexed: ((from: string, to: string) => void) | undefined;
 
   constructor(
     private readonly releases: Releases,
@@ -71,6 +73,7 @@ export class SearchIndexer {
       this.releases.copyState(release, id);
       if (this.releases.paused()) throw new Error('cancelled');
       this.releases.activate(id);
+      this.onIndexed?.(release, id);
       this.due = undefined;
       const durationMs = this.now() - started;
       this.last = { release: id, result: 'done', durationMs };
