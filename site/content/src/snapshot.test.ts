@@ -35,15 +35,41 @@ describe('content snapshots on disk', () => {
     try {
       for (const n of [0, 1, 250, 251, 1234]) {
         const snapshot: Snapshot = {
-          ...snapshotOf(Array.from({ length: n }, (_, i) => article(i))),
+          ...snapshotOf(
+            Array.from({ length: n }, (_, i) => ({
+              ...article(i),
+              // What could pass for a line's end inside a value: none survives as a raw newline.
+              body: `Đoạn một,\n]}\n,\r\n"trích dẫn"\u2028 {"articles":[\n${i}`,
+            }))
+          ),
           ...(n % 2 ? { renderedAt: '2026-11-29T01:00:00.000Z', redirects: [] } : {}),
         };
         const file = path.join(dir, `s${n}.json`);
         await writeSnapshot(file, snapshot);
         expect(readSnapshot(file)).toEqual(snapshot);
+        // As a snapshot too large to be one string is read (100,000 articles): a line at a time.
+        expect(readSnapshot(file, 0)).toEqual(snapshot);
         expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(JSON.parse(JSON.stringify(snapshot)));
         expect(fs.existsSync(`${file}.tmp`)).toBe(false);
       }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a file too large to read whole that is not one article per line, or is cut short, is refused by name', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-snapshot-'));
+    try {
+      const snapshot = snapshotOf([article(1), article(2)]);
+      const oneLine = path.join(dir, 'one-line.json');
+      fs.writeFileSync(oneLine, JSON.stringify(snapshot));
+      expect(readSnapshot(oneLine)).toEqual(snapshot);
+      expect(() => readSnapshot(oneLine, 0)).toThrow(/one-line\.json .*one article per line/);
+      const cut = path.join(dir, 'cut.json');
+      await writeSnapshot(cut, snapshot);
+      const bytes = fs.readFileSync(cut);
+      fs.writeFileSync(cut, bytes.subarray(0, bytes.lastIndexOf('\n')));
+      expect(() => readSnapshot(cut, 0)).toThrow(/cut\.json ends before its list of articles does/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

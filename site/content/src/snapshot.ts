@@ -158,10 +158,47 @@ export function keepLive(snapshot: Snapshot, live: Snapshot | null, keep: Skip):
   };
 }
 
-export function readSnapshot(file: string): Snapshot {
-  const snapshot = JSON.parse(fs.readFileSync(file, 'utf8')) as Snapshot;
+/**
+ * Larger snapshot files are parsed one article (one line, see writeSnapshot) at a time: V8 makes no
+ * string longer than ~512 MB, and the snapshot of 100,000 articles is larger than that.
+ */
+const WHOLE_PARSE_LIMIT = 64 * 1024 * 1024;
+
+export function readSnapshot(file: string, wholeParseLimit = WHOLE_PARSE_LIMIT): Snapshot {
+  const bytes = fs.readFileSync(file);
+  const snapshot = (
+    bytes.length <= wholeParseLimit ? JSON.parse(bytes.toString('utf8')) : parseByLines(bytes, file)
+  ) as Snapshot;
   if (snapshot.version !== 1)
     throw new Error(`${file} is not a content snapshot of this site (version ${snapshot.version}).`);
+  return snapshot;
+}
+
+/** The file writeSnapshot writes, read line by line: the head, then one article per line, then `]}`. */
+function parseByLines(bytes: Buffer, file: string): Snapshot {
+  const NEWLINE = 0x0a;
+  const lineEnd = (from: number) => {
+    const at = bytes.indexOf(NEWLINE, from);
+    return at < 0 ? bytes.length : at;
+  };
+  let end = lineEnd(0);
+  const head = bytes.toString('utf8', 0, end);
+  if (!head.endsWith('"articles":['))
+    throw new Error(
+      `${file} is too large to read whole and does not hold one article per line (an older publisher's?).`
+    );
+  const snapshot = JSON.parse(`${head}]}`) as Snapshot;
+  const articles: Article[] = [];
+  for (;;) {
+    if (end >= bytes.length) throw new Error(`${file} ends before its list of articles does.`);
+    const start = end + 1;
+    end = lineEnd(start);
+    const line = bytes.toString('utf8', start, end);
+    if (line === ']}') break;
+    if (line) articles.push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Article);
+  }
+  if (bytes.toString('utf8', end).trim()) throw new Error(`${file} goes on after its list of articles.`);
+  snapshot.articles = articles;
   return snapshot;
 }
 
@@ -240,20 +277,21 @@ const WRITE_CHUNK = 250;
  * Writes a snapshot whole or not at all (a temporary name, then rename). The articles are
  * serialised a few hundred at a time, giving the event loop back in between: a snapshot of 10,000
  * articles in one JSON.stringify held the publisher (and the site it serves) for about a second.
- * The file is the same JSON.
+ * The file is JSON with one article per line (JSON.stringify escapes every newline inside a
+ * value), so that readSnapshot can read one too large to be a single string.
  */
 export async function writeSnapshot(file: string, snapshot: Snapshot) {
   const { articles, ...rest } = snapshot;
   const head = JSON.stringify(rest);
   const out = await fs.promises.open(`${file}.tmp`, 'w');
   try {
-    await out.write(`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"articles":[`);
+    await out.write(`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"articles":[\n`);
     for (let i = 0; i < articles.length; i += WRITE_CHUNK) {
       const chunk = articles.slice(i, i + WRITE_CHUNK).map((a) => JSON.stringify(a));
-      await out.write(`${i ? ',' : ''}${chunk.join(',')}`);
+      await out.write(`${i ? ',\n' : ''}${chunk.join(',\n')}`);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await out.write(']}');
+    await out.write('\n]}');
   } finally {
     await out.close();
   }
