@@ -448,4 +448,24 @@ describe('the publisher', () => {
     expect(status().lastReconcile).toMatchObject({ differences: 0 });
     expect(status().lastBuild).toBeNull();
   }, 180_000);
+
+  it("a live release's snapshot that cannot be read (cut short) is rebuilt whole at the next publish, not failed on", async () => {
+    await settled();
+    const live = status().live!.release;
+    const file = path.join(dir, 'snapshots', `${live}.json`);
+    const bytes = fs.readFileSync(file);
+    fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const config = service.publisher.config;
+    await service.close();
+    service = await startPublisher(config, (msg, fields) => logs.push({ msg, ...fields }));
+    const published = await publishArticle('Bản tin sau khi tệp nội dung bị hỏng');
+    expect(published.build).toMatchObject({ result: 'live', kind: 'full' });
+    expect(logs.some((l) => l.msg === 'live snapshot unreadable' && l.build === live)).toBe(true);
+    expect((await page(`/bai-viet/${published.article.slug}/`)).status).toBe(200);
+    // The new release's snapshot is whole again: the next publish is scoped.
+    expect((await publishArticle('Bản tin tiếp theo lại dựng từng phần')).build).toMatchObject({
+      result: 'live',
+      kind: 'scoped',
+    });
+  }, 240_000);
 });

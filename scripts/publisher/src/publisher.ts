@@ -637,12 +637,18 @@ export class Publisher {
     }
   }
 
-  /** The content a release was built from, or null when it is not known. */
+  /** The content a release was built from, or null when it is not known (absent or unreadable). */
   private snapshotOf(id: string): Snapshot | null {
     if (this.snapshotCache?.id === id) return this.snapshotCache.snapshot;
     const file = this.releases.snapshot(id);
     if (!fs.existsSync(file)) return null;
-    this.snapshotCache = { id, snapshot: readSnapshot(file) };
+    try {
+      this.snapshotCache = { id, snapshot: readSnapshot(file) };
+    } catch (error) {
+      // Cut short, or from another version: the next build is a full one, which writes it again.
+      this.log('live snapshot unreadable', { build: id, error: (error as Error).message });
+      return null;
+    }
     return this.snapshotCache.snapshot;
   }
   private snapshotCache: { id: string; snapshot: Snapshot } | undefined;

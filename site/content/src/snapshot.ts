@@ -167,26 +167,42 @@ const WHOLE_PARSE_LIMIT = 64 * 1024 * 1024;
 export function readSnapshot(file: string, wholeParseLimit = WHOLE_PARSE_LIMIT): Snapshot {
   const bytes = fs.readFileSync(file);
   const snapshot = (
-    bytes.length <= wholeParseLimit ? JSON.parse(bytes.toString('utf8')) : parseByLines(bytes, file)
+    bytes.length > wholeParseLimit && linePerArticle(bytes) ? parseByLines(bytes, file) : parseWhole(bytes, file)
   ) as Snapshot;
   if (snapshot.version !== 1)
     throw new Error(`${file} is not a content snapshot of this site (version ${snapshot.version}).`);
   return snapshot;
 }
 
+const NEWLINE = 0x0a;
+const HEAD_END = Buffer.from('"articles":[');
+
+/** Whether the file's first line ends with its head, as writeSnapshot writes it (older publishers wrote one line). */
+function linePerArticle(bytes: Buffer) {
+  const end = bytes.indexOf(NEWLINE);
+  return end >= HEAD_END.length && bytes.subarray(end - HEAD_END.length, end).equals(HEAD_END);
+}
+
+function parseWhole(bytes: Buffer, file: string): unknown {
+  let text: string;
+  try {
+    text = bytes.toString('utf8');
+  } catch (error) {
+    throw new Error(
+      `${file} is too large to read whole and does not hold one article per line (an older publisher's?): ${(error as Error).message}`
+    );
+  }
+  return JSON.parse(text);
+}
+
 /** The file writeSnapshot writes, read line by line: the head, then one article per line, then `]}`. */
 function parseByLines(bytes: Buffer, file: string): Snapshot {
-  const NEWLINE = 0x0a;
   const lineEnd = (from: number) => {
     const at = bytes.indexOf(NEWLINE, from);
     return at < 0 ? bytes.length : at;
   };
   let end = lineEnd(0);
   const head = bytes.toString('utf8', 0, end);
-  if (!head.endsWith('"articles":['))
-    throw new Error(
-      `${file} is too large to read whole and does not hold one article per line (an older publisher's?).`
-    );
   const snapshot = JSON.parse(`${head}]}`) as Snapshot;
   const articles: Article[] = [];
   for (;;) {
