@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'dotenv';
-import { api, SEED_FIXTURE as fixture, DATABASES, startCms, type RunningCms } from '../helpers/cms';
+import { api, SEED_FIXTURE as fixture, DATABASES, startCms, type RunningCms, uploadFile } from '../helpers/cms';
 
 const TYPES = ['articles', 'authors', 'categories', 'tags', 'photos', 'polls'];
 
@@ -268,16 +268,8 @@ describe.each(DATABASES)('CMS on %s', (database) => {
   });
 
   describe('uploads accept raster images only', () => {
-    async function upload(name: string, type: string, content: Uint8Array<ArrayBuffer> | string) {
-      const form = new FormData();
-      form.append('files', new Blob([content], { type }), name);
-      const res = await fetch(`${cms.url}/api/upload`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}` },
-        body: form,
-      });
-      return { status: res.status, json: (await res.json()) as any };
-    }
+    const upload = (name: string, type: string, content: Uint8Array<ArrayBuffer> | string) =>
+      uploadFile(cms, token, name, type, content);
 
     it.each([
       ['logo.svg', 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'],

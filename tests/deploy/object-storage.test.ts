@@ -12,7 +12,7 @@ import * as cheerio from 'cheerio';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningPublisher } from '@newsroom/publisher/service';
-import { api, freePort, type RunningCms } from '../helpers/cms';
+import { api, freePort, type RunningCms, uploadFile } from '../helpers/cms';
 import { startCmsWithPublisher } from '../helpers/publisher';
 
 const BUCKET = 'newsroom-media';
@@ -68,16 +68,8 @@ describe('uploads on S3-compatible object storage', () => {
   const urlsOf = (file: StoredFile) => [file.url, ...Object.values(file.formats ?? {}).map((f) => f.url)];
   const files = async () => (await api(`${cms.url}/api/upload/files`, { token })).json as StoredFile[];
 
-  async function upload(name: string, type: string, content: Uint8Array<ArrayBuffer> | string) {
-    const form = new FormData();
-    form.append('files', new Blob([content], { type }), name);
-    const res = await fetch(`${cms.url}/api/upload`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}` },
-      body: form,
-    });
-    return { status: res.status, json: (await res.json()) as any };
-  }
+  const upload = (name: string, type: string, content: Uint8Array<ArrayBuffer> | string) =>
+    uploadFile(cms, token, name, type, content);
 
   beforeAll(async () => {
     s3dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-s3-'));

@@ -302,6 +302,24 @@ export async function api(url: string, init: { method?: string; token?: string; 
   return { status: res.status, json, text };
 }
 
+/** Uploads one file through the Content API (`POST /api/upload`), as an editor's tool would. */
+export async function uploadFile(
+  cms: Pick<RunningCms, 'url'>,
+  token: string,
+  name: string,
+  type: string,
+  content: Uint8Array<ArrayBuffer> | string
+) {
+  const form = new FormData();
+  form.append('files', new Blob([content], { type }), name);
+  const res = await fetch(`${cms.url}/api/upload`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    body: form,
+  });
+  return { status: res.status, json: (await res.json()) as any };
+}
+
 /**
  * Runs one SQL statement on a test CMS's own database (SQLite file or PostgreSQL), as an operator
  * would: for states no API can produce, such as "the time came while every CMS was down".
