@@ -10,6 +10,8 @@ import { startCmsWithPublisher } from '../helpers/publisher';
 import { startPublisher, type RunningPublisher } from '@newsroom/publisher/service';
 import { astroBuild } from '@newsroom/publisher/astro';
 import { pageFiles } from '@newsroom/publisher/validate';
+import { Releases } from '@newsroom/publisher/releases';
+import { writeSnapshot } from '@newsroom/content/snapshot';
 
 /**
  * The real CMS sends its webhooks to the real publisher, which builds the real site into
@@ -247,10 +249,14 @@ describe('the publisher', () => {
     await settled();
     const live = path.join(dir, 'current');
     const release = fs.readlinkSync(live);
-    const snapshot = path.join(dir, 'snapshots', `${path.basename(release)}.json`);
     // Inside site/, where Astro's compiled chunks find the site's packages (as the publisher's builds).
     fs.mkdirSync(path.join(ROOT, 'site', '.builds'), { recursive: true });
     const compare = fs.mkdtempSync(path.join(ROOT, 'site', '.builds', 'compare-'));
+    // The live release's content, as recorded: whole, or its journal entry applied to its checkpoint.
+    const content = new Releases(dir).readContent(path.basename(release));
+    expect(content).not.toBeNull();
+    const snapshot = path.join(compare, 'snapshot.json');
+    await writeSnapshot(snapshot, content!.snapshot);
     await astroBuild(compare, { snapshot, cmsUrl: cms.url, siteUrl: service.publisher.config.siteUrl });
     const full = path.join(compare, 'site');
     const liveFiles = pageFiles(live).sort();
@@ -448,6 +454,32 @@ describe('the publisher', () => {
     expect(status().lastReconcile).toMatchObject({ differences: 0 });
     expect(status().lastBuild).toBeNull();
   }, 180_000);
+
+  it('a publish records its content as the change from the last whole snapshot; a restarted publisher builds on it', async () => {
+    await settled();
+    const before = status().live!.release;
+    const first = await publishArticle('Bản tin ghi lại như một thay đổi');
+    expect(first.build).toMatchObject({ result: 'live', kind: 'scoped' });
+    await settled();
+    const releases = new Releases(dir);
+    const live = status().live!.release;
+    const base = releases.journalBase(live);
+    // A journal entry of a few kilobytes, from a release whose content is on disk whole.
+    expect(base).not.toBeNull();
+    expect(releases.journalBase(base!)).toBeNull();
+    expect(fs.statSync(releases.snapshot(live)).size).toBeLessThan(fs.statSync(releases.snapshot(base!)).size);
+    expect(releases.readContent(live)!.snapshot.articles.map((a) => a.slug)).toContain(first.article.slug);
+    expect(before).not.toBe(live);
+
+    const config = service.publisher.config;
+    await service.close();
+    service = await startPublisher(config, (msg, fields) => logs.push({ msg, ...fields }));
+    const second = await publishArticle('Bản tin sau khi khởi động lại bộ xuất bản');
+    expect(second.build).toMatchObject({ result: 'live', kind: 'scoped' });
+    expect((await page(`/bai-viet/${first.article.slug}/`)).status).toBe(200);
+    expect((await page(`/bai-viet/${second.article.slug}/`)).status).toBe(200);
+    await expectSameAsFullBuild();
+  }, 300_000);
 
   it("a live release's snapshot that cannot be read (cut short) is rebuilt whole at the next publish, not failed on", async () => {
     await settled();

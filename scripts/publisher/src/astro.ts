@@ -119,6 +119,8 @@ export class PreparedBuild {
   private waiting = false;
   private job: BuildJob | undefined;
   private preloadFile: string | undefined;
+  /** The snapshot the build says it has read. */
+  private preloaded: string | undefined;
 
   constructor(
     readonly dir: string,
@@ -128,11 +130,14 @@ export class PreparedBuild {
     this.done = spawnBuild(dir, options, { [JOB_OVER_IPC]: '1' }, this.abort.signal, (child) => {
       this.child = child;
       child.on('message', (message) => {
+        let parsed: BuildMessage;
         try {
-          if (parseBuildMessage(message).type !== 'waiting') return;
+          parsed = parseBuildMessage(message);
         } catch {
           return; // not ours
         }
+        if (parsed.type === 'preloaded') this.preloaded = parsed.snapshot;
+        if (parsed.type !== 'waiting') return;
         this.waiting = true;
         if (this.preloadFile) this.child?.send({ type: 'preload', snapshot: this.preloadFile } satisfies BuildMessage);
         if (this.job) this.send(this.job);
@@ -148,9 +153,13 @@ export class PreparedBuild {
     return !this.exited;
   }
 
-  /** 'waiting' once compiled and asking for its job: a job given now only renders. */
-  get state(): 'compiling' | 'waiting' {
-    return this.waiting ? 'waiting' : 'compiling';
+  /**
+   * 'waiting' once compiled, asking for its job and done reading the snapshot it was told to
+   * preload: a job given now only renders.
+   */
+  get state(): 'compiling' | 'preloading' | 'waiting' {
+    if (!this.waiting) return 'compiling';
+    return this.preloadFile && this.preloaded !== this.preloadFile ? 'preloading' : 'waiting';
   }
 
   /**

@@ -6,7 +6,6 @@ import {
   InvalidContentError,
   keepLive,
   leanSnapshot,
-  readSnapshot,
   snapshotDelta,
   writeSnapshot,
   type Snapshot,
@@ -66,6 +65,11 @@ const PARTIAL_STATE_MAX = 100;
 const CLOCK_MARGIN_MS = 250;
 /** Node's timers hold at most 2^31-1 ms (24.8 days): a later change re-arms on the way. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Articles changed since the checkpoint above which a release is recorded whole (recordContent):
+ * the journal entry, and the change each build is handed, stay a few megabytes at most.
+ */
+const JOURNAL_MAX_ARTICLES = 1000;
 
 /**
  * Turns CMS changes into live releases, and makes sure every published change gets there.
@@ -131,6 +135,11 @@ export class Publisher {
     // The indexed copy has the same pages: a copy made of the release it replaced serves it too.
     this.search.onIndexed = (from, to) => {
       if (this.skeleton?.of === from) this.skeleton.of = to;
+      // And the same content: its snapshot and lean snapshot are links of the replaced one's.
+      if (this.snapshotCache?.id === from) this.snapshotCache = { ...this.snapshotCache, id: to };
+      if (this.checkpoint?.id === from && fs.existsSync(this.releases.leanSnapshot(to)))
+        this.checkpoint = { ...this.checkpoint, id: to };
+      if (this.counted?.id === from) this.counted = { ...this.counted, id: to };
     };
     this.bisection = new Bisection(this.queue, log, (n) => this.failureBackoff(n));
     if (this.queue.recovered) {
@@ -203,7 +212,9 @@ export class Publisher {
       this.prepared = new PreparedBuild(dir, this.astroOptions());
     }
     const live = this.releases.live();
-    const base = live && this.releases.leanSnapshot(live.id);
+    // The lean snapshot of the live content's checkpoint (recordContent): the base of the job.
+    const checkpoint = live && this.snapshotCache?.id === live.id && this.checkpoint?.id ? this.checkpoint.id : null;
+    const base = live && this.releases.leanSnapshot(checkpoint ?? this.releases.journalBase(live.id) ?? live.id);
     if (base && fs.existsSync(base)) this.prepared.preload(base);
   }
 
@@ -573,9 +584,20 @@ export class Publisher {
       // as absent, so that reconciliation brings it back.
       const ids = new Set(snapshot.articles.map((a) => a.documentId));
       releaseState = withHeld(state, liveState ?? null, heldDocs, (uid, doc) => uid !== ARTICLE || ids.has(doc));
-      validateRelease({
+      // A scoped release is the live one but where this build wrote or removed: its pages are
+      // counted from the live release's count.
+      const counted = this.counted?.id === live?.id ? this.counted : undefined;
+      const { articlePages } = validateRelease({
         dir: this.releases.path(id),
         snapshot,
+        base:
+          plan.kind === 'scoped' && counted
+            ? {
+                dir: this.releases.path(counted.id),
+                articlePages: counted.articlePages,
+                touched: [...written, ...plan.removed],
+              }
+            : undefined,
         // The live release's content says how many articles it has, without listing its pages.
         liveArticles: liveSnapshot
           ? liveSnapshot.articles.length
@@ -589,6 +611,7 @@ export class Publisher {
       if (paused) throw new Error(`Publishing is paused (${paused}): npm run rollback -- --resume.`);
       this.releases.writeState(id, releaseState);
       this.releases.activate(id);
+      this.counted = { id, articlePages };
       lap('validate');
       this.finish({ id, kind, result: 'live', startedAt, summary, phases });
       await this.afterLive(id, plan.kind, snapshot);
@@ -626,8 +649,7 @@ export class Publisher {
       // The live release's content, for the next publish (kept in memory, and on disk for restarts).
       this.snapshotCache = { id, snapshot };
       this.search.schedule(id);
-      if (kind === 'scoped') await writeSnapshot(this.releases.snapshot(id), snapshot);
-      await writeSnapshot(this.releases.leanSnapshot(id), leanSnapshot(snapshot));
+      await this.recordContent(id, kind, snapshot);
       if (kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
       const pruned = this.releases.prune(this.config.keepReleases);
       if (pruned.length) this.log('releases pruned', { build: id, pruned });
@@ -637,13 +659,40 @@ export class Publisher {
     }
   }
 
-  /** The content a release was built from, or null when it is not known (absent or unreadable). */
+  /**
+   * Puts release `id`'s content on disk, for restarts and for the next build to start from. A
+   * publish records it as the change from the last checkpoint, a release whose content is on disk
+   * whole with its lean snapshot: the articles changed since, a few kilobytes. Writing the whole
+   * archive again after every publish cost ~0.5 s at 10,000 articles and ~26 s at 100,000. Once
+   * the change has grown past JOURNAL_MAX_ARTICLES (or after a full build), the release is the
+   * new checkpoint, written whole.
+   */
+  private async recordContent(id: string, kind: 'full' | 'scoped', snapshot: Snapshot) {
+    const checkpoint = this.checkpoint;
+    if (kind === 'scoped' && checkpoint && fs.existsSync(this.releases.snapshot(checkpoint.id))) {
+      const delta = snapshotDelta(checkpoint.snapshot, snapshot);
+      if (delta.articles.length + delta.removed.length <= JOURNAL_MAX_ARTICLES) {
+        this.releases.writeJournal(id, checkpoint.id, delta);
+        return;
+      }
+    }
+    // A full build's snapshot is on disk already (the build read it).
+    if (kind === 'scoped') await writeSnapshot(this.releases.snapshot(id), snapshot);
+    await writeSnapshot(this.releases.leanSnapshot(id), leanSnapshot(snapshot));
+    this.checkpoint = { id, snapshot };
+  }
+
+  /**
+   * The content a release was built from, or null when it is not known (absent or unreadable):
+   * its snapshot, or its checkpoint's with its journal entry applied.
+   */
   private snapshotOf(id: string): Snapshot | null {
     if (this.snapshotCache?.id === id) return this.snapshotCache.snapshot;
-    const file = this.releases.snapshot(id);
-    if (!fs.existsSync(file)) return null;
     try {
-      this.snapshotCache = { id, snapshot: readSnapshot(file) };
+      const content = this.releases.readContent(id, this.checkpoint);
+      if (!content) return null;
+      this.checkpoint = content.whole;
+      this.snapshotCache = { id, snapshot: content.snapshot };
     } catch (error) {
       // Cut short, or from another version: the next build is a full one, which writes it again.
       this.log('live snapshot unreadable', { build: id, error: (error as Error).message });
@@ -652,6 +701,10 @@ export class Publisher {
     return this.snapshotCache.snapshot;
   }
   private snapshotCache: { id: string; snapshot: Snapshot } | undefined;
+  /** The last release whose content is on disk whole, with its lean snapshot (recordContent). */
+  private checkpoint: { id: string; snapshot: Snapshot } | undefined;
+  /** The article pages of the release this publisher last made live, as validated. */
+  private counted: { id: string; articlePages: number } | undefined;
 
   /** Hash of the site's sources the live pages were last fully built with. */
   private get templatesFile() {
@@ -703,9 +756,9 @@ export class Publisher {
   }
 
   /**
-   * Renders a scoped plan. The build starts from the live release's lean snapshot (read while it
-   * waited for the job) and is handed only the change (snapshotDelta): the articles added, changed
-   * or gone, and those it renders, whole. When that file is not on disk, it gets the whole content,
+   * Renders a scoped plan. The build starts from the lean snapshot of the live content's
+   * checkpoint (read while it waited for the job) and is handed only the change since
+   * (snapshotDelta): the articles added, changed or gone, and those it renders, whole. When that file is not on disk, it gets the whole content,
    * lean but for the articles it renders.
    */
   private async renderChange(
@@ -717,10 +770,12 @@ export class Publisher {
     signal: AbortSignal
   ) {
     const rendered = new Set(plan.scope.articles);
-    const base = this.releases.leanSnapshot(liveId);
+    // The live content's checkpoint (snapshotOf made it so): its lean snapshot and what changed since.
+    const checkpoint = this.checkpoint ?? { id: liveId, snapshot: liveSnapshot };
+    const base = this.releases.leanSnapshot(checkpoint.id);
     if (fs.existsSync(base)) {
       const deltaFile = path.join(this.releases.workDir, `${id}.delta.json`);
-      const delta = snapshotDelta(liveSnapshot, plan.snapshot, (a) => rendered.has(a.slug));
+      const delta = snapshotDelta(checkpoint.snapshot, plan.snapshot, (a) => rendered.has(a.slug));
       await fs.promises.writeFile(deltaFile, JSON.stringify(delta));
       return this.render(base, scopeFile, signal, deltaFile);
     }

@@ -143,4 +143,34 @@ describe('releases on disk', () => {
     expect(releases.readState(id)).toBeNull();
     expect(fs.existsSync(releases.path(id))).toBe(false);
   });
+
+  it("keeps a checkpoint's snapshot while a kept release's journal entry is the change from it", () => {
+    const { releases, publish } = setup();
+    const delta = { version: 1 as const, rest: {} as never, articles: [], removed: [], count: 0 };
+    const checkpoint = publish('checkpoint');
+    fs.writeFileSync(releases.leanSnapshot(checkpoint), '{}');
+    const journaled: string[] = [];
+    for (const html of ['a', 'b', 'c']) {
+      const id = publish(html);
+      releases.writeJournal(id, checkpoint, delta);
+      journaled.push(id);
+    }
+    expect(releases.journalBase(journaled[0])).toBe(checkpoint);
+    expect(releases.readJournal(journaled[0])).toEqual({ journal: 1, base: checkpoint, delta });
+    expect(releases.journalBase(checkpoint)).toBeNull();
+    expect(releases.readJournal(checkpoint)).toBeNull();
+
+    // The checkpoint's release goes, its content stays: the journal entries kept need it.
+    expect(releases.prune(2)).toContain(checkpoint);
+    expect(fs.existsSync(releases.path(checkpoint))).toBe(false);
+    expect(fs.existsSync(releases.snapshot(checkpoint))).toBe(true);
+    expect(fs.existsSync(releases.leanSnapshot(checkpoint))).toBe(true);
+
+    // Once no kept release is the change from it, it goes too; a state file is never taken for content.
+    const whole = publish('whole');
+    releases.writeState(whole, { version: 1, documents: {} } as never);
+    releases.prune(1);
+    expect(releases.list()).toEqual([whole]);
+    expect(fs.readdirSync(releases.snapshotsDir).sort()).toEqual([`${whole}.json`, `${whole}.state.json`]);
+  });
 });

@@ -70,6 +70,9 @@ export class SearchIndexer {
       if (this.releases.live()?.id !== release) throw new Error('cancelled');
       this.releases.addSearchIndex(id, out);
       fs.linkSync(this.releases.snapshot(release), this.releases.snapshot(id));
+      // The same content, so the same base for the next build (a checkpoint's).
+      if (fs.existsSync(this.releases.leanSnapshot(release)))
+        fs.linkSync(this.releases.leanSnapshot(release), this.releases.leanSnapshot(id));
       this.releases.copyState(release, id);
       if (this.releases.paused()) throw new Error('cancelled');
       this.releases.activate(id);

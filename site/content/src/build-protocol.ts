@@ -11,9 +11,10 @@ import { z } from 'zod';
 export const JOB_OVER_IPC = 'SITE_JOB_IPC';
 
 /**
- * Which pages a build renders: the entries a change touched (plan.ts). Home, feeds and sitemaps
- * always. A listing (category, author, tag) in scope renders every page, unless `pages` names
- * some under `listingKey(kind, slug)` (0: the front page; see listing-pages.ts).
+ * Which pages a build renders: the entries a change touched (plan.ts). Home, feeds and the sitemap
+ * index always; of the sitemap files, those `sitemaps` names (all when absent). A listing
+ * (category, author, tag) in scope renders every page, unless `pages` names some under
+ * `listingKey(kind, slug)` (0: the front page; see listing-pages.ts).
  */
 export const scopeSchema = z.object({
   articles: z.array(z.string()),
@@ -21,6 +22,8 @@ export const scopeSchema = z.object({
   authors: z.array(z.string()),
   tags: z.array(z.string()),
   pages: z.record(z.string(), z.array(z.number().int().nonnegative())).optional(),
+  /** The sitemap files to write (sitemaps.ts), by number; all of them when absent. */
+  sitemaps: z.array(z.number().int().nonnegative()).optional(),
 });
 export type Scope = z.infer<typeof scopeSchema>;
 export type ScopeKind = 'articles' | 'categories' | 'authors' | 'tags';
@@ -65,6 +68,8 @@ export const buildMessageSchema = z.discriminatedUnion('type', [
    * release's), to read now rather than when the job comes.
    */
   z.object({ type: z.literal('preload'), snapshot: z.string().min(1) }),
+  /** Build → publisher: done preloading that snapshot (read and indexed, or a warning logged). */
+  z.object({ type: z.literal('preloaded'), snapshot: z.string().min(1) }),
   /** Publisher → build: what to render. */
   z.object({ type: z.literal('job'), job: buildJobSchema }),
 ]);

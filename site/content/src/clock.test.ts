@@ -144,7 +144,7 @@ describe('the clock: when pages change by themselves', () => {
     const plan = withClock({ kind: 'none', reason: 'nothing' }, live, new Date('2026-11-29T10:00:00.250Z'));
     expect(plan.kind).toBe('scoped');
     if (plan.kind !== 'scoped') return;
-    expect(plan.scope).toEqual({ articles: ['co-tham-do'], categories: [], authors: [], tags: [] });
+    expect(plan.scope).toEqual({ articles: ['co-tham-do'], categories: [], authors: [], tags: [], sitemaps: [] });
     expect(plan.snapshot.renderedAt).toBe('2026-11-29T10:00:00.250Z');
     // Rendered after it opened, the release's next change is no longer the opening.
     expect(nextChange(plan.snapshot, renderedAt(plan.snapshot))!.getTime()).toBeGreaterThan(Date.parse(opensAt));

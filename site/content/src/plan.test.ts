@@ -5,6 +5,7 @@ import type { Article, Author, Category, Tag } from './schema';
 import { toContent, type SiteContent, type Snapshot } from './snapshot';
 import { listingKey } from './build-protocol';
 import { listingPages } from './listing-pages';
+import { SITEMAP_FILE_SIZE, sitemapFiles, sitemapPath } from './sitemaps';
 import { xoroshiro128plus } from 'pure-rand';
 
 /**
@@ -142,6 +143,7 @@ function pages(content: SiteContent) {
   for (const c of content.categories) listing('category', c, content.byCategory.get(c.slug));
   for (const x of content.authors) listing('author', x, content.byAuthor.get(x.slug));
   for (const t of content.tags) listing('tag', t, content.byTag.get(t.slug));
+  sitemapFiles(content).forEach((entries, n) => out.set(`sitemap:${n}:`, JSON.stringify(entries)));
   return out;
 }
 
@@ -158,7 +160,12 @@ function missed(before: Snapshot, after: Snapshot) {
   return {
     plan,
     missed: differing.filter((key) => {
-      const [kind, slug, page] = key.split(':') as [keyof typeof kinds, string, string];
+      const [kind, slug, page] = key.split(':') as [keyof typeof kinds | 'sitemap', string, string];
+      if (kind === 'sitemap') {
+        const n = Number(slug);
+        if (!now.has(key)) return !plan.removed.includes(sitemapPath(n));
+        return !!plan.scope.sitemaps && !plan.scope.sitemaps.includes(n);
+      }
       const named = kind === 'article' ? undefined : plan.scope.pages?.[listingKey(kinds[kind], slug)];
       const rebuilt =
         plan.scope[kinds[kind]].includes(slug) && (!named || named.includes(Number(page))) && now.has(key);
@@ -219,7 +226,7 @@ describe('the publish planner rebuilds every page a change reaches', () => {
     const plan = planChange(before, { ...before, redirects: [redirect] });
     expect(plan).toMatchObject({
       kind: 'scoped',
-      scope: { articles: [], categories: [], authors: [], tags: [] },
+      scope: { articles: [], categories: [], authors: [], tags: [], sitemaps: [] },
       removed: [],
       summary: '1 redirect(s) changed',
     });
@@ -256,6 +263,60 @@ describe('the publish planner rebuilds every page a change reaches', () => {
         expect(numbers.length).toBeLessThanOrEqual(3); // the front, the newest page, and the one before it when a page is added
       }
       expect(plan.removed).toEqual([]);
+    }
+  });
+
+  it(`the sitemap keeps its files: at ${3 * SITEMAP_FILE_SIZE} stories, a publish rewrites the file that lists the story`, () => {
+    const random = prng(3);
+    const before = newsroom(random, 3 * SITEMAP_FILE_SIZE - 10, 2);
+    const files = sitemapFiles(toContent(before)).length;
+    const newest = before.articles.reduce((a, b) => (a.publicationDate! > b.publicationDate! ? a : b));
+    const story = {
+      ...article(99_999, before.categories[0], [], [before.authors[0]], random),
+      publicationDate: new Date(Date.parse(newest.publicationDate!) + 60_000).toISOString(),
+    };
+    const added = planChange(before, { ...before, articles: [...before.articles, story] });
+    if (added.kind !== 'scoped') throw new Error(`expected a scoped plan, got ${added.kind}`);
+    // The last file of articles, and the listings' file only if a listing gained a page.
+    expect(added.scope.sitemaps?.[0]).toBe(2);
+    expect(added.scope.sitemaps!.every((n) => n === 2 || n >= 3)).toBe(true);
+
+    // An edit to an old story: the file that lists it, alone.
+    const oldest = toContent(before).articles.at(-1)!;
+    const edited = before.articles.map((a) => (a === oldest ? { ...a, updatedAt: '2026-11-30T00:00:00.000Z' } : a));
+    const plan = planChange(before, { ...before, articles: edited });
+    if (plan.kind !== 'scoped') throw new Error(`expected a scoped plan, got ${plan.kind}`);
+    expect(plan.scope.sitemaps).toEqual([0]);
+
+    // Unpublished stories shift the later files; a file no longer needed is removed.
+    const fewer = planChange(before, { ...before, articles: before.articles.slice(SITEMAP_FILE_SIZE) });
+    if (fewer.kind !== 'scoped') throw new Error(`expected a scoped plan, got ${fewer.kind}`);
+    expect(fewer.removed).toContain(sitemapPath(files - 1));
+  });
+
+  it("indexes the new content from the live content's indexes, exactly as from scratch", () => {
+    const random = prng(2611);
+    const counter = { n: 0 };
+    const shape = (c: SiteContent) => ({
+      articles: c.articles.map((a) => a.documentId),
+      ...Object.fromEntries(
+        (['byCategory', 'byAuthor', 'byTag'] as const).map((k) => [
+          k,
+          [...c[k]].map(([key, list]) => [key, list.map((a) => a.documentId)]),
+        ])
+      ),
+      bySlug: [...c.bySlug.keys()],
+      byId: [...c.byId.keys()],
+      rank: [...c.rank].map(([a, i]) => [a.documentId, i]),
+    });
+    for (let run = 0; run < 200; run++) {
+      const before = newsroom(random, 20 + Math.floor(random() * 200), 1 + Math.floor(random() * 3));
+      toContent(before);
+      let after = before;
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) after = mutate(after, random, counter);
+      const derived = toContent(after, before);
+      const scratch = toContent({ ...after, articles: [...after.articles] });
+      expect(shape(derived), `run ${run}`).toEqual(shape(scratch));
     }
   });
 });

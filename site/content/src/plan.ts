@@ -15,13 +15,15 @@ import {
 } from './snapshot';
 import { hasFullEarlierBox, related, RELATED_COUNT, RELATED_WINDOW, topicLists } from './related';
 import { clockChange, renderedAt } from './clock';
+import { differingSitemaps, sitemapPath } from './sitemaps';
 
 /**
  * What a publish must rebuild. Given the content of the live release and the documents a burst
  * of CMS events touched, re-fetches only those (plus the small collections) and works out every
- * page whose HTML changes: the articles themselves, the articles that show them as related, and
- * the category, author and tag listings they were or are on. Home, feeds and sitemaps are always
- * rebuilt. When the change reaches every page (the category menu), it asks for a full build.
+ * page whose HTML changes: the articles themselves, the articles that show them as related, the
+ * category, author and tag listings they were or are on, and the sitemap files that list them.
+ * Home, feeds and the sitemap index are always rebuilt. When the change reaches every page (the
+ * category menu), it asks for a full build.
  */
 export interface Changes {
   /** Document ids by content-type uid, e.g. "api::article.article". */
@@ -52,7 +54,9 @@ function changedIds<T extends { documentId: string }>(before: T[], after: T[]) {
   const old = new Map(before.map((x) => [x.documentId, x]));
   const ids = new Set<string>();
   for (const x of after) {
-    if (!isDeepStrictEqual(old.get(x.documentId), x)) ids.add(x.documentId);
+    const was = old.get(x.documentId);
+    // The same object: a row the plan kept from the live content (most of them).
+    if (was !== x && !isDeepStrictEqual(was, x)) ids.add(x.documentId);
     old.delete(x.documentId);
   }
   for (const id of old.keys()) ids.add(id);
@@ -125,14 +129,14 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
   const redirects = changedIds(live.redirects ?? [], snapshot.redirects ?? []);
   if (!changed.size && !authors.size && !tags.size && !polls.size) {
     if (redirects.size) {
-      const scope = { articles: [], categories: [], authors: [], tags: [] };
+      const scope = { articles: [], categories: [], authors: [], tags: [], sitemaps: [] };
       return { kind: 'scoped', snapshot, scope, removed: [], summary: `${redirects.size} redirect(s) changed` };
     }
     return { kind: 'none', reason: 'nothing published changed (a draft was saved?)' };
   }
 
   const before = toContent(live);
-  const after = toContent(snapshot);
+  const after = toContent(snapshot, live);
   const scope = {
     articles: new Set<string>(),
     categories: new Set<string>(),
@@ -184,6 +188,8 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
   }
   for (const slug of relatedPages(before, after, changed)) scope.articles.add(slug);
   const rendered = Object.values(pages).reduce((n, list) => n + list.length, 0);
+  const sitemaps = differingSitemaps(before, after);
+  for (const n of sitemaps.gone) removed.add(sitemapPath(n));
 
   return {
     kind: 'scoped',
@@ -194,11 +200,13 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
       authors: [...scope.authors],
       tags: [...scope.tags],
       pages,
+      sitemaps: sitemaps.differ,
     },
     removed: [...removed],
     summary:
       `${changed.size} article(s) changed; ${scope.articles.size} article page(s) and ${rendered} listing page(s) ` +
-      `of ${scope.categories.size} categories, ${scope.authors.size} authors, ${scope.tags.size} tags to rebuild` +
+      `of ${scope.categories.size} categories, ${scope.authors.size} authors, ${scope.tags.size} tags, ` +
+      `and ${sitemaps.differ.length} sitemap file(s) to rebuild` +
       (whole.authors.size + whole.tags.size ? ` (${whole.authors.size + whole.tags.size} listing(s) in full)` : ''),
   };
 }
@@ -239,7 +247,8 @@ export function withClock(plan: Plan, live: Snapshot, at: Date): Plan {
   if (change.kind === 'full') return { kind: 'full', reason: change.reason };
   const snapshot = { ...content, renderedAt: at.toISOString() };
   if (plan.kind === 'none') {
-    const scope = { articles: change.articles, categories: [], authors: [], tags: [] };
+    // The clock changes no sitemap file: they list addresses and last changes only.
+    const scope = { articles: change.articles, categories: [], authors: [], tags: [], sitemaps: [] };
     return { kind: 'scoped', snapshot, scope, removed: [], summary: change.reason };
   }
   const articles = [...new Set([...plan.scope.articles, ...change.articles])];

@@ -52,10 +52,14 @@ interface RelatedIndex {
   call: number;
 }
 
-const indexes = new WeakMap<SiteContent, RelatedIndex>();
+/**
+ * By list of articles: everything in the index follows from it (toContent makes the ranks and
+ * topic lists once per list), and the publisher plans every publish against the live content's.
+ */
+const indexes = new WeakMap<readonly Article[], RelatedIndex>();
 
 function relatedIndex(content: SiteContent): RelatedIndex {
-  let index = indexes.get(content);
+  let index = indexes.get(content.articles);
   if (index) return index;
   const ids = (keys: Iterable<string>) => new Map([...keys].map((key, i) => [key, i]));
   const categoryId = ids(content.byCategory.keys());
@@ -82,7 +86,7 @@ function relatedIndex(content: SiteContent): RelatedIndex {
     seen: new Int32Array(n),
     call: 0,
   };
-  indexes.set(content, index);
+  indexes.set(content.articles, index);
   return index;
 }
 

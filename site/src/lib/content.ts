@@ -43,11 +43,14 @@ function env(name: string): string | undefined {
 export const CMS_URL = (env('CMS_URL') || 'http://127.0.0.1:1337').replace(/\/+$/, '');
 export const cms = createStrapiClient({ baseUrl: CMS_URL, token: env('SITE_API_TOKEN') });
 
-/** The snapshot a job asks for: its file, or its base (preloaded when it can be) with its delta applied. */
-function jobSnapshot({ job, preloaded }: Awaited<ReturnType<typeof waitForJob>>): Snapshot {
+/**
+ * The snapshot a job asks for: its file, or its base (preloaded when it can be, and indexed while
+ * the build waited) with its delta applied; and that base.
+ */
+function jobSnapshot({ job, preloaded }: Awaited<ReturnType<typeof waitForJob>>): [Snapshot, Snapshot?] {
   const base = preloaded?.file === job.snapshot ? preloaded.snapshot : readSnapshot(job.snapshot);
-  if (!job.delta) return base;
-  return applyDelta(base, JSON.parse(fs.readFileSync(job.delta, 'utf8')) as SnapshotDelta);
+  if (!job.delta) return [base];
+  return [applyDelta(base, JSON.parse(fs.readFileSync(job.delta, 'utf8')) as SnapshotDelta), base];
 }
 
 async function load(): Promise<SiteContent> {
@@ -58,11 +61,11 @@ async function load(): Promise<SiteContent> {
   const prefetched = file ? undefined : getPrefetched();
   const started = prefetched?.startedAt ?? performance.now();
   const waiting = performance.now();
-  const snapshot = waited
+  const [snapshot, base] = waited
     ? jobSnapshot(waited)
     : file
-      ? readSnapshot(file)
-      : await (prefetched?.snapshot ?? fetchSnapshot(cms));
+      ? [readSnapshot(file)]
+      : [await (prefetched?.snapshot ?? fetchSnapshot(cms))];
   const seconds = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
   const source = job?.delta
     ? `snapshot ${job.snapshot}${waited?.preloaded?.file === job.snapshot ? ' (preloaded)' : ''} and ${job.delta}`
@@ -73,7 +76,7 @@ async function load(): Promise<SiteContent> {
     `[content] loaded ${snapshot.articles.length} articles from ${source} in ${seconds(started)} s` +
       (prefetched ? ` (fetched while the pages were bundled; waited ${seconds(waiting)} s)` : '')
   );
-  return toContent(snapshot);
+  return toContent(snapshot, base);
 }
 
 let cached: Promise<SiteContent> | undefined;

@@ -1,5 +1,5 @@
 import { parseBuildMessage, type BuildJob, type BuildMessage } from '@newsroom/content/build-protocol';
-import { readSnapshot, type Snapshot } from '@newsroom/content/snapshot';
+import { readSnapshot, toContent, type Snapshot } from '@newsroom/content/snapshot';
 
 /** A snapshot read while the build waited for its job, and the file it came from. */
 export interface Preloaded {
@@ -12,7 +12,7 @@ export interface Preloaded {
  * of a small build's time) and then, when pages ask for content, tells the publisher it is waiting
  * and waits for the job — which snapshot to render and which pages — on the IPC channel. Meanwhile
  * the publisher may name the snapshot the job will most likely start from (the live release's),
- * which is read at once, so that the job only brings what changed. A publish then costs only the
+ * which is read (and indexed) at once, so that the job only brings what changed. A publish then costs only the
  * rendering. The build exits if the publisher goes away, before or during rendering.
  */
 export function waitForJob(): Promise<{ job: BuildJob; preloaded: Preloaded | null }> {
@@ -35,11 +35,14 @@ export function waitForJob(): Promise<{ job: BuildJob; preloaded: Preloaded | nu
       if (parsed.type === 'preload') {
         try {
           preloaded = { file: parsed.snapshot, snapshot: readSnapshot(parsed.snapshot) };
+          // Sorted and grouped now: the job's content is made from these indexes (toContent).
+          toContent(preloaded.snapshot);
         } catch (error) {
           // Only a head start: the job names its snapshot, read then.
           preloaded = null;
           console.warn(`[content] could not preload ${parsed.snapshot}: ${(error as Error).message}`);
         }
+        send({ type: 'preloaded', snapshot: parsed.snapshot } satisfies BuildMessage);
         return;
       }
       if (parsed.type !== 'job') return;

@@ -5,21 +5,24 @@ import { listingKey, parseScope, type ScopeKind } from '@newsroom/content/build-
  * Which pages a build renders. A full build renders every page; a publish renders only the pages
  * a change touched (computed by plan.ts, handed over as a JSON file: SITE_SCOPE, or the job the
  * publisher gives a waiting build, see job.ts; the shape is @newsroom/content/build-protocol).
- * static-paths.ts applies it to every route; pages that list everything (home, feeds, sitemaps)
- * are always rendered.
+ * static-paths.ts applies it to every route; pages that list everything (home, feeds, the sitemap
+ * index) are always rendered.
  */
 let scope: Record<ScopeKind, Set<string>> | null = null;
 let pages: Map<string, Set<number>> = new Map();
+let sitemaps: Set<number> | null = null;
 
 /** Restricts this build to the scope in `file` (null: every page). Set before pages are listed. */
 export function useScope(file: string | null | undefined) {
   pages = new Map();
+  sitemaps = null;
   if (!file) {
     scope = null;
     return;
   }
   const s = parseScope(fs.readFileSync(file, 'utf8'), file);
   for (const [key, numbers] of Object.entries(s.pages ?? {})) pages.set(key, new Set(numbers));
+  if (s.sitemaps) sitemaps = new Set(s.sitemaps);
   scope = {
     articles: new Set(s.articles),
     categories: new Set(s.categories),
@@ -37,3 +40,6 @@ export function pageInScope(kind: ScopeKind, slug: string, number: number) {
   const named = pages.get(listingKey(kind, slug));
   return !named || named.has(number);
 }
+
+/** Whether sitemap file `n` is written by this build (all, unless the scope names some). */
+export const sitemapInScope = (n: number) => !sitemaps || sitemaps.has(n);

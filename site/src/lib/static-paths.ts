@@ -8,8 +8,9 @@ import { inScope, pageInScope } from './scope';
 /**
  * The pages of each route, as its `getStaticPaths` returns them. A page of the site exports one of
  * these and declares nothing else about which of its pages a build renders: the scope of a publish
- * (scope.ts) is applied here, for every route at once. Pages that list everything (home, feeds,
- * sitemaps, search) have no paths and are always rendered.
+ * (scope.ts) is applied here, for every route at once (and to the sitemap files, by number, in
+ * their own route). Pages that list everything (home, feeds, the sitemap index, search) have no
+ * paths and are always rendered.
  */
 
 /** /bai-viet/<slug>: one page per article. */

@@ -1,10 +1,12 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { loadContent } from '../lib/content';
-import { sitemapFile, sitemapFileCount } from '../lib/sitemap';
+import { sitemapFile } from '../lib/sitemap';
+import { sitemapFiles } from '@newsroom/content/sitemaps';
+import { sitemapInScope } from '../lib/scope';
 
-export const getStaticPaths = (async () => {
-  const count = sitemapFileCount(await loadContent());
-  return Array.from({ length: count }, (_, n) => ({ params: { n: String(n) } }));
-}) satisfies GetStaticPaths;
+export const getStaticPaths = (async () =>
+  sitemapFiles(await loadContent()).flatMap((_, n) =>
+    sitemapInScope(n) ? [{ params: { n: String(n) } }] : []
+  )) satisfies GetStaticPaths;
 
 export const GET: APIRoute = async ({ params }) => sitemapFile(await loadContent(), Number(params.n));
