@@ -70,6 +70,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * the journal entry, and the change each build is handed, stay a few megabytes at most.
  */
 const JOURNAL_MAX_ARTICLES = 1000;
+/** The least time a full build is given per article (PUBLISH_BUILD_TIMEOUT_MS when that is more). */
+const FULL_BUILD_MS_PER_ARTICLE = 20;
 
 /**
  * Turns CMS changes into live releases, and makes sure every published change gets there.
@@ -470,10 +472,12 @@ export class Publisher {
     const abort = new AbortController();
     this.running = { id, startedAt: Date.now(), abort };
     let timedOut = false;
-    const deadline = setTimeout(() => {
+    let timeoutMs = this.config.buildTimeoutMs;
+    const stop = () => {
       timedOut = true;
       abort.abort();
-    }, this.config.buildTimeoutMs);
+    };
+    let deadline = setTimeout(stop, timeoutMs);
     this.buildsStarted++;
     const startedAt = new Date().toISOString();
     // The instant this release shows (poll boxes, the news sitemap's window): see @newsroom/content/clock.
@@ -566,6 +570,14 @@ export class Publisher {
         };
         await writeSnapshot(this.releases.snapshot(id), snapshot);
         lap('fetch');
+        // Rendering every page takes as long as the archive is large (~4 ms an article here): a
+        // full build is given at least FULL_BUILD_MS_PER_ARTICLE an article, not stopped as hung.
+        const allowed = Math.max(this.config.buildTimeoutMs, snapshot.articles.length * FULL_BUILD_MS_PER_ARTICLE);
+        if (allowed > timeoutMs) {
+          clearTimeout(deadline);
+          deadline = setTimeout(stop, allowed - (Date.now() - this.running.startedAt));
+          timeoutMs = allowed;
+        }
         written = await this.buildFull(id, abort.signal, lap);
       } else {
         snapshot = plan.snapshot;
@@ -620,7 +632,7 @@ export class Publisher {
       await skeleton; // the copy of the live release may still be filling the folder
       this.releases.discard(id);
       const message = timedOut
-        ? `the build ran longer than ${Math.round(this.config.buildTimeoutMs / 1000)} s and was stopped (PUBLISH_BUILD_TIMEOUT_MS)`
+        ? `the build ran longer than ${Math.round(timeoutMs / 1000)} s and was stopped (PUBLISH_BUILD_TIMEOUT_MS)`
         : abort.signal.aborted
           ? 'cancelled'
           : (error as Error).message;

@@ -64,24 +64,31 @@ function relatedIndex(content: SiteContent): RelatedIndex {
   const ids = (keys: Iterable<string>) => new Map([...keys].map((key, i) => [key, i]));
   const categoryId = ids(content.byCategory.keys());
   const tagId = ids(content.byTag.keys());
-  const ranks = (lists: Map<string, Article[]>) =>
-    new Map([...lists].map(([key, list]) => [key, Int32Array.from(list, (a) => content.rank.get(a)!)]));
+  // One pass in rank order: each topic list's ranks come out ascending, as its articles are listed.
+  const categoryRanks = new Map<string, number[]>([...content.byCategory.keys()].map((key) => [key, []]));
+  const tagRanks = new Map<string, number[]>([...content.byTag.keys()].map((key) => [key, []]));
   const n = content.articles.length;
   const tagStart = new Int32Array(n + 1);
   const tagIds: number[] = [];
   const category = new Int32Array(n);
   content.articles.forEach((a, rank) => {
     category[rank] = a.category ? (categoryId.get(a.category.slug) ?? -2) : -1;
+    if (a.category) categoryRanks.get(a.category.slug)?.push(rank);
     tagStart[rank] = tagIds.length;
-    for (const t of a.tags) tagIds.push(tagId.get(t.slug) ?? -1);
+    for (const t of a.tags) {
+      tagIds.push(tagId.get(t.slug) ?? -1);
+      tagRanks.get(t.slug)?.push(rank);
+    }
   });
   tagStart[n] = tagIds.length;
+  const typed = (lists: Map<string, number[]>) =>
+    new Map([...lists].map(([key, ranks]) => [key, Int32Array.from(ranks)]));
   index = {
     category,
     tagStart,
     tagIds: Int32Array.from(tagIds),
-    categoryList: ranks(content.byCategory),
-    tagList: ranks(content.byTag),
+    categoryList: typed(categoryRanks),
+    tagList: typed(tagRanks),
     tagId,
     seen: new Int32Array(n),
     call: 0,
