@@ -70,6 +70,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * the journal entry, and the change each build is handed, stay a few megabytes at most.
  */
 const JOURNAL_MAX_ARTICLES = 1000;
+/** Automatic comparisons of the whole state take at most 1 / (1 + COMPARE_PACE) of the time (compareWait). */
+const COMPARE_PACE = 4;
 /** The least time a full build is given per article (PUBLISH_BUILD_TIMEOUT_MS when that is more). */
 const FULL_BUILD_MS_PER_ARTICLE = 20;
 
@@ -167,7 +169,9 @@ export class Publisher {
     if (!this.releases.live()) this.requestFull('nothing is live yet');
     else if (!this.queue.isEmpty()) this.schedule(0);
     void this.reconcile();
-    this.reconcileTimer = setInterval(() => void this.reconcile(), this.config.reconcileMs);
+    this.reconcileTimer = setInterval(() => {
+      if (!this.compareWait()) void this.reconcile();
+    }, this.config.reconcileMs);
     this.armClock();
   }
 
@@ -409,6 +413,7 @@ export class Publisher {
       }
       const durationMs = Math.round(performance.now() - started);
       this.lastReconcile = { at, durationMs, differences, queued };
+      this.lastCompare = { endedAt: this.timers.now(), durationMs };
       if (queued) this.log('reconciliation found changes', { differences, queued, durationMs });
       if (problem) return;
       if (!this.queue.isEmpty() && !this.scheduler.armed) this.schedule(0);
@@ -416,6 +421,7 @@ export class Publisher {
       const durationMs = Math.round(performance.now() - started);
       this.lastReconcile = { at, durationMs, differences: 0, queued: 0, error: (error as Error).message };
       this.log('reconciliation failed', { error: (error as Error).message });
+      this.lastCompare = { endedAt: this.timers.now(), durationMs };
     }
   }
 
@@ -685,6 +691,9 @@ export class Publisher {
       const delta = snapshotDelta(checkpoint.snapshot, snapshot);
       if (delta.articles.length + delta.removed.length <= JOURNAL_MAX_ARTICLES) {
         this.releases.writeJournal(id, checkpoint.id, delta);
+        // The builds' base: written again should it be missing (a publisher stopped while writing it).
+        const lean = this.releases.leanSnapshot(checkpoint.id);
+        if (!fs.existsSync(lean)) await writeSnapshot(lean, leanSnapshot(checkpoint.snapshot));
         return;
       }
     }
@@ -872,16 +881,30 @@ export class Publisher {
    * event; a build running then asks again when it ends. The periodic reconciliation runs
    * whatever happens.
    */
-  private compareSoon() {
+  private compareSoon(delay = COMPARE_AFTER_MS) {
     if (this.compareTimer !== undefined) this.timers.clearTimeout(this.compareTimer);
     this.compareTimer = this.timers.setTimeout(() => {
       this.compareTimer = undefined;
       if (this.running || this.scheduler.armed) return; // compared after that build (compareAfter)
+      const wait = this.compareWait();
+      if (wait) return this.compareSoon(wait);
       this.compareAfter = false;
       void this.reconcile();
-    }, COMPARE_AFTER_MS);
+    }, delay);
   }
   private compareTimer: unknown;
+
+  /**
+   * How long the automatic comparisons (the periodic one, the one after a publish) wait yet: the
+   * whole state costs the CMS what the archive weighs (6-13 s at 100,000 articles, during which
+   * it answers editors late), so after one that took D the next waits COMPARE_PACE × D. At
+   * 10,000 articles that is about a second; an explicit reconcile() is not held back.
+   */
+  private compareWait() {
+    const last = this.lastCompare;
+    return last ? Math.max(0, last.endedAt + COMPARE_PACE * last.durationMs - this.timers.now()) : 0;
+  }
+  private lastCompare: { endedAt: number; durationMs: number } | undefined;
 
   /** Cancels timers and any running build or indexing (the service is stopping). */
   stop() {

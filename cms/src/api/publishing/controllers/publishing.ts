@@ -33,17 +33,35 @@ function parseDocuments(value: unknown): Record<string, string[]> {
   return out;
 }
 
-export default ({ strapi }: { strapi: Core.Strapi }) => ({
+export default ({ strapi }: { strapi: Core.Strapi }) => {
   /**
-   * GET /api/publishing/state: what is published, per document (see lib/state.ts); with
-   * `?documents=`, only those documents and what their visibility depends on.
+   * The whole state being read, shared by every request that comes meanwhile. At 100,000
+   * articles one read takes the process many seconds; a publisher whose request timed out and
+   * asked again made it read the archive twice at once, then three times, until it answered
+   * nothing else (seen in bench:publish). A shared read may have started before the request: an
+   * older state is safe for the publisher (it never records a version newer than what it shows),
+   * and a change made meanwhile shows in the next comparison.
    */
-  async find(ctx: { query: Record<string, unknown>; body: unknown; set(name: string, value: string): void }) {
-    ctx.set('Cache-Control', 'no-store');
-    if ('documents' in ctx.query) {
-      ctx.body = { data: await partialPublishState(strapi, parseDocuments(ctx.query.documents)) };
-      return;
-    }
-    ctx.body = { data: await publishState(strapi) };
-  },
-});
+  let reading: Promise<Awaited<ReturnType<typeof publishState>>> | undefined;
+  const wholeState = () => {
+    const read = (reading ??= publishState(strapi).finally(() => {
+      if (reading === read) reading = undefined;
+    }));
+    return read;
+  };
+
+  return {
+    /**
+     * GET /api/publishing/state: what is published, per document (see lib/state.ts); with
+     * `?documents=`, only those documents and what their visibility depends on.
+     */
+    async find(ctx: { query: Record<string, unknown>; body: unknown; set(name: string, value: string): void }) {
+      ctx.set('Cache-Control', 'no-store');
+      if ('documents' in ctx.query) {
+        ctx.body = { data: await partialPublishState(strapi, parseDocuments(ctx.query.documents)) };
+        return;
+      }
+      ctx.body = { data: await wholeState() };
+    },
+  };
+};
