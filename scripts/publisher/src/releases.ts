@@ -306,7 +306,9 @@ export class Releases {
     this.states.delete(id);
     this.removeLater(this.path(id));
     fs.rmSync(this.statePath(id), { force: true });
-    const base = this.list().some((other) => other !== id && this.journalBase(other) === id);
+    // (The releases folder may be gone already: a search index finishing while its service stops.)
+    const others = fs.existsSync(this.releasesDir) ? this.list() : [];
+    const base = others.some((other) => other !== id && this.journalBase(other) === id);
     if (base) return;
     fs.rmSync(this.snapshot(id), { force: true });
     fs.rmSync(this.leanSnapshot(id), { force: true });
