@@ -14,6 +14,17 @@ const cmsUrl = new URL(env.CMS_URL || 'http://127.0.0.1:1337');
 // Photos on object storage (the CMS's UPLOAD_S3_BUCKET): readers and the build fetch them from MEDIA_URL.
 const mediaUrl = env.MEDIA_URL ? new URL(env.MEDIA_URL) : null;
 
+/** @param {string | undefined} value */
+function buildConcurrency(value) {
+  if (value === undefined || value === '') return 4;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new Error(
+      `SITE_BUILD_CONCURRENCY must be a whole number from 1 to 64 (pages rendered at once), not "${value}".`
+    );
+  return n;
+}
+
 /** @param {URL} url @param {string} [pathname] */
 const pattern = (url, pathname) => ({
   protocol: url.protocol.replace(':', ''),
@@ -30,7 +41,14 @@ export default defineConfig({
   // The publisher builds each release into its own directory.
   outDir: env.SITE_OUT_DIR || './dist',
   trailingSlash: 'always',
-  build: { format: 'directory', inlineStylesheets: 'always' },
+  build: {
+    format: 'directory',
+    inlineStylesheets: 'always',
+    // Pages rendered at once. One at a time (Astro's default), the build waited on every page's
+    // file writes: at 10,000 articles its one thread was idle ~40% of the render. With a few in
+    // flight, one renders while the others' files are written.
+    concurrency: buildConcurrency(env.SITE_BUILD_CONCURRENCY),
+  },
   // Optimised images are cached here between builds (the pipeline and CI keep this directory).
   cacheDir: env.SITE_CACHE_DIR || './node_modules/.astro',
   image: {
