@@ -481,6 +481,24 @@ describe('the publisher', () => {
     await expectSameAsFullBuild();
   }, 300_000);
 
+  it('a full build split over two processes makes the same site as one process', async () => {
+    await settled();
+    const config = service.publisher.config;
+    await service.close();
+    // Split from the first article (at the defaults, from 2,000).
+    service = await startPublisher({ ...config, splitFullBuildsFrom: 1, buildProcesses: 2 }, (msg, fields) =>
+      logs.push({ msg, ...fields })
+    );
+    const since = status().lastBuild?.id;
+    service.publisher.requestFull('a test asks for it');
+    const build = await nextBuild(since);
+    expect(build).toMatchObject({ result: 'live', kind: 'full' });
+    expect(logs.some((l) => l.msg === 'build split' && l.build === build.id && l.processes === 2)).toBe(true);
+    await expectSameAsFullBuild();
+    await service.close();
+    service = await startPublisher(config, (msg, fields) => logs.push({ msg, ...fields }));
+  }, 300_000);
+
   it("a live release's snapshot that cannot be read (cut short) is rebuilt whole at the next publish, not failed on", async () => {
     await settled();
     const live = status().live!.release;

@@ -4,6 +4,7 @@ import { SITE_DIR } from './paths.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { JOB_OVER_IPC, parseBuildMessage, type BuildJob, type BuildMessage } from '@newsroom/content/build-protocol';
+import { mergeInto } from './releases.js';
 import { buildSearchIndex } from '@newsroom/content/search-index';
 
 /** The last lines a failed command printed: the cause, for logs and /status. */
@@ -64,6 +65,12 @@ export interface AstroOptions {
   cmsUrl: string;
   siteUrl: string;
   env?: Record<string, string>;
+  /**
+   * Which of the builds rendering one full build this is (renderInParts). Each but the first has
+   * an image cache of its own (SITE_CACHE_DIR + `-part-<n>`): two processes writing one cache
+   * entry at once could each read the other's half-written file.
+   */
+  part?: number;
 }
 
 /**
@@ -93,6 +100,10 @@ function spawnBuild(
     ...options.env,
     ...extra,
   };
+  if (options.part) {
+    const cache = env.SITE_CACHE_DIR || path.join(SITE_DIR, 'node_modules', '.astro');
+    env.SITE_CACHE_DIR = `${cache}-part-${options.part}`;
+  }
   return runCaptured(bin('astro', SITE_DIR), ['build', '--root', SITE_DIR], env, cwd, signal, undefined, onChild);
 }
 
@@ -151,6 +162,11 @@ export class PreparedBuild {
     this.done.catch(() => {}); // a failure is reported to whoever runs the job
   }
 
+  /** The build's process, once started. */
+  get pid() {
+    return this.child?.pid;
+  }
+
   /** Still waiting for a job (not crashed, not cancelled). */
   get ready() {
     return !this.exited;
@@ -190,6 +206,36 @@ export class PreparedBuild {
 
   cancel() {
     this.abort.abort();
+  }
+}
+
+/**
+ * Renders every page of `snapshot` with `builds` (started ahead of time) at once, each its share
+ * (build-protocol: shard), and merges their pages into the first one's output. Rendering is one
+ * thread per build: on a machine with more cores than the builds' other work needs, a full build
+ * takes about 1/N of the time (the compiling is done before, and files are moved, not copied).
+ * Resolves with each build's output; when one fails, the others are stopped.
+ */
+export async function renderInParts(builds: PreparedBuild[], snapshot: string, signal?: AbortSignal) {
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  signal?.addEventListener('abort', abort, { once: true });
+  if (signal?.aborted) stop.abort();
+  try {
+    const outputs = await Promise.all(
+      builds.map((build, index) =>
+        build
+          .run({ snapshot, scope: null, delta: null, shard: { index, count: builds.length } }, stop.signal)
+          .catch((error: Error) => {
+            stop.abort();
+            throw error;
+          })
+      )
+    );
+    for (const build of builds.slice(1)) mergeInto(build.outDir, builds[0].outDir);
+    return outputs;
+  } finally {
+    signal?.removeEventListener('abort', abort);
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import os from 'node:os';
 import { readEnvFile } from './env-file.js';
 import { CMS_ENV_FILE, ROOT, SITE_DIR, SITE_ENV_FILE } from './paths.js';
 import { sourceHash } from './source-hash.js';
@@ -48,7 +49,28 @@ export interface PublisherConfig {
   failureRetryMs: number;
   /** Extra environment for `astro build` (the tests' cache and output settings). */
   buildEnv: Record<string, string>;
+  /** Processes a full build renders in (PUBLISH_BUILD_PROCESSES): each its share of the pages. */
+  buildProcesses: number;
+  /** A full build is split over `buildProcesses` from this many articles (below, one compile is most of it). */
+  splitFullBuildsFrom: number;
 }
+
+/** A full build is split over several processes from this many articles (below, one compile is most of it). */
+export const SPLIT_FULL_BUILDS_FROM = 2000;
+
+/**
+ * Two by default: rendering is one thread per build, and on two cores the CMS and the rest are
+ * nearly idle during a full build's render. More only with the cores (and the memory: each
+ * process holds the whole content) to match.
+ */
+export const buildProcesses = (env: NodeJS.ProcessEnv = process.env) =>
+  Math.min(
+    64,
+    Math.max(
+      1,
+      Math.floor(int(env.PUBLISH_BUILD_PROCESSES, Math.min(2, os.availableParallelism()), 'PUBLISH_BUILD_PROCESSES'))
+    )
+  );
 
 const int = (value: string | undefined, fallback: number, name: string) => {
   if (value === undefined || value === '') return fallback;
@@ -97,6 +119,8 @@ export function loadConfig(
     // The media library's object storage (the CMS's MEDIA_URL, written to the site's env file): the
     // build may fetch photos from there (site/astro.config.mjs).
     buildEnv: pick({ MEDIA_URL: env.MEDIA_URL || site.MEDIA_URL }),
+    buildProcesses: buildProcesses(env),
+    splitFullBuildsFrom: SPLIT_FULL_BUILDS_FROM,
     ...overrides,
   };
   if (config.secret.length < 16) {

@@ -18,7 +18,7 @@ import { addEvent, isEmpty, mergeChanges, noChanges, type StrapiEvent } from './
 import { linkTreeAsync, moveInto, Releases } from './releases.js';
 import { SearchIndexer } from './search-indexer.js';
 import { articleCount, pageFiles, validateRelease } from './validate.js';
-import { PreparedBuild, searchIndex } from './astro.js';
+import { PreparedBuild, renderInParts, searchIndex } from './astro.js';
 import type { Logger } from './log.js';
 import { realTimers, Scheduler, type Timers } from './scheduler.js';
 import { ChangeQueue, docKey, keysOf, parseKey, type ChangeKey, type Claim } from './queue.js';
@@ -104,8 +104,8 @@ export class Publisher {
   private compareAfter = false;
   private readonly search: SearchIndexer;
   private prepared: PreparedBuild | undefined;
-  /** The build rendering the current release (its folder is removed when the build ends). */
-  private rendering: PreparedBuild | undefined;
+  /** The builds rendering the current release (their folders are removed when the build ends). */
+  private rendering: PreparedBuild[] = [];
   private preparedCount = 0;
   /**
    * A hard-link copy of the live release (`of`), made in the background once it went live: the
@@ -296,17 +296,37 @@ export class Publisher {
    * prepared build; returns it.
    */
   private async render(snapshot: string, scope: string | null, signal: AbortSignal, delta?: string) {
-    const build = this.prepared?.ready
-      ? this.prepared
-      : new PreparedBuild(path.join(this.config.buildDir, `build-${++this.preparedCount}`), this.astroOptions());
-    this.prepared = undefined;
-    this.rendering = build;
+    const build = this.takePrepared();
     try {
       await build.run({ snapshot, scope, delta: delta ?? null }, signal);
     } catch (error) {
       throw signal.aborted ? error : new RenderError((error as Error).message);
     }
     return build;
+  }
+
+  /** The build compiled ahead of time (or a new one, when it is not ready), as the current release's. */
+  private takePrepared() {
+    const build = this.prepared?.ready ? this.prepared : this.newBuild();
+    this.prepared = undefined;
+    this.rendering.push(build);
+    return build;
+  }
+
+  /** A new build, compiling at once; `part`: which of a full build's parts it renders (AstroOptions). */
+  private newBuild(part = 0) {
+    const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
+    return new PreparedBuild(dir, { ...this.astroOptions(), part });
+  }
+
+  /**
+   * The other builds of a full build of `articles` articles, started now so that they compile
+   * while the content is fetched: one per further process (PUBLISH_BUILD_PROCESSES), when the
+   * archive is large enough for a second compile to pay (splitFullBuildsFrom).
+   */
+  private startParts(articles: number) {
+    if (this.rendering.length || articles < this.config.splitFullBuildsFrom) return;
+    for (let part = 1; part < this.config.buildProcesses; part++) this.rendering.push(this.newBuild(part));
   }
 
   /** Takes one Strapi event; the build follows after the debounce (scheduler.ts: ~0.1 s for a lone event). */
@@ -570,6 +590,7 @@ export class Publisher {
       let snapshot: Snapshot;
       let written: string[];
       if (plan.kind === 'full') {
+        if (liveSnapshot) this.startParts(liveSnapshot.articles.length);
         snapshot = {
           ...keepLive(await fetchSnapshot(cms, keep), liveSnapshot, keep),
           renderedAt: renderAt.toISOString(),
@@ -584,6 +605,7 @@ export class Publisher {
           deadline = setTimeout(stop, allowed - (Date.now() - this.running.startedAt));
           timeoutMs = allowed;
         }
+        this.startParts(snapshot.articles.length);
         written = await this.buildFull(id, abort.signal, lap);
       } else {
         snapshot = plan.snapshot;
@@ -652,8 +674,11 @@ export class Publisher {
       clearTimeout(deadline);
       for (const f of [`${id}.scope.json`, `${id}.lean.json`, `${id}.delta.json`, `${id}.building`])
         fs.rmSync(path.join(this.releases.workDir, f), { force: true });
-      if (this.rendering) this.releases.removeLater(this.rendering.dir);
-      this.rendering = undefined;
+      for (const build of this.rendering) {
+        build.cancel(); // a part started for a build that failed before rendering
+        this.releases.removeLater(build.dir);
+      }
+      this.rendering = [];
       this.running = undefined;
       this.prepare();
     }
@@ -745,13 +770,27 @@ export class Publisher {
 
   private async buildFull(id: string, signal: AbortSignal, lap: (phase: string) => void) {
     const dir = this.releases.path(id);
-    const build = await this.render(this.releases.snapshot(id), null, signal);
+    const parts = [...this.rendering]; // started by startParts, if the archive is large enough
+    if (parts.length) this.log('build split', { build: id, processes: parts.length + 1 });
+    const build = parts.length
+      ? await this.renderParts([this.takePrepared(), ...parts], this.releases.snapshot(id), signal)
+      : await this.render(this.releases.snapshot(id), null, signal);
     moveInto(build.outDir, dir);
     lap('render');
     // Search keeps working (on the previous index) until this release is indexed.
     const live = this.releases.live();
     if (live) this.releases.shareSearchIndex(live.id, id);
     return pageFiles(dir);
+  }
+
+  /** Every page, rendered by `builds` between them (renderInParts); the pages end in the first one's output. */
+  private async renderParts(builds: PreparedBuild[], snapshot: string, signal: AbortSignal) {
+    try {
+      await renderInParts(builds, snapshot, signal);
+    } catch (error) {
+      throw signal.aborted ? error : new RenderError((error as Error).message);
+    }
+    return builds[0];
   }
 
   private async buildScoped(
@@ -913,6 +952,7 @@ export class Publisher {
     if (this.compareTimer !== undefined) this.timers.clearTimeout(this.compareTimer);
     if (this.clockTimer !== undefined) this.timers.clearTimeout(this.clockTimer);
     this.prepared?.cancel();
+    for (const build of this.rendering) build.cancel();
     this.scheduler.cancel();
     this.running?.abort.abort();
     this.search.yieldTo();

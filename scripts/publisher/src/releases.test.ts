@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Releases } from './releases';
+import { mergeInto, Releases } from './releases';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -172,5 +172,53 @@ describe('releases on disk', () => {
     releases.prune(1);
     expect(releases.list()).toEqual([whole]);
     expect(fs.readdirSync(releases.snapshotsDir).sort()).toEqual([`${whole}.json`, `${whole}.state.json`]);
+  });
+});
+
+describe('mergeInto (the parts of a full build, into one output)', () => {
+  /** A folder holding `files` (relative path → text). */
+  function tree(files: Record<string, string>) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-merge-'));
+    dirs.push(dir);
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    return dir;
+  }
+  const read = (dir: string) =>
+    Object.fromEntries(
+      (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+        .filter((e) => e.isFile())
+        .map((e) => {
+          const file = path.join(e.parentPath, e.name);
+          return [path.relative(dir, file), fs.readFileSync(file, 'utf8')];
+        })
+    );
+
+  it('moves in the pages only the other part has, and keeps one copy of those both wrote alike', () => {
+    const first = tree({ 'index.html': 'home', 'bai-viet/a/index.html': 'A', '_astro/x.css': 'css' });
+    const second = tree({
+      'index.html': 'home',
+      'bai-viet/b/index.html': 'B',
+      'the/t/index.html': 'T',
+      '_astro/x.css': 'css',
+    });
+    mergeInto(second, first);
+    expect(read(first)).toEqual({
+      'index.html': 'home',
+      'bai-viet/a/index.html': 'A',
+      'bai-viet/b/index.html': 'B',
+      'the/t/index.html': 'T',
+      '_astro/x.css': 'css',
+    });
+  });
+
+  it('refuses parts that wrote the same file differently, naming it', () => {
+    const first = tree({ 'index.html': 'home', 'rss.xml': 'one' });
+    const second = tree({ 'index.html': 'home', 'rss.xml': 'two' });
+    expect(() => mergeInto(second, first)).toThrow(/different rss\.xml/);
+    // A file where the other has a folder is no more the same site.
+    expect(() => mergeInto(tree({ 'index.html/x': 'y' }), first)).toThrow(/different index\.html/);
   });
 });

@@ -393,6 +393,24 @@ export function moveInto(from: string, to: string) {
   }
 }
 
+/**
+ * Moves what `from` has and `to` lacks into `to` (whole folders in one rename). A file both have
+ * must be the same bytes: the parts of a full build render pages without paths (home, feeds, 404)
+ * and the shared assets alike, and anything else means they did not build the same site.
+ */
+export function mergeInto(from: string, to: string, where = '') {
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, entry.name);
+    const dest = path.join(to, entry.name);
+    const rel = path.join(where, entry.name);
+    const there = fs.statSync(dest, { throwIfNoEntry: false });
+    if (!there) moveInto(src, dest);
+    else if (entry.isDirectory() && there.isDirectory()) mergeInto(src, dest, rel);
+    else if (entry.isDirectory() || there.isDirectory() || !fs.readFileSync(src).equals(fs.readFileSync(dest)))
+      throw new Error(`The parts of this build wrote different ${rel}: it cannot be assembled.`);
+  }
+}
+
 function moveFile(src: string, dest: string) {
   try {
     fs.renameSync(src, dest);

@@ -2,28 +2,47 @@
  * `npm run bench:build -- --articles 10000`: seeds (or reuses) a CMS with N demo articles on its
  * own SQLite file, boots it, builds the site from it twice (cold image cache, then warm) and
  * prints fetch, render, image and search-index times, pages per second and peak RSS. The site is
- * built as the publisher builds it: live first, the search index after.
+ * built as the publisher builds a full build: the builds compile while the content is fetched into
+ * a snapshot, then render it split over `--processes` (PUBLISH_BUILD_PROCESSES, 2 on two cores and
+ * more; one below 2,000 articles), and the search index follows.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { bin, quietEnv } from '@newsroom/publisher/bin';
+import { bin } from '@newsroom/publisher/bin';
 import { CMS_DIR, SITE_DIR } from '@newsroom/publisher/paths';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
 import { readEnvFile } from '@newsroom/publisher/env-file';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
-import { searchIndex } from '@newsroom/publisher/astro';
+import { PreparedBuild, renderInParts, searchIndex } from '@newsroom/publisher/astro';
+import { buildProcesses, SPLIT_FULL_BUILDS_FROM } from '@newsroom/publisher/config';
+import { moveInto } from '@newsroom/publisher/releases';
+import { pageFiles } from '@newsroom/publisher/validate';
+import { createStrapiClient } from '@newsroom/content/strapi';
+import { fetchSnapshot, writeSnapshot } from '@newsroom/content/snapshot';
 
 const { values } = parseArgs({
-  options: { articles: { type: 'string', default: '1000' }, port: { type: 'string', default: '1338' } },
+  options: {
+    articles: { type: 'string', default: '1000' },
+    port: { type: 'string', default: '1338' },
+    processes: { type: 'string' },
+  },
 });
 const articles = Number(values.articles);
+/** The publisher's own choice (config.ts), unless named. */
+const processes = values.processes
+  ? Number(values.processes)
+  : articles >= SPLIT_FULL_BUILDS_FROM
+    ? buildProcesses()
+    : 1;
+if (!Number.isInteger(processes) || processes < 1 || processes > 64)
+  throw new Error(`--processes must be a whole number from 1 to 64, not ${values.processes}.`);
 const { work, env: cmsEnv } = benchCmsEnv(articles, Number(values.port));
 
 interface BuildFigures {
   seconds: number;
+  /** The largest of the builds' peaks. */
   astroPeakRssMb: number;
   fetch: number;
   pages: number;
@@ -56,15 +75,17 @@ function imageSeconds(out: string) {
   return m ? Number(m[1]) / (m[2] === 'ms' ? 1000 : 1) : 0;
 }
 
-/** Peak resident memory (MB) of a child process while it runs. */
-function sampleRss(child: ChildProcess) {
+/** Peak resident memory (MB) of the largest of the builds' processes while they run. */
+function sampleRss(builds: PreparedBuild[]) {
   let peak = 0;
   const timer = setInterval(() => {
-    try {
-      const hwm = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      peak = Math.max(peak, Number(hwm?.[1] ?? 0) / 1024);
-    } catch {
-      // exited
+    for (const build of builds) {
+      try {
+        const hwm = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${build.pid}/status`, 'utf8'));
+        peak = Math.max(peak, Number(hwm?.[1] ?? 0) / 1024);
+      } catch {
+        // exited, or not started
+      }
     }
   }, 200);
   return () => {
@@ -87,8 +108,8 @@ async function index(siteDir: string): Promise<{ seconds: number; peakRssMb: num
 }
 
 /**
- * Runs `astro build` as the publisher does (the search index follows once the site is live),
- * sampling the peak resident memory of the Astro process; then indexes the result for search.
+ * A full build as the publisher runs one (its search index follows once the site is live); then
+ * indexes the result for search.
  */
 async function build(label: string, cacheDir: string): Promise<BuildFigures> {
   const figures = await astro(label, cacheDir);
@@ -96,41 +117,51 @@ async function build(label: string, cacheDir: string): Promise<BuildFigures> {
   return { ...figures, search: search.seconds, searchPeakRssMb: search.peakRssMb, searchShards: search.shards };
 }
 
-function astro(label: string, cacheDir: string): Promise<BuildFigures> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(bin('astro', SITE_DIR), ['build'], {
-      cwd: SITE_DIR,
-      env: {
-        ...quietEnv(),
-        ...readEnvFile(cmsEnv.SITE_ENV_FILE),
-        SITE_OUT_DIR: path.join(work, label),
-        SITE_CACHE_DIR: cacheDir,
-        SITE_SEARCH_INDEX: 'off',
-      },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (out += d));
-    const peak = sampleRss(child);
-    child.on('exit', (code) => {
-      const astroPeak = peak();
-      if (code !== 0) return reject(new Error(`astro build failed:\n${out.slice(-3000)}`));
-      const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
-      resolve({
-        seconds: (performance.now() - started) / 1000,
-        astroPeakRssMb: astroPeak,
-        fetch: num(/\[content\] loaded \d+ articles .* in ([\d.]+) s/),
-        pages: num(/\[build\] (\d+) page\(s\) built/),
-        render: num(/\[build\] \d+ page\(s\) built in ([\d.]+)s/),
-        images: imageSeconds(out),
-        imageCount: (out.match(/▶ \/_astro\/.*\(before:/g) ?? []).length,
-        search: 0,
-        searchPeakRssMb: 0,
-        searchShards: 0,
-      });
-    });
-  });
+async function astro(label: string, cacheDir: string): Promise<BuildFigures> {
+  const started = performance.now();
+  const site = readEnvFile(cmsEnv.SITE_ENV_FILE);
+  const cmsUrl = site.CMS_URL ?? `http://127.0.0.1:${cmsEnv.PORT}`;
+  // Compiling (each part's cache its own: AstroOptions.part) while the content is fetched.
+  const builds = Array.from(
+    { length: processes },
+    (_, part) =>
+      new PreparedBuild(path.join(SITE_DIR, '.builds', `bench-${process.pid}-${label}-${part}`), {
+        cmsUrl,
+        siteUrl: site.SITE_URL ?? 'http://127.0.0.1:4321',
+        env: { SITE_API_TOKEN: site.SITE_API_TOKEN ?? '', SITE_CACHE_DIR: cacheDir },
+        part,
+      })
+  );
+  const peak = sampleRss(builds);
+  try {
+    const snapshot = await fetchSnapshot(createStrapiClient({ baseUrl: cmsUrl, token: site.SITE_API_TOKEN }));
+    const file = path.join(work, `${label}-snapshot.json`);
+    await writeSnapshot(file, snapshot);
+    const fetched = (performance.now() - started) / 1000;
+    const outputs = await renderInParts(builds, file);
+    moveInto(builds[0].outDir, path.join(work, label));
+    const all = outputs.join('\n');
+    const each = (re: RegExp) => outputs.map((out) => Number(re.exec(out)?.[1] ?? NaN));
+    return {
+      seconds: (performance.now() - started) / 1000,
+      astroPeakRssMb: peak(),
+      fetch: fetched,
+      // Counted in the output: each part also renders the pages without paths (home, 404, feeds).
+      pages: pageFiles(path.join(work, label)).length,
+      render: Math.max(...each(/\[build\] \d+ page\(s\) built in ([\d.]+)s/)),
+      images: Math.max(...outputs.map(imageSeconds)),
+      imageCount: (all.match(/▶ \/_astro\/.*\(before:/g) ?? []).length,
+      search: 0,
+      searchPeakRssMb: 0,
+      searchShards: 0,
+    };
+  } finally {
+    peak();
+    for (const b of builds) {
+      b.cancel();
+      fs.rmSync(b.dir, { recursive: true, force: true });
+    }
+  }
 }
 
 async function main() {
@@ -148,15 +179,16 @@ async function main() {
   const row = (name: string, f: BuildFigures) =>
     `| ${name} | ${f.pages} | ${f.fetch.toFixed(1)} | ${f.render.toFixed(1)} | ${f.images.toFixed(1)} (${f.imageCount}) | ${f.seconds.toFixed(1)} | ${(f.pages / f.seconds).toFixed(0)} | ${f.astroPeakRssMb.toFixed(0)} / ${f.searchPeakRssMb.toFixed(0)} | ${f.search.toFixed(1)} (${f.searchShards}) |`;
   console.log(`
-Site build from the CMS, ${articles} articles (+ the seed article), ${os.cpus().length} cores, Node ${process.version}
+Site build from the CMS, ${articles} articles (+ the seed article), ${os.cpus().length} cores, ${processes} build process(es), Node ${process.version}
 | build | pages | fetch s | pages built s | images s (files encoded) | site built s | pages/s | peak RSS MB: Astro / Pagefind | search index s (shards), after |
 |---|---|---|---|---|---|---|---|---|
 ${row('cold image cache', cold)}
 ${row('warm image cache', warm)}
-"site built" is the whole \`astro build\` (fetch, render, images): the site can go live then. The search index
-(Pagefind, over the article pages, in shards of SEARCH_SHARD_PAGES) follows, as the publisher runs it once a
-release is live. Peak RSS is sampled every 200 ms: the Astro process, and the Pagefind binaries.
-"fetch s" runs while Astro bundles the pages (src/integrations/prefetch.ts): only its tail delays rendering.`);
+"site built" is the whole full build (fetch, render, images): the site can go live then. The builds compile while
+the content is fetched ("fetch s", into the snapshot the publisher keeps), then render it split over the processes
+("pages built s": the slowest part's render; pages: the HTML and XML files written). The search index (Pagefind, over the article pages,
+in shards of SEARCH_SHARD_PAGES) follows, as the publisher runs it once a release is live. Peak RSS is sampled every
+200 ms: the largest build process, and the Pagefind binaries.`);
   fs.rmSync(work, { recursive: true, force: true });
 }
 

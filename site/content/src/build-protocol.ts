@@ -32,6 +32,25 @@ export type ListingKind = Exclude<ScopeKind, 'articles'>;
 /** The key of a listing's pages in a scope's `pages`, e.g. "categories/thoi-su". */
 export const listingKey = (kind: ScopeKind, slug: string) => `${kind}/${slug}`;
 
+/**
+ * One of `count` builds that render a full build between them (several processes: each renders
+ * every `count`-th page of each route, from the `index`-th). Pages without paths (home, feeds, the
+ * sitemap index, 404) are rendered by each, alike; the publisher merges the outputs.
+ */
+export const shardSchema = z
+  .object({ index: z.number().int().nonnegative(), count: z.number().int().min(1).max(64) })
+  .refine((s) => s.index < s.count, { message: 'index must be below count' });
+export type Shard = z.infer<typeof shardSchema>;
+
+/** SITE_SHARD for a plain `astro build`: "<index>/<count>", e.g. "0/2"; an error naming the value otherwise. */
+export function parseShard(value: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const parsed = m ? shardSchema.safeParse({ index: Number(m[1]), count: Number(m[2]) }) : null;
+  if (!parsed?.success)
+    throw new Error(`SITE_SHARD must be "<index>/<count>" with index below count (e.g. "0/2"), not "${value}".`);
+  return parsed.data;
+}
+
 export const buildJobSchema = z.object({
   /** The content snapshot to render (a JSON file, see snapshot.ts), or the base of `delta`. */
   snapshot: z.string().min(1),
@@ -42,6 +61,8 @@ export const buildJobSchema = z.object({
   delta: z.string().min(1).nullable().optional(),
   /** A file holding a Scope, or null for every page. */
   scope: z.string().min(1).nullable(),
+  /** This build's share of the pages in scope; all of them when absent. */
+  shard: shardSchema.nullable().optional(),
 });
 export type BuildJob = z.infer<typeof buildJobSchema>;
 

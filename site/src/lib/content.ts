@@ -1,7 +1,7 @@
 import { createStrapiClient } from '@newsroom/content/strapi';
 import { waitForJob } from './job';
-import { JOB_OVER_IPC } from '@newsroom/content/build-protocol';
-import { useScope } from './scope';
+import { JOB_OVER_IPC, parseShard } from '@newsroom/content/build-protocol';
+import { useScope, useShard } from './scope';
 import fs from 'node:fs';
 import {
   applyDelta,
@@ -25,7 +25,8 @@ export { related } from '@newsroom/content/related';
  * `status=draft` to the read-only token), and the client asks for published explicitly anyway.
  *
  * The publisher hands the build a content snapshot (SITE_SNAPSHOT) instead of letting it fetch,
- * and may restrict it to the pages a change touched (SITE_SCOPE, see scope.ts and static-paths.ts), or hands both
+ * and may restrict it to the pages a change touched (SITE_SCOPE, see scope.ts and static-paths.ts)
+ * or to its share of a full build rendered by several processes (SITE_SHARD), or hands these
  * over to a build it started ahead of time (SITE_JOB_IPC, see job.ts). A plain `astro build`
  * starts fetching while the pages are bundled (src/integrations/prefetch.ts).
  */
@@ -57,6 +58,8 @@ async function load(): Promise<SiteContent> {
   const waited = env(JOB_OVER_IPC) ? await waitForJob() : null;
   const job = waited?.job;
   useScope(job ? job.scope : env('SITE_SCOPE'));
+  const shard = env('SITE_SHARD');
+  useShard(job ? job.shard : shard ? parseShard(shard) : null);
   const file = job?.snapshot ?? env('SITE_SNAPSHOT');
   const prefetched = file ? undefined : getPrefetched();
   const started = prefetched?.startedAt ?? performance.now();

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { listingKey, parseScope, type ScopeKind } from '@newsroom/content/build-protocol';
+import { listingKey, parseScope, type ScopeKind, type Shard } from '@newsroom/content/build-protocol';
 
 /**
  * Which pages a build renders. A full build renders every page; a publish renders only the pages
@@ -11,6 +11,7 @@ import { listingKey, parseScope, type ScopeKind } from '@newsroom/content/build-
 let scope: Record<ScopeKind, Set<string>> | null = null;
 let pages: Map<string, Set<number>> = new Map();
 let sitemaps: Set<number> | null = null;
+let shard: Shard | null = null;
 
 /** Restricts this build to the scope in `file` (null: every page). Set before pages are listed. */
 export function useScope(file: string | null | undefined) {
@@ -43,3 +44,15 @@ export function pageInScope(kind: ScopeKind, slug: string, number: number) {
 
 /** Whether sitemap file `n` is written by this build (all, unless the scope names some). */
 export const sitemapInScope = (n: number) => !sitemaps || sitemaps.has(n);
+
+/** Makes this build one of several that render the pages between them (null: all of them). */
+export function useShard(value: Shard | null | undefined) {
+  shard = value && value.count > 1 ? value : null;
+}
+
+/**
+ * This build's share of a route's pages: every `count`-th from the `index`-th, so that each build
+ * gets as many of each kind of page. Applied by every route with paths (static-paths.ts).
+ */
+export const inShard = <T>(paths: T[]): T[] =>
+  shard ? paths.filter((_, i) => i % shard!.count === shard!.index) : paths;

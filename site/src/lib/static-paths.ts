@@ -3,22 +3,25 @@ import type { ListingKind } from '@newsroom/content/build-protocol';
 import { listingPages, type ListingPage } from '@newsroom/content/listing-pages';
 import { loadContent } from './content';
 import { SITE } from './config';
-import { inScope, pageInScope } from './scope';
+import { inScope, inShard, pageInScope } from './scope';
 
 /**
  * The pages of each route, as its `getStaticPaths` returns them. A page of the site exports one of
  * these and declares nothing else about which of its pages a build renders: the scope of a publish
  * (scope.ts) is applied here, for every route at once (and to the sitemap files, by number, in
- * their own route). Pages that list everything (home, feeds, the sitemap index, search) have no
- * paths and are always rendered.
+ * their own route), and so is a build's share of the pages when several render a full build
+ * (inShard). Pages that list everything (home, feeds, the sitemap index, search) have no paths and
+ * are always rendered.
  */
 
 /** /bai-viet/<slug>: one page per article. */
 export async function articlePaths() {
   const { articles } = await loadContent();
-  return articles
-    .filter((a) => inScope('articles', a.slug))
-    .map((article) => ({ params: { slug: article.slug }, props: { article } }));
+  return inShard(
+    articles
+      .filter((a) => inScope('articles', a.slug))
+      .map((article) => ({ params: { slug: article.slug }, props: { article } }))
+  );
 }
 
 /**
@@ -31,7 +34,7 @@ function listing<K extends string, E extends { slug: string }>(
   index: Map<string, Article[]>,
   key: K
 ) {
-  return entries
+  const paths = entries
     .filter((entry) => inScope(kind, entry.slug))
     .flatMap((entry) =>
       listingPages(index.get(entry.slug) ?? [], SITE.pageSize)
@@ -41,6 +44,7 @@ function listing<K extends string, E extends { slug: string }>(
           props: { [key]: entry, page } as Record<K, E> & { page: ListingPage<Article> },
         }))
     );
+  return inShard(paths);
 }
 
 /** /chuyen-muc/<slug>/ and /chuyen-muc/<slug>/<n>/ */
@@ -64,7 +68,9 @@ export async function tagPaths() {
 /** /chuyen-muc/<slug>/rss.xml: one feed per category. */
 export async function categoryFeedPaths() {
   const { categories } = await loadContent();
-  return categories
-    .filter((c) => inScope('categories', c.slug))
-    .map((category) => ({ params: { slug: category.slug }, props: { category } }));
+  return inShard(
+    categories
+      .filter((c) => inScope('categories', c.slug))
+      .map((category) => ({ params: { slug: category.slug }, props: { category } }))
+  );
 }

@@ -2,11 +2,11 @@ import type { APIRoute, GetStaticPaths } from 'astro';
 import { loadContent } from '../lib/content';
 import { sitemapFile } from '../lib/sitemap';
 import { sitemapFiles } from '@newsroom/content/sitemaps';
-import { sitemapInScope } from '../lib/scope';
+import { inShard, sitemapInScope } from '../lib/scope';
 
 export const getStaticPaths = (async () =>
-  sitemapFiles(await loadContent()).flatMap((_, n) =>
-    sitemapInScope(n) ? [{ params: { n: String(n) } }] : []
+  inShard(
+    sitemapFiles(await loadContent()).flatMap((_, n) => (sitemapInScope(n) ? [{ params: { n: String(n) } }] : []))
   )) satisfies GetStaticPaths;
 
 export const GET: APIRoute = async ({ params }) => sitemapFile(await loadContent(), Number(params.n));
