@@ -499,6 +499,25 @@ describe('the publisher', () => {
     service = await startPublisher(config, (msg, fields) => logs.push({ msg, ...fields }));
   }, 300_000);
 
+  it("a new version of the site's templates goes live when the publisher starts, not with the next publish", async () => {
+    await settled();
+    const config = service.publisher.config;
+    const since = status().lastBuild?.id;
+    await service.close();
+    // What a deploy of changed pages looks like to the publisher: another hash of the site's sources.
+    service = await startPublisher({ ...config, templateHash: 'a-newer-version-of-the-site' }, (msg, fields) =>
+      logs.push({ msg, ...fields })
+    );
+    const build = await nextBuild(since);
+    expect(build).toMatchObject({ result: 'live', kind: 'full' });
+    expect(build.summary).toContain("the site's templates changed");
+    await service.close();
+    // Back to the sources of this checkout: built whole again, once.
+    service = await startPublisher(config, (msg, fields) => logs.push({ msg, ...fields }));
+    expect(await nextBuild(build.id)).toMatchObject({ result: 'live', kind: 'full' });
+    await settled();
+  }, 300_000);
+
   it("a live release's snapshot that cannot be read (cut short) is rebuilt whole at the next publish, not failed on", async () => {
     await settled();
     const live = status().live!.release;

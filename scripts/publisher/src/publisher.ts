@@ -99,6 +99,8 @@ export class Publisher {
   private readonly scheduler: Scheduler;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private running: Running | undefined;
+  /** The build running, to its last step (its folders given back): what stopping waits for. */
+  private building: Promise<void> | undefined;
   private reconciling: Promise<void> | undefined;
   /** The last build read only its events' documents' state: the whole state is compared next. */
   private compareAfter = false;
@@ -162,11 +164,13 @@ export class Publisher {
   }
 
   /**
-   * Catches up: a full build when nothing is live, else a reconciliation (whatever changed while
-   * the publisher was stopped), then one every `reconcileMs`.
+   * Catches up: a full build when nothing is live or the site's templates changed, else a
+   * reconciliation (whatever changed while the publisher was stopped), then one every `reconcileMs`.
    */
   start() {
     if (!this.releases.live()) this.requestFull('nothing is live yet');
+    // A new version of the site (a deploy): its pages go live now, not with the next publish.
+    else if (this.liveTemplates() !== this.config.templateHash) this.requestFull("the site's templates changed");
     else if (!this.queue.isEmpty()) this.schedule(0);
     void this.reconcile();
     this.reconcileTimer = setInterval(() => {
@@ -455,7 +459,12 @@ export class Publisher {
     this.search.yieldTo(); // it runs again after, for the release then live
     this.attempt++;
     try {
-      const kept = await this.build(claim);
+      const building = this.build(claim);
+      this.building = building.then(
+        () => {},
+        () => {}
+      );
+      const kept = await building;
       this.queue.settle(claim, kept);
       this.attempt = 0;
       // It read only its events' documents: the whole state is compared once the desk is quiet
@@ -590,7 +599,9 @@ export class Publisher {
       let snapshot: Snapshot;
       let written: string[];
       if (plan.kind === 'full') {
-        if (liveSnapshot) this.startParts(liveSnapshot.articles.length);
+        // The published articles, as the CMS's state counts them: the other parts compile while
+        // the content is fetched.
+        this.startParts(Object.keys(state.types[ARTICLE] ?? {}).length);
         snapshot = {
           ...keepLive(await fetchSnapshot(cms, keep), liveSnapshot, keep),
           renderedAt: renderAt.toISOString(),
@@ -944,6 +955,14 @@ export class Publisher {
     return last ? Math.max(0, last.endedAt + COMPARE_PACE * last.durationMs - this.timers.now()) : 0;
   }
   private lastCompare: { endedAt: number; durationMs: number } | undefined;
+
+  /**
+   * Resolves once the build that was running when the service stopped has ended (its folders
+   * given back), so that a publisher started after it on the same directory never meets them.
+   */
+  ended() {
+    return this.building ?? Promise.resolve();
+  }
 
   /** Cancels timers and any running build or indexing (the service is stopping). */
   stop() {

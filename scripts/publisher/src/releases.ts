@@ -315,9 +315,12 @@ export class Releases {
   }
 }
 
-/** `rm -rf dir`, niced, in the background; by Node's own removal where there is no `nice`. */
+/**
+ * `rm -rf dir` in the background, niced and in the idle I/O class (ionice -c 3: the disk is its
+ * only when nothing else wants it); by Node's own removal where there is no `ionice`.
+ */
 function removeInBackground(dir: string) {
-  const rm = spawn('nice', ['-n', '10', 'rm', '-rf', dir], { stdio: 'ignore' });
+  const rm = spawn('ionice', ['-c', '3', 'nice', '-n', '10', 'rm', '-rf', dir], { stdio: 'ignore' });
   rm.on('error', () => void fs.promises.rm(dir, { recursive: true, force: true }).catch(() => undefined));
   rm.unref();
 }
@@ -341,10 +344,11 @@ export function linkTree(from: string, to: string, skip: ReadonlySet<string> = n
 
 /**
  * `linkTree` in the background, by `cp -al` (a C loop, several times faster on 25,000 files than
- * one Node call per file), so it overlaps with rendering and leaves the event loop free. It runs
- * niced: at 10,000 articles it is 1.5 s of kernel time, needed only once the pages are rendered, and
- * the CMS's answers and the render are what a publish waits for. Falls back to `linkTree` without
- * GNU cp. `skip`: top-level entries left out (removed after the copy).
+ * one Node call per file), leaving the event loop free. Not niced: the copy is made as soon as a
+ * release goes live, for the next publish, and a publish that comes soon after waits for it (at
+ * 10,000 articles it is 1.5 s of kernel time); niced, it lost the cores to the next build's compile
+ * and made such a publish wait 2-3 s more. Falls back to `linkTree` without GNU cp. `skip`:
+ * top-level entries left out (removed after the copy).
  */
 export async function linkTreeAsync(from: string, to: string, skip: ReadonlySet<string> = new Set()): Promise<void> {
   await copyLinks(from, to);
@@ -353,7 +357,7 @@ export async function linkTreeAsync(from: string, to: string, skip: ReadonlySet<
 
 function copyLinks(from: string, to: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const cp = spawn('nice', ['-n', '10', 'cp', '-al', from, to], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const cp = spawn('cp', ['-al', from, to], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     cp.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const fallback = () => {

@@ -60,6 +60,8 @@ export async function startPublisher(
     async close() {
       publisher.stop();
       await Promise.all([hooks, site].map((s) => s && new Promise((r) => s.close(r))));
+      // The build stopped gives its folders back (a fetch that cannot be cancelled: 30 s at most).
+      await Promise.race([publisher.ended(), new Promise((r) => setTimeout(r, 30_000).unref())]);
       unlock();
     },
   };

@@ -33,14 +33,26 @@ export type ListingKind = Exclude<ScopeKind, 'articles'>;
 export const listingKey = (kind: ScopeKind, slug: string) => `${kind}/${slug}`;
 
 /**
- * One of `count` builds that render a full build between them (several processes: each renders
- * every `count`-th page of each route, from the `index`-th). Pages without paths (home, feeds, the
- * sitemap index, 404) are rendered by each, alike; the publisher merges the outputs.
+ * One of `count` builds that render a full build between them (several processes): each renders
+ * the articles whose slug falls to it (shardOf) and every `count`-th page of each other route,
+ * from the `index`-th. Pages without paths (home, feeds, the sitemap index, 404) are rendered by
+ * each, alike; the publisher merges the outputs.
  */
 export const shardSchema = z
   .object({ index: z.number().int().nonnegative(), count: z.number().int().min(1).max(64) })
   .refine((s) => s.index < s.count, { message: 'index must be below count' });
 export type Shard = z.infer<typeof shardSchema>;
+
+/**
+ * Which of `count` builds renders the page of `key` (an article's slug), from the key alone
+ * (FNV-1a): a build knows which articles it renders while it reads the snapshot, and reads the
+ * others lean (snapshot.ts: readSnapshot).
+ */
+export function shardOf(key: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % count;
+}
 
 /** SITE_SHARD for a plain `astro build`: "<index>/<count>", e.g. "0/2"; an error naming the value otherwise. */
 export function parseShard(value: string): Shard {

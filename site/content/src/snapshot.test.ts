@@ -57,6 +57,33 @@ describe('content snapshots on disk', () => {
     }
   });
 
+  it('reads lean the articles a build does not render (one of several), as leanSnapshot makes them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-snapshot-'));
+    try {
+      const snapshot = snapshotOf(
+        Array.from({ length: 300 }, (_, i) => ({
+          ...article(i),
+          body: `Nội dung ${i}`,
+          seo: { metaTitle: `Tiêu đề ${i}` },
+          poll: { documentId: `p${i}` },
+          photos: [{ documentId: `ph${i}` }],
+        })) as unknown as Article[]
+      );
+      const file = path.join(dir, 's.json');
+      await writeSnapshot(file, snapshot);
+      const renders = (slug: string) => Number(slug.split('-').at(-1)) % 3 === 0;
+      const expected = leanSnapshot(snapshot, new Set(snapshot.articles.map((a) => a.slug).filter(renders)));
+      // Whole or a line at a time (the large files), the same.
+      for (const limit of [undefined, 0]) {
+        const read = readSnapshot(file, limit, renders);
+        expect(read).toEqual(expected);
+        expect(read.articles.filter((a) => a.body !== null)).toHaveLength(100);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a file written on one line (by an older publisher) is still read whole; one cut short is refused by name', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-snapshot-'));
     try {

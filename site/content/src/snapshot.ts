@@ -164,14 +164,23 @@ export function keepLive(snapshot: Snapshot, live: Snapshot | null, keep: Skip):
  */
 const WHOLE_PARSE_LIMIT = 64 * 1024 * 1024;
 
-export function readSnapshot(file: string, wholeParseLimit = WHOLE_PARSE_LIMIT): Snapshot {
+/**
+ * The snapshot in `file`. With `whole`, only the articles it picks (by slug) are read whole; the
+ * others lean (leanArticle), each as soon as it is parsed: a build rendering some of the article
+ * pages holds the bodies of those only.
+ */
+export function readSnapshot(
+  file: string,
+  wholeParseLimit = WHOLE_PARSE_LIMIT,
+  whole?: (slug: string) => boolean
+): Snapshot {
   const bytes = fs.readFileSync(file);
-  const snapshot = (
-    bytes.length > wholeParseLimit && linePerArticle(bytes) ? parseByLines(bytes, file) : parseWhole(bytes, file)
-  ) as Snapshot;
+  const keep = whole && ((a: Article) => (whole(a.slug) ? a : leanArticle(a)));
+  const byLines = bytes.length > wholeParseLimit && linePerArticle(bytes);
+  const snapshot = (byLines ? parseByLines(bytes, file, keep) : parseWhole(bytes, file)) as Snapshot;
   if (snapshot.version !== 1)
     throw new Error(`${file} is not a content snapshot of this site (version ${snapshot.version}).`);
-  return snapshot;
+  return keep && !byLines ? { ...snapshot, articles: snapshot.articles.map(keep) } : snapshot;
 }
 
 const NEWLINE = 0x0a;
@@ -196,7 +205,7 @@ function parseWhole(bytes: Buffer, file: string): unknown {
 }
 
 /** The file writeSnapshot writes, read line by line: the head, then one article per line, then `]}`. */
-function parseByLines(bytes: Buffer, file: string): Snapshot {
+function parseByLines(bytes: Buffer, file: string, keep: (a: Article) => Article = (a) => a): Snapshot {
   const lineEnd = (from: number) => {
     const at = bytes.indexOf(NEWLINE, from);
     return at < 0 ? bytes.length : at;
@@ -211,7 +220,7 @@ function parseByLines(bytes: Buffer, file: string): Snapshot {
     end = lineEnd(start);
     const line = bytes.toString('utf8', start, end);
     if (line === ']}') break;
-    if (line) articles.push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Article);
+    if (line) articles.push(keep(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Article));
   }
   if (bytes.toString('utf8', end).trim()) throw new Error(`${file} goes on after its list of articles.`);
   snapshot.articles = articles;
@@ -278,13 +287,11 @@ export function applyDelta(base: Snapshot, delta: SnapshotDelta): Snapshot {
  * only. What a build of some pages needs: a quarter of the whole at 10,000 articles.
  */
 export function leanSnapshot(snapshot: Snapshot, whole: ReadonlySet<string> = new Set()): Snapshot {
-  return {
-    ...snapshot,
-    articles: snapshot.articles.map((a) =>
-      whole.has(a.slug) ? a : { ...a, body: null, photos: [], seo: null, poll: null }
-    ),
-  };
+  return { ...snapshot, articles: snapshot.articles.map((a) => (whole.has(a.slug) ? a : leanArticle(a))) };
 }
+
+/** What listings, feeds, sitemaps and related boxes show of an article (leanSnapshot). */
+export const leanArticle = (a: Article): Article => ({ ...a, body: null, photos: [], seo: null, poll: null });
 
 /** Articles serialised between two turns of the event loop when writing a snapshot. */
 const WRITE_CHUNK = 250;

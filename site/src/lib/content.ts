@@ -1,7 +1,7 @@
 import { createStrapiClient } from '@newsroom/content/strapi';
 import { waitForJob } from './job';
 import { JOB_OVER_IPC, parseShard } from '@newsroom/content/build-protocol';
-import { useScope, useShard } from './scope';
+import { isShard, rendersArticle, useScope, useShard } from './scope';
 import fs from 'node:fs';
 import {
   applyDelta,
@@ -49,10 +49,16 @@ export const cms = createStrapiClient({ baseUrl: CMS_URL, token: env('SITE_API_T
  * the build waited) with its delta applied; and that base.
  */
 function jobSnapshot({ job, preloaded }: Awaited<ReturnType<typeof waitForJob>>): [Snapshot, Snapshot?] {
-  const base = preloaded?.file === job.snapshot ? preloaded.snapshot : readSnapshot(job.snapshot);
+  const base = preloaded?.file === job.snapshot ? preloaded.snapshot : read(job.snapshot);
   if (!job.delta) return [base];
   return [applyDelta(base, JSON.parse(fs.readFileSync(job.delta, 'utf8')) as SnapshotDelta), base];
 }
+
+/**
+ * A snapshot file; when this build renders some of the article pages (one of several: scope.ts),
+ * the other articles lean: their bodies, photos, SEO and poll show on their own pages only.
+ */
+const read = (file: string) => readSnapshot(file, undefined, isShard() ? rendersArticle : undefined);
 
 async function load(): Promise<SiteContent> {
   const waited = env(JOB_OVER_IPC) ? await waitForJob() : null;
@@ -67,7 +73,7 @@ async function load(): Promise<SiteContent> {
   const [snapshot, base] = waited
     ? jobSnapshot(waited)
     : file
-      ? [readSnapshot(file)]
+      ? [read(file)]
       : [await (prefetched?.snapshot ?? fetchSnapshot(cms))];
   const seconds = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
   const source = job?.delta

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseShard } from '@newsroom/content/build-protocol';
-import { inShard, useShard } from './scope';
+import { inShard, rendersArticle, useShard } from './scope';
 
 afterEach(() => useShard(null));
 
@@ -18,9 +18,24 @@ describe("a build's share of the pages (several processes render a full build)",
     }
   });
 
+  it('gives every article page to exactly one build, from its slug alone', () => {
+    const slugs = Array.from({ length: 4000 }, (_, i) => `ban-tin-so-${i}-thieu-hoa`);
+    for (const count of [2, 3]) {
+      const shares = Array.from({ length: count }, (_, index) => {
+        useShard({ index, count });
+        return slugs.filter(rendersArticle);
+      });
+      expect(shares.flat().sort()).toEqual([...slugs].sort());
+      // Spread about evenly (by a hash, not by position).
+      for (const share of shares)
+        expect(Math.abs(share.length - slugs.length / count)).toBeLessThan(slugs.length * 0.05);
+    }
+  });
+
   it('renders every page when the build is not one of several', () => {
     useShard(null);
     expect(inShard(['a', 'b'])).toEqual(['a', 'b']);
+    expect(rendersArticle('a')).toBe(true);
   });
 
   it('reads SITE_SHARD as "<index>/<count>" and names a value it cannot use', () => {

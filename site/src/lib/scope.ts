@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { listingKey, parseScope, type ScopeKind, type Shard } from '@newsroom/content/build-protocol';
+import { listingKey, parseScope, shardOf, type ScopeKind, type Shard } from '@newsroom/content/build-protocol';
 
 /**
  * Which pages a build renders. A full build renders every page; a publish renders only the pages
@@ -51,8 +51,17 @@ export function useShard(value: Shard | null | undefined) {
 }
 
 /**
+ * Whether this build renders the page of the article `slug` (all, unless it is one of several):
+ * decided by the slug alone, so that the articles it does not render can be read lean.
+ */
+export const rendersArticle = (slug: string) => !shard || shardOf(slug, shard.count) === shard.index;
+
+/** Whether this build renders only some of the article pages. */
+export const isShard = () => shard !== null;
+
+/**
  * This build's share of a route's pages: every `count`-th from the `index`-th, so that each build
- * gets as many of each kind of page. Applied by every route with paths (static-paths.ts).
+ * gets as many of each kind of page. Applied by every route with paths but the articles' (static-paths.ts).
  */
 export const inShard = <T>(paths: T[]): T[] =>
   shard ? paths.filter((_, i) => i % shard!.count === shard!.index) : paths;

@@ -3,25 +3,23 @@ import type { ListingKind } from '@newsroom/content/build-protocol';
 import { listingPages, type ListingPage } from '@newsroom/content/listing-pages';
 import { loadContent } from './content';
 import { SITE } from './config';
-import { inScope, inShard, pageInScope } from './scope';
+import { inScope, inShard, pageInScope, rendersArticle } from './scope';
 
 /**
  * The pages of each route, as its `getStaticPaths` returns them. A page of the site exports one of
  * these and declares nothing else about which of its pages a build renders: the scope of a publish
  * (scope.ts) is applied here, for every route at once (and to the sitemap files, by number, in
  * their own route), and so is a build's share of the pages when several render a full build
- * (inShard). Pages that list everything (home, feeds, the sitemap index, search) have no paths and
+ * (rendersArticle, inShard). Pages that list everything (home, feeds, the sitemap index, search) have no paths and
  * are always rendered.
  */
 
 /** /bai-viet/<slug>: one page per article. */
 export async function articlePaths() {
   const { articles } = await loadContent();
-  return inShard(
-    articles
-      .filter((a) => inScope('articles', a.slug))
-      .map((article) => ({ params: { slug: article.slug }, props: { article } }))
-  );
+  return articles
+    .filter((a) => inScope('articles', a.slug) && rendersArticle(a.slug))
+    .map((article) => ({ params: { slug: article.slug }, props: { article } }));
 }
 
 /**
