@@ -53,6 +53,8 @@ export interface PublisherConfig {
   buildProcesses: number;
   /** A full build is split over `buildProcesses` from this many articles (below, one compile is most of it). */
   splitFullBuildsFrom: number;
+  /** The heap each build process may grow to, in MB (PUBLISH_BUILD_MAX_HEAP_MB; 0: Node's own limit). */
+  buildMaxHeapMb: number;
 }
 
 /** A full build is split over several processes from this many articles (below, one compile is most of it). */
@@ -121,6 +123,7 @@ export function loadConfig(
     buildEnv: pick({ MEDIA_URL: env.MEDIA_URL || site.MEDIA_URL }),
     buildProcesses: buildProcesses(env),
     splitFullBuildsFrom: SPLIT_FULL_BUILDS_FROM,
+    buildMaxHeapMb: int(env.PUBLISH_BUILD_MAX_HEAP_MB, 0, 'PUBLISH_BUILD_MAX_HEAP_MB'),
     ...overrides,
   };
   if (config.secret.length < 16) {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyDelta, leanSnapshot, readSnapshot, snapshotDelta, writeSnapshot, type Snapshot } from './snapshot';
+import { applyDelta, leanSnapshot, lines, readSnapshot, snapshotDelta, writeSnapshot, type Snapshot } from './snapshot';
 
 type Article = Snapshot['articles'][number];
 const article = (i: number) =>
@@ -52,6 +52,20 @@ describe('content snapshots on disk', () => {
         expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(JSON.parse(JSON.stringify(snapshot)));
         expect(fs.existsSync(`${file}.tmp`)).toBe(false);
       }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a large file a chunk at a time, lines spanning chunks and multi-byte letters included', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-snapshot-'));
+    try {
+      const text = 'Đầu\n{"a":"Thiệu Hóa"}\n\nmột dòng rất dài ' + 'ữ'.repeat(40) + '\n]}';
+      const file = path.join(dir, 'lines.txt');
+      fs.writeFileSync(file, text);
+      for (const size of [1, 2, 3, 5, 8, 64, 4096]) expect([...lines(file, Infinity, size)]).toEqual(text.split('\n'));
+      // A first line longer than asked for is not read.
+      expect([...lines(file, 2, 3)]).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

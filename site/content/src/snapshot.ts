@@ -174,22 +174,50 @@ export function readSnapshot(
   wholeParseLimit = WHOLE_PARSE_LIMIT,
   whole?: (slug: string) => boolean
 ): Snapshot {
-  const bytes = fs.readFileSync(file);
   const keep = whole && ((a: Article) => (whole(a.slug) ? a : leanArticle(a)));
-  const byLines = bytes.length > wholeParseLimit && linePerArticle(bytes);
-  const snapshot = (byLines ? parseByLines(bytes, file, keep) : parseWhole(bytes, file)) as Snapshot;
+  const byLines = fs.statSync(file).size > wholeParseLimit && linePerArticle(file);
+  const snapshot = (byLines ? parseByLines(file, keep) : parseWhole(fs.readFileSync(file), file)) as Snapshot;
   if (snapshot.version !== 1)
     throw new Error(`${file} is not a content snapshot of this site (version ${snapshot.version}).`);
   return keep && !byLines ? { ...snapshot, articles: snapshot.articles.map(keep) } : snapshot;
 }
 
 const NEWLINE = 0x0a;
-const HEAD_END = Buffer.from('"articles":[');
+const HEAD_END = '"articles":[';
+/** Bytes read at a time from a large snapshot: the file is never in memory whole. */
+const READ_CHUNK = 8 * 1024 * 1024;
+
+/**
+ * The lines of `file`, read `chunkSize` bytes at a time (a line may span chunks). With `maxLine`,
+ * stops (returns) at a line longer than that, unread.
+ */
+export function* lines(file: string, maxLine = Infinity, chunkSize = READ_CHUNK): Generator<string, void> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(chunkSize);
+    let carry = Buffer.alloc(0);
+    for (;;) {
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      let from = 0;
+      for (let at = data.indexOf(NEWLINE); at >= 0; at = data.indexOf(NEWLINE, from)) {
+        yield data.toString('utf8', from, at);
+        from = at + 1;
+      }
+      if (data.length - from > maxLine) return;
+      carry = Buffer.from(data.subarray(from)); // a copy: the chunk is read into again
+    }
+    if (carry.length) yield carry.toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /** Whether the file's first line ends with its head, as writeSnapshot writes it (older publishers wrote one line). */
-function linePerArticle(bytes: Buffer) {
-  const end = bytes.indexOf(NEWLINE);
-  return end >= HEAD_END.length && bytes.subarray(end - HEAD_END.length, end).equals(HEAD_END);
+function linePerArticle(file: string) {
+  for (const first of lines(file, WHOLE_PARSE_LIMIT)) return first.endsWith(HEAD_END);
+  return false;
 }
 
 function parseWhole(bytes: Buffer, file: string): unknown {
@@ -204,25 +232,24 @@ function parseWhole(bytes: Buffer, file: string): unknown {
   return JSON.parse(text);
 }
 
-/** The file writeSnapshot writes, read line by line: the head, then one article per line, then `]}`. */
-function parseByLines(bytes: Buffer, file: string, keep: (a: Article) => Article = (a) => a): Snapshot {
-  const lineEnd = (from: number) => {
-    const at = bytes.indexOf(NEWLINE, from);
-    return at < 0 ? bytes.length : at;
-  };
-  let end = lineEnd(0);
-  const head = bytes.toString('utf8', 0, end);
-  const snapshot = JSON.parse(`${head}]}`) as Snapshot;
+/**
+ * The file writeSnapshot writes, read a line at a time: the head, then one article per line, then
+ * `]}`. At 100,000 articles the file is ~570 MB: read whole, it sat in memory beside what was
+ * parsed from it.
+ */
+function parseByLines(file: string, keep: (a: Article) => Article = (a) => a): Snapshot {
+  const read = lines(file);
+  const head = read.next();
+  const snapshot = JSON.parse(`${head.done ? '' : head.value}]}`) as Snapshot;
   const articles: Article[] = [];
-  for (;;) {
-    if (end >= bytes.length) throw new Error(`${file} ends before its list of articles does.`);
-    const start = end + 1;
-    end = lineEnd(start);
-    const line = bytes.toString('utf8', start, end);
-    if (line === ']}') break;
-    if (line) articles.push(keep(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Article));
+  let ended = false;
+  for (const line of read) {
+    if (ended) {
+      if (line.trim()) throw new Error(`${file} goes on after its list of articles.`);
+    } else if (line === ']}') ended = true;
+    else if (line) articles.push(keep(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Article));
   }
-  if (bytes.toString('utf8', end).trim()) throw new Error(`${file} goes on after its list of articles.`);
+  if (!ended) throw new Error(`${file} ends before its list of articles does.`);
   snapshot.articles = articles;
   return snapshot;
 }
