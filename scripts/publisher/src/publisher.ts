@@ -616,7 +616,6 @@ export class Publisher {
           deadline = setTimeout(stop, allowed - (Date.now() - this.running.startedAt));
           timeoutMs = allowed;
         }
-        this.startParts(snapshot.articles.length);
         written = await this.buildFull(id, abort.signal, lap);
       } else {
         snapshot = plan.snapshot;
