@@ -15,7 +15,7 @@ import { nextChange, renderedAt } from '@newsroom/content/clock';
 import type { PublisherConfig } from './config.js';
 import { readEnvFile } from './env-file.js';
 import { addEvent, isEmpty, mergeChanges, noChanges, type StrapiEvent } from './events.js';
-import { linkTreeAsync, moveInto, Releases } from './releases.js';
+import { filesUnder, moveInto, Releases } from './releases.js';
 import { SearchIndexer } from './search-indexer.js';
 import { articleCount, pageFiles, validateRelease } from './validate.js';
 import { PreparedBuild, renderInParts, searchIndex } from './astro.js';
@@ -236,7 +236,7 @@ export class Publisher {
     this.skeleton = undefined;
     if (!live) return;
     const dir = path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
-    const done = linkTreeAsync(this.releases.path(live.id), dir).then(
+    const done = this.releases.copyTree(live.id, dir).then(
       () => true,
       () => false
     );
@@ -258,7 +258,7 @@ export class Publisher {
     const to = this.releases.path(id);
     if (skeleton?.of !== live) {
       this.dropSkeleton(skeleton);
-      return linkTreeAsync(this.releases.path(live), to).then(
+      return this.releases.copyTree(live, to).then(
         () => true,
         () => false
       );
@@ -598,6 +598,8 @@ export class Publisher {
       this.log('build planned', { build: id, kind, summary });
       let snapshot: Snapshot;
       let written: string[];
+      /** Where a scoped release's tree differs from the live one's (Releases.derived). */
+      let touched: string[] | undefined;
       if (plan.kind === 'full') {
         // The published articles, as the CMS's state counts them: the other parts compile while
         // the content is fetched.
@@ -619,7 +621,7 @@ export class Publisher {
         written = await this.buildFull(id, abort.signal, lap);
       } else {
         snapshot = plan.snapshot;
-        written = await this.buildScoped(id, plan, liveSnapshot!, skeleton, abort.signal, lap);
+        ({ written, touched } = await this.buildScoped(id, plan, liveSnapshot!, skeleton, abort.signal, lap));
       }
       // The same files from the same content, built whole or in part.
       const redirects = writeRedirects(this.releases.path(id), snapshot);
@@ -660,6 +662,7 @@ export class Publisher {
       const paused = this.releases.paused();
       if (paused) throw new Error(`Publishing is paused (${paused}): npm run rollback -- --resume.`);
       this.releases.writeState(id, releaseState);
+      if (touched) this.releases.derived(id, live!.id, [...touched, ...redirects.touched]);
       this.releases.activate(id);
       this.counted = { id, articlePages };
       lap('validate');
@@ -697,14 +700,16 @@ export class Publisher {
   /** Housekeeping once a release is live; a failure here is logged, the release stays live. */
   private async afterLive(id: string, kind: 'full' | 'scoped', snapshot: Snapshot) {
     try {
-      // The next release's start: a copy of this one, made while the desk reads what it published.
+      // The next release's start: a copy of this one, made while the desk reads what it published,
+      // from the tree of a release retired now when it can (Releases.copyTree).
+      const retired = this.releases.retireBeyond(this.config.keepReleases);
       this.prepareSkeleton();
       // The live release's content, for the next publish (kept in memory, and on disk for restarts).
       this.snapshotCache = { id, snapshot };
       this.search.schedule(id);
       await this.recordContent(id, kind, snapshot);
       if (kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
-      const pruned = this.releases.prune(this.config.keepReleases);
+      const pruned = [...retired, ...this.releases.prune(this.config.keepReleases)];
       if (pruned.length) this.log('releases pruned', { build: id, pruned });
       this.armClock();
     } catch (error) {
@@ -820,9 +825,11 @@ export class Publisher {
     if (!(await skeleton)) throw new Error(`Could not copy the live release ${live.id} as hard links.`);
     for (const gone of plan.removed) fs.rmSync(path.join(dir, gone), { recursive: true, force: true });
     const written = pageFiles(out);
+    // Every file the build wrote, the pages and what they use, and what went; the search index the copy was relinked to.
+    const touched = [...filesUnder(out), ...plan.removed, 'pagefind'];
     moveInto(out, dir);
     lap('assemble');
-    return written;
+    return { written, touched };
   }
 
   /**

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mergeInto, Releases } from './releases';
+import { mergeInto, Releases, syncTree } from './releases';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -220,5 +220,112 @@ describe('mergeInto (the parts of a full build, into one output)', () => {
     expect(() => mergeInto(second, first)).toThrow(/different rss\.xml/);
     // A file where the other has a folder is no more the same site.
     expect(() => mergeInto(tree({ 'index.html/x': 'y' }), first)).toThrow(/different index\.html/);
+  });
+});
+
+describe('copyTree (the next release starts as the live one, from a retired tree when it can)', () => {
+  /** Every entry of a tree: folders, files by inode (hard links of the same file match), symlinks by target. */
+  function entries(dir: string, prefix = ''): string[] {
+    return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
+      const rel = path.join(prefix, e.name);
+      const full = path.join(dir, rel);
+      if (e.isSymbolicLink()) return [`link ${rel} → ${fs.readlinkSync(full)}`];
+      if (e.isDirectory()) return [`dir ${rel}`, ...entries(dir, rel)];
+      return [`file ${rel} #${fs.statSync(full).ino}`];
+    });
+  }
+  const sorted = (dir: string) => entries(dir).sort();
+
+  /** A seeded generator (mulberry32), so that a failure can be run again. */
+  function random(seed: number) {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+    };
+  }
+
+  it('equals a fresh copy of the live release after any run of publishes and rollbacks', async () => {
+    const { releases, dir } = setup();
+    const rand = random(42);
+    const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)];
+    let clock = 0;
+    const newId = () => `20261129-0800${String(++clock).padStart(4, '0')}`;
+    // The first release: written whole (a full build: no lineage).
+    const first = newId();
+    const slugs = Array.from({ length: 40 }, (_, i) => `tin-${i}`);
+    for (const slug of slugs) {
+      fs.mkdirSync(path.join(releases.path(first), 'bai-viet', slug), { recursive: true });
+      fs.writeFileSync(path.join(releases.path(first), 'bai-viet', slug, 'index.html'), slug);
+    }
+    fs.writeFileSync(path.join(releases.path(first), 'index.html'), 'home');
+    fs.writeFileSync(releases.snapshot(first), '{}');
+    releases.activate(first);
+    const retired = new Set<number>();
+    let reused = 0;
+    for (let step = 0; step < 120; step++) {
+      const live = releases.live()!.id;
+      const id = newId();
+      const to = releases.path(id);
+      await releases.copyTree(live, to);
+      if (retired.has(fs.statSync(to).ino)) reused++;
+      expect(sorted(to), `step ${step}: the copy of ${live}`).toEqual(sorted(releases.path(live)));
+      // What a publish does to its copy: pages replaced, added in new folders, removed with their folder, a symlink relinked.
+      const touched: string[] = [];
+      for (let n = 0; n < 1 + Math.floor(rand() * 4); n++) {
+        const action = rand();
+        const slug = pick(slugs);
+        const page = path.join('bai-viet', slug, 'index.html');
+        if (action < 0.5) {
+          fs.mkdirSync(path.dirname(path.join(to, page)), { recursive: true });
+          fs.writeFileSync(path.join(to, `${page}.tmp`), `${slug} at ${id}`);
+          fs.renameSync(path.join(to, `${page}.tmp`), path.join(to, page));
+          touched.push(page);
+        } else if (action < 0.75) {
+          fs.rmSync(path.join(to, 'bai-viet', slug), { recursive: true, force: true });
+          touched.push(path.join('bai-viet', slug));
+        } else if (action < 0.9) {
+          // A file whose removal leaves its folder empty (a fallback page gone).
+          fs.rmSync(path.join(to, page), { force: true });
+          const folder = path.join(to, 'bai-viet', slug);
+          if (fs.existsSync(folder) && !fs.readdirSync(folder).length) fs.rmdirSync(folder);
+          touched.push(page);
+        } else {
+          fs.rmSync(path.join(to, 'pagefind'), { force: true });
+          fs.symlinkSync(`../../search/${id}`, path.join(to, 'pagefind'));
+          touched.push('pagefind');
+        }
+      }
+      fs.writeFileSync(releases.snapshot(id), JSON.stringify({ id }));
+      releases.derived(id, live, touched);
+      releases.activate(id);
+      // Now and then, the editor rolls back (the next copy is of an older release).
+      if (rand() < 0.15 && releases.list().length > 2) releases.rollback();
+      const before = new Map(releases.list().map((r) => [r, fs.statSync(releases.path(r)).ino]));
+      for (const gone of releases.prune(3)) retired.add(before.get(gone)!);
+    }
+    // Most copies came from a retired tree, not from linking the whole archive again.
+    expect(reused).toBeGreaterThan(80);
+    expect(fs.readdirSync(dir)).toContain('current');
+  });
+
+  it('links the whole tree anew when the lineage does not reach the live release', async () => {
+    const { releases, publish } = setup();
+    const v1 = publish('v1');
+    const v2 = publish('v2'); // written whole: no lineage
+    fs.mkdirSync(path.join(releases.path(v2), 'bai-viet', 'a'), { recursive: true });
+    fs.writeFileSync(path.join(releases.path(v2), 'bai-viet', 'a', 'index.html'), 'A');
+    releases.derived(v1, 'older', ['index.html']);
+    releases.prune(1); // v1 retired, kept as a spare it cannot be brought to v2 from
+    const copy = path.join(releases.workDir, 'copy');
+    await releases.copyTree(v2, copy);
+    expect(sorted(copy)).toEqual(sorted(releases.path(v2)));
+  });
+
+  it('refuses a changed path that leaves the release', () => {
+    const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-sync-'));
+    dirs.push(tree);
+    expect(() => syncTree(tree, tree, ['../x'])).toThrow(/not a path inside a release/);
   });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { linkTreeAsync, type Releases } from './releases.js';
+import type { Releases } from './releases.js';
 import type { Logger } from './log.js';
 
 /** Writes a search index of the site in `siteDir` to `outputPath` (astro.ts: Pagefind, in shards). */
@@ -66,7 +66,7 @@ export class SearchIndexer {
       await this.indexSite(this.releases.path(release), out, abort.signal);
       if (abort.signal.aborted || this.releases.live()?.id !== release) throw new Error('cancelled');
       // In the background (cp -al): a synchronous copy of 25,000 links would hold back webhooks.
-      await linkTreeAsync(this.releases.path(release), this.releases.path(id), new Set(['pagefind']));
+      await this.releases.copyTree(release, this.releases.path(id), new Set(['pagefind']));
       if (this.releases.live()?.id !== release) throw new Error('cancelled');
       this.releases.addSearchIndex(id, out);
       fs.linkSync(this.releases.snapshot(release), this.releases.snapshot(id));
@@ -74,6 +74,7 @@ export class SearchIndexer {
       if (fs.existsSync(this.releases.leanSnapshot(release)))
         fs.linkSync(this.releases.leanSnapshot(release), this.releases.leanSnapshot(id));
       this.releases.copyState(release, id);
+      this.releases.derived(id, release, ['pagefind']);
       if (this.releases.paused()) throw new Error('cancelled');
       this.releases.activate(id);
       this.onIndexed?.(release, id);

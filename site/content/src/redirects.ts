@@ -115,14 +115,19 @@ const fileOf = (dir: string, sitePathname: string) =>
  * leaves nothing behind. The same content gives the same files, whether the release was built
  * whole or in part.
  */
-export function writeRedirects(release: string, snapshot: Snapshot): ResolvedRedirects {
+export function writeRedirects(release: string, snapshot: Snapshot): ResolvedRedirects & { touched: string[] } {
   const dir = path.resolve(release);
   const own = path.join(dir, REDIRECTS_DIR);
   const manifest = path.join(own, MANIFEST);
+  // Every path this may write or remove, relative to the release: its own folder and the fallback
+  // pages, before and after.
+  const touched = new Set([REDIRECTS_DIR]);
+  const touch = (file: string) => touched.add(path.relative(dir, file));
   // A fallback page the release still has is removed; a page rendered since at that address (a
   // story given its old slug back) is not: only a file that is exactly the fallback page goes.
   for (const [from, to] of fallbackPages(dir)) {
     const file = fileOf(dir, from);
+    touch(file);
     if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== fallbackPage(to)) continue;
     fs.rmSync(file);
     // And the folders it leaves empty: a web server answers an empty folder 403, not 404.
@@ -133,7 +138,10 @@ export function writeRedirects(release: string, snapshot: Snapshot): ResolvedRed
   }
   const resolved = resolveRedirects(snapshot, (p) => fs.existsSync(fileOf(dir, p)));
   const entries = [...resolved.map];
-  for (const [from, to] of entries) replace(fileOf(dir, from), fallbackPage(to));
+  for (const [from, to] of entries) {
+    touch(fileOf(dir, from));
+    replace(fileOf(dir, from), fallbackPage(to));
+  }
   replace(path.join(own, REDIRECTS_JSON), `${JSON.stringify(Object.fromEntries(entries), null, 1)}\n`);
   // Both spellings of an old address: with and without its trailing slash.
   const lines = entries.flatMap(([from, to]) =>
@@ -146,5 +154,5 @@ export function writeRedirects(release: string, snapshot: Snapshot): ResolvedRed
     `# Generated with each release from the CMS's redirects: old path → new path (301).\n${lines.join('\n')}\n`
   );
   replace(manifest, `${JSON.stringify(entries)}\n`);
-  return resolved;
+  return { ...resolved, touched: [...touched] };
 }
