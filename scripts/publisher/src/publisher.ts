@@ -30,6 +30,7 @@ import {
   versionIn,
   withHeld,
   withPartial,
+  type PartialState,
   type PublishState,
 } from './state.js';
 import { ARTICLE, Bisection, BuildError, RenderError } from './bisection.js';
@@ -542,8 +543,11 @@ export class Publisher {
       // What the CMS has published now (of the documents the events name, when that is enough:
       // see partialCheck); and the proof that this token sees nothing else.
       const partial = this.partialCheck(claim, liveState, liveSnapshot);
+      let read: PartialState | undefined;
       const [now, problem] = await Promise.all([
-        partial ? fetchPartialState(cms, partial).then((p) => withPartial(liveState!, p)) : fetchPublishState(cms),
+        partial
+          ? fetchPartialState(cms, partial).then((p) => withPartial(liveState!, (read = p)))
+          : fetchPublishState(cms),
         this.checkDrafts(cms),
       ]);
       if (problem) throw new Error(`Publishing is stopped: ${problem}.`);
@@ -554,7 +558,7 @@ export class Publisher {
       // partial state that is among the documents it names: a photo the story points to whose
       // caption changed without its event is re-rendered on every story showing it, before its new
       // version is recorded. Beyond them, the comparison after this build finds it.
-      const changes = liveState ? mergeChanges(claim.changes, diffState(liveState, state)) : claim.changes;
+      const changes = liveState ? mergeChanges(claim.changes, diffState(liveState, state, read?.types)) : claim.changes;
       const held = new Set<ChangeKey>([
         ...this.queue.held((uid, doc) => versionIn(state, uid, doc)),
         ...this.bisection.held(),
@@ -634,8 +638,13 @@ export class Publisher {
       }
       // A held article the new content does not carry (its live copy was not at hand) is recorded
       // as absent, so that reconciliation brings it back.
-      const ids = new Set(snapshot.articles.map((a) => a.documentId));
-      releaseState = withHeld(state, liveState ?? null, heldDocs, (uid, doc) => uid !== ARTICLE || ids.has(doc));
+      let ids: Set<string> | undefined;
+      releaseState = withHeld(
+        state,
+        liveState ?? null,
+        heldDocs,
+        (uid, doc) => uid !== ARTICLE || (ids ??= new Set(snapshot.articles.map((a) => a.documentId))).has(doc)
+      );
       // A scoped release is the live one but where this build wrote or removed: its pages are
       // counted from the live release's count.
       const counted = this.counted?.id === live?.id ? this.counted : undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffState, withHeld, type PublishState } from './state';
+import { diffState, withHeld, withPartial, type PublishState } from './state';
 
 const ARTICLE = 'api::article.article';
 const TAG = 'api::tag.tag';
@@ -18,6 +18,19 @@ describe('reconciliation: what the live release is missing', () => {
     expect(diff.documents).toEqual({ [ARTICLE]: ['b', 'd', 'c'] });
     expect(diff.count).toBe(3);
     expect(diffState(now, now)).toEqual({ documents: {}, media: [], full: null, clock: null, count: 0 });
+  });
+
+  it("a partial state's diff, read for its documents only, is the whole diff", () => {
+    const live = state({ [ARTICLE]: { a: '1', b: '1', c: '1' }, [TAG]: { t: '1' } }, { '1': ['/uploads/a.jpg', 't1'] });
+    // The CMS's answer for a, c, d and t: c unpublished, d new, t unchanged.
+    const partial = { generatedAt: 'now', types: { [ARTICLE]: { a: '2', c: null, d: '1' }, [TAG]: { t: '1' } } };
+    const now = withPartial(live, partial);
+    const sorted = (diff: ReturnType<typeof diffState>) => ({
+      ...diff,
+      documents: Object.fromEntries(Object.entries(diff.documents).map(([uid, ids]) => [uid, [...ids].sort()])),
+    });
+    expect(sorted(diffState(live, now, partial.types))).toEqual(sorted(diffState(live, now)));
+    expect(sorted(diffState(live, now, partial.types)).documents).toEqual({ [ARTICLE]: ['a', 'c', 'd'] });
   });
 
   it('a content type only one side knows counts in full', () => {

@@ -63,6 +63,25 @@ function changedIds<T extends { documentId: string }>(before: T[], after: T[]) {
   return ids;
 }
 
+/**
+ * changedIds for the articles, against the live content's index (made once, when it was
+ * planned or went live) rather than a map of the archive made for every publish.
+ */
+function changedArticles(before: SiteContent, after: Article[]) {
+  const ids = new Set<string>();
+  let present = 0;
+  for (const x of after) {
+    const was = before.byId.get(x.documentId);
+    if (was) present++;
+    if (was !== x && !isDeepStrictEqual(was, x)) ids.add(x.documentId);
+  }
+  if (present < before.byId.size) {
+    const now = new Set(after.map((a) => a.documentId));
+    for (const id of before.byId.keys()) if (!now.has(id)) ids.add(id);
+  }
+  return ids;
+}
+
 const imageUrls = (a: Article) => [
   a.cover?.image?.url,
   ...a.photos.map((p) => p.image?.url),
@@ -97,7 +116,8 @@ export async function planPublish(
 
   // Every article that shows a changed document, as the live release has it, plus those named.
   const refetch = new Set(changes.documents[ARTICLE] ?? []);
-  for (const a of live.articles) {
+  const shown = authors.size || tags.size || polls.size || photos.size || media.size;
+  for (const a of shown ? live.articles : []) {
     if (
       a.authors.some((x) => authors.has(x.documentId)) ||
       a.tags.some((x) => tags.has(x.documentId)) ||
@@ -125,7 +145,8 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
   const authors = changedIds(live.authors, snapshot.authors);
   const tags = changedIds(live.tags, snapshot.tags);
   const polls = changedIds(live.polls, snapshot.polls);
-  const changed = changedIds(live.articles, snapshot.articles);
+  const before = toContent(live);
+  const changed = changedArticles(before, snapshot.articles);
   const redirects = changedIds(live.redirects ?? [], snapshot.redirects ?? []);
   if (!changed.size && !authors.size && !tags.size && !polls.size) {
     if (redirects.size) {
@@ -135,7 +156,6 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
     return { kind: 'none', reason: 'nothing published changed (a draft was saved?)' };
   }
 
-  const before = toContent(live);
   const after = toContent(snapshot, live);
   const scope = {
     articles: new Set<string>(),

@@ -27,7 +27,10 @@ export interface ResolvedRedirects {
  * (nothing about unpublished stories reaches the site).
  */
 export function resolveRedirects(snapshot: Snapshot, isPage: (p: string) => boolean): ResolvedRedirects {
-  const slugs = new Map(snapshot.articles.map((a) => [a.documentId, a.slug]));
+  // Only when a redirect leads to an article (a map of 100,000 articles is ~0.05 s of every publish).
+  let slugs: Map<string, string> | undefined;
+  const slugOf = (documentId: string) =>
+    (slugs ??= new Map(snapshot.articles.map((a) => [a.documentId, a.slug]))).get(documentId);
   const skipped: ResolvedRedirects['skipped'] = [];
   const direct = new Map<string, string>();
   for (const r of snapshot.redirects ?? []) {
@@ -38,7 +41,7 @@ export function resolveRedirects(snapshot: Snapshot, isPage: (p: string) => bool
     }
     let to: string | undefined;
     if (r.article) {
-      const slug = slugs.get(r.article.documentId);
+      const slug = slugOf(r.article.documentId);
       if (!slug) {
         skipped.push({ from: from.path, reason: 'its article is not published' });
         continue;

@@ -266,7 +266,7 @@ export interface SnapshotDelta {
   rest: Omit<Snapshot, 'articles'>;
   /** Articles of the new snapshot that the base does not have as they are (added or changed). */
   articles: Article[];
-  /** Ids of the base's articles the new snapshot does not have. */
+  /** Ids of the base's articles the new snapshot does not have as they are (changed or gone). */
   removed: string[];
   /** How many articles the new snapshot holds: a check that the delta met its base. */
   count: number;
@@ -283,16 +283,35 @@ export function snapshotDelta(
   /** Articles to send whole even when unchanged: those rendered, when the build's base is lean. */
   whole: (a: Article) => boolean = () => false
 ): SnapshotDelta {
-  const before = new Map(base.articles.map((a) => [a.documentId, a]));
+  const before = byDocumentId(base.articles);
   const { articles, ...rest } = next;
-  const kept = new Set<string>();
   const changed: Article[] = [];
+  const removed: string[] = [];
+  let present = 0; // articles of `next` whose id `base` has
   for (const a of articles) {
-    if (before.get(a.documentId) === a && !whole(a)) kept.add(a.documentId);
-    else changed.push(a);
+    const was = before.get(a.documentId);
+    if (was) present++;
+    if (was === a && !whole(a)) continue;
+    changed.push(a);
+    if (was) removed.push(a.documentId);
   }
-  const removed = base.articles.filter((a) => !kept.has(a.documentId)).map((a) => a.documentId);
+  // Articles gone (an unpublish): looked for only when there are some.
+  if (present < before.size) {
+    const ids = new Set(articles.map((a) => a.documentId));
+    for (const a of base.articles) if (!ids.has(a.documentId)) removed.push(a.documentId);
+  }
   return { version: 1, rest, articles: changed, removed, count: articles.length };
+}
+
+/**
+ * documentId → article of a list of articles, made once per list: every publish makes its
+ * delta from the same base (the checkpoint's), and at 100,000 articles the map takes ~0.1 s.
+ */
+const byIdOf = new WeakMap<readonly Article[], Map<string, Article>>();
+function byDocumentId(list: readonly Article[]) {
+  let map = byIdOf.get(list);
+  if (!map) byIdOf.set(list, (map = new Map(list.map((a) => [a.documentId, a]))));
+  return map;
 }
 
 /** The snapshot `delta` describes, from its base; an error when the delta was not made from `base`. */
