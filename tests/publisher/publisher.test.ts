@@ -518,6 +518,29 @@ describe('the publisher', () => {
     await settled();
   }, 300_000);
 
+  it('a build that runs out of memory under the heap limit is built again without it, holding back no story', async () => {
+    await settled();
+    const config = service.publisher.config;
+    const since = status().lastBuild?.id;
+    await service.close();
+    // A limit no build fits in, and a full build to make (another version of the templates).
+    service = await startPublisher(
+      { ...config, templateHash: 'a-build-that-needs-more-memory', buildMaxHeapMb: 24 },
+      (msg, fields) => logs.push({ msg, ...fields })
+    );
+    const failed = await nextBuild(since);
+    expect(failed).toMatchObject({ result: 'failed', kind: 'full' });
+    expect(failed.error).toMatch(/heap out of memory|Reached heap limit/);
+    expect(logs).toContainEqual(expect.objectContaining({ msg: 'build heap limit lifted', limitMb: 24 }));
+    // Retried at once with Node's own limit: live, and nothing held back as if a story had broken it.
+    expect(await nextBuild(failed.id)).toMatchObject({ result: 'live', kind: 'full' });
+    expect(status().failures).toEqual([]);
+    await service.close();
+    service = await startPublisher(config, (msg, fields) => logs.push({ msg, ...fields }));
+    await nextBuild(status().lastBuild?.id);
+    await settled();
+  }, 300_000);
+
   it("a live release's snapshot that cannot be read (cut short) is rebuilt whole at the next publish, not failed on", async () => {
     await settled();
     const live = status().live!.release;

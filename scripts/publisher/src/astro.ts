@@ -8,6 +8,8 @@ import { mergeInto } from './releases.js';
 import { buildSearchIndex } from '@newsroom/content/search-index';
 
 /** The last lines a failed command printed: the cause, for logs and /status. */
+const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit/;
+
 function tail(output: string, lines = 12) {
   return output.trim().split('\n').slice(-lines).join('\n');
 }
@@ -56,7 +58,12 @@ export function runCaptured(
       signal?.removeEventListener('abort', kill);
       if (code === 0) resolve(output);
       else if (signal?.aborted) reject(new Error('cancelled'));
-      else reject(new Error(`${args[0] ?? command} failed (${sig ?? `exit ${code}`}):\n${tail(output)}`));
+      else {
+        // V8's own words, which the native stack printed after them may push out of the tail.
+        const memory = OUT_OF_MEMORY.exec(output);
+        const cause = memory ? `: it ran out of memory (${memory[0]})` : '';
+        reject(new Error(`${args[0] ?? command} failed (${sig ?? `exit ${code}`})${cause}:\n${tail(output)}`));
+      }
     });
   });
 }
@@ -251,3 +258,16 @@ export function searchIndex(siteDir: string, outputPath: string, signal?: AbortS
     await runCaptured(command, args, quietEnv(), SITE_DIR, signal);
   });
 }
+
+/**
+ * `env` with a heap limit for a build process (`mb`; 0: none): NODE_OPTIONS' --max-old-space-size,
+ * after what NODE_OPTIONS holds already.
+ */
+export function withHeapLimit(env: Record<string, string>, mb: number): Record<string, string> {
+  if (!mb) return env;
+  const options = env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '';
+  return { ...env, NODE_OPTIONS: `${options} --max-old-space-size=${Math.floor(mb)}`.trim() };
+}
+
+/** Whether a build failed because its process ran out of heap (V8's own words, in its output: runCaptured). */
+export const outOfMemory = (message: string) => OUT_OF_MEMORY.test(message);

@@ -10,7 +10,7 @@ import {
   writeSnapshot,
   type Snapshot,
 } from '@newsroom/content/snapshot';
-import { planPublish, withClock, type Plan } from '@newsroom/content/plan';
+import { indexLive, planPublish, withClock, type Plan } from '@newsroom/content/plan';
 import { nextChange, renderedAt } from '@newsroom/content/clock';
 import type { PublisherConfig } from './config.js';
 import { readEnvFile } from './env-file.js';
@@ -18,7 +18,7 @@ import { addEvent, isEmpty, mergeChanges, noChanges, type StrapiEvent } from './
 import { filesUnder, moveInto, Releases } from './releases.js';
 import { SearchIndexer } from './search-indexer.js';
 import { articleCount, pageFiles, validateRelease } from './validate.js';
-import { PreparedBuild, renderInParts, searchIndex } from './astro.js';
+import { outOfMemory, PreparedBuild, renderInParts, searchIndex, withHeapLimit } from './astro.js';
 import type { Logger } from './log.js';
 import { realTimers, Scheduler, type Timers } from './scheduler.js';
 import { ChangeQueue, docKey, keysOf, parseKey, type ChangeKey, type Claim } from './queue.js';
@@ -178,6 +178,19 @@ export class Publisher {
       if (!this.compareWait()) void this.reconcile();
     }, this.config.reconcileMs);
     this.armClock();
+    this.indexLiveSoon();
+  }
+
+  /**
+   * Indexes the live content for the next plan (indexLive) once the event loop is free: after a
+   * full build, and at start. Made once per content: a plan meanwhile finds it done, or does it.
+   */
+  private indexLiveSoon() {
+    setImmediate(() => {
+      const live = this.releases.live();
+      const snapshot = live && !this.stopped ? this.snapshotOf(live.id) : null;
+      if (snapshot) indexLive(snapshot);
+    });
   }
 
   /**
@@ -688,9 +701,19 @@ export class Publisher {
           : (error as Error).message;
       this.finish({ id, kind, result: 'failed', startedAt, summary, error: message });
       if (error instanceof InvalidContentError) throw Object.assign(error, { state });
+      // A build out of memory under the heap limit is nobody's story either: it is built again without the limit.
+      const oom = error instanceof RenderError && outOfMemory(message) && !!this.config.buildMaxHeapMb;
+      if (oom && !this.heapLimitLifted) {
+        this.heapLimitLifted = true;
+        this.log('build heap limit lifted', {
+          build: id,
+          limitMb: this.config.buildMaxHeapMb,
+          note: 'a build ran out of memory under PUBLISH_BUILD_MAX_HEAP_MB: builds now have Node’s own limit; raise it',
+        });
+      }
       // Only a render failure may be a document's doing: a refused release (the mass-drop guard),
       // the CMS, the disk or a timeout are nobody's story, and are retried as they are.
-      const attributable = error instanceof RenderError && !timedOut && !abort.signal.aborted;
+      const attributable = error instanceof RenderError && !timedOut && !abort.signal.aborted && !oom;
       throw new BuildError(message, carried, state, attributable);
     } finally {
       clearTimeout(deadline);
@@ -717,7 +740,10 @@ export class Publisher {
       this.snapshotCache = { id, snapshot };
       this.search.schedule(id);
       await this.recordContent(id, kind, snapshot);
-      if (kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
+      if (kind === 'full') {
+        fs.writeFileSync(this.templatesFile, this.config.templateHash);
+        this.indexLiveSoon();
+      }
       const pruned = [...retired, ...this.releases.prune(this.config.keepReleases)];
       if (pruned.length) this.log('releases pruned', { build: id, pruned });
       this.armClock();
@@ -871,18 +897,13 @@ export class Publisher {
   }
 
   private astroOptions() {
-    const heap = this.config.buildMaxHeapMb;
-    // V8 lets a process's heap grow far past what it holds live before collecting it all: a part
-    // of a 100,000-article full build reached 2.6 GB, and rendered the same within 1.3 GB with a
-    // 1,400 MB limit.
-    const env = heap
-      ? {
-          ...this.config.buildEnv,
-          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${Math.floor(heap)}`.trim(),
-        }
-      : this.config.buildEnv;
-    return { cmsUrl: this.config.cmsUrl, siteUrl: this.config.siteUrl, env };
+    // V8 lets a process's heap grow far past what it holds live before collecting it all (config.ts:
+    // BUILD_MAX_HEAP_MB); a content that needs more than the limit is built without it.
+    const heap = this.heapLimitLifted ? 0 : this.config.buildMaxHeapMb;
+    return { cmsUrl: this.config.cmsUrl, siteUrl: this.config.siteUrl, env: withHeapLimit(this.config.buildEnv, heap) };
   }
+  /** A build ran out of memory under PUBLISH_BUILD_MAX_HEAP_MB: the builds after it have Node's own limit. */
+  private heapLimitLifted = false;
 
   /**
    * What is live and what is happening. `detail` adds what names documents (recent events,

@@ -15,8 +15,8 @@ import { CMS_DIR, SITE_DIR } from '@newsroom/publisher/paths';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
 import { readEnvFile } from '@newsroom/publisher/env-file';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
-import { PreparedBuild, renderInParts, searchIndex } from '@newsroom/publisher/astro';
-import { buildProcesses, SPLIT_FULL_BUILDS_FROM } from '@newsroom/publisher/config';
+import { PreparedBuild, renderInParts, searchIndex, withHeapLimit } from '@newsroom/publisher/astro';
+import { BUILD_MAX_HEAP_MB, buildProcesses, SPLIT_FULL_BUILDS_FROM } from '@newsroom/publisher/config';
 import { moveInto } from '@newsroom/publisher/releases';
 import { pageFiles } from '@newsroom/publisher/validate';
 import { createStrapiClient } from '@newsroom/content/strapi';
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     articles: { type: 'string', default: '1000' },
     port: { type: 'string', default: '1338' },
     processes: { type: 'string' },
+    /** The heap each build process may grow to (MB; 0: Node's own): the publisher's, unless named. */
+    'max-heap-mb': { type: 'string' },
   },
 });
 const articles = Number(values.articles);
@@ -36,6 +38,9 @@ const processes = values.processes
   : articles >= SPLIT_FULL_BUILDS_FROM
     ? buildProcesses()
     : 1;
+const maxHeapMb = Number(values['max-heap-mb'] ?? process.env.PUBLISH_BUILD_MAX_HEAP_MB ?? BUILD_MAX_HEAP_MB);
+if (!Number.isInteger(maxHeapMb) || maxHeapMb < 0)
+  throw new Error(`--max-heap-mb must be a whole number of MB (0: Node's own limit), not ${values['max-heap-mb']}.`);
 if (!Number.isInteger(processes) || processes < 1 || processes > 64)
   throw new Error(`--processes must be a whole number from 1 to 64, not ${values.processes}.`);
 const { work, env: cmsEnv } = benchCmsEnv(articles, Number(values.port));
@@ -128,7 +133,7 @@ async function astro(label: string, cacheDir: string): Promise<BuildFigures> {
       new PreparedBuild(path.join(SITE_DIR, '.builds', `bench-${process.pid}-${label}-${part}`), {
         cmsUrl,
         siteUrl: site.SITE_URL ?? 'http://127.0.0.1:4321',
-        env: { SITE_API_TOKEN: site.SITE_API_TOKEN ?? '', SITE_CACHE_DIR: cacheDir },
+        env: withHeapLimit({ SITE_API_TOKEN: site.SITE_API_TOKEN ?? '', SITE_CACHE_DIR: cacheDir }, maxHeapMb),
         part,
       })
   );
@@ -179,7 +184,7 @@ async function main() {
   const row = (name: string, f: BuildFigures) =>
     `| ${name} | ${f.pages} | ${f.fetch.toFixed(1)} | ${f.render.toFixed(1)} | ${f.images.toFixed(1)} (${f.imageCount}) | ${f.seconds.toFixed(1)} | ${(f.pages / f.seconds).toFixed(0)} | ${f.astroPeakRssMb.toFixed(0)} / ${f.searchPeakRssMb.toFixed(0)} | ${f.search.toFixed(1)} (${f.searchShards}) |`;
   console.log(`
-Site build from the CMS, ${articles} articles (+ the seed article), ${os.cpus().length} cores, ${processes} build process(es), Node ${process.version}
+Site build from the CMS, ${articles} articles (+ the seed article), ${os.cpus().length} cores, ${processes} build process(es), heap limit ${maxHeapMb ? `${maxHeapMb} MB` : "Node's own"}, Node ${process.version}
 | build | pages | fetch s | pages built s | images s (files encoded) | site built s | pages/s | peak RSS MB: Astro / Pagefind | search index s (shards), after |
 |---|---|---|---|---|---|---|---|---|
 ${row('cold image cache', cold)}

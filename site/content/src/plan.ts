@@ -15,7 +15,7 @@ import {
 } from './snapshot';
 import { hasFullEarlierBox, related, RELATED_COUNT, RELATED_WINDOW, topicLists } from './related';
 import { clockChange, renderedAt } from './clock';
-import { differingSitemaps, sitemapPath } from './sitemaps';
+import { differingSitemaps, sitemapFiles, sitemapPath } from './sitemaps';
 
 /**
  * What a publish must rebuild. Given the content of the live release and the documents a burst
@@ -132,6 +132,17 @@ export async function planPublish(
   const fetched = refetch.size ? await fetchArticles(cms, [...refetch], keep) : [];
   const articles = [...live.articles.filter((a) => !refetch.has(a.documentId)), ...fetched];
   return planChange(live, { version: 1, fetchedAt: new Date().toISOString(), articles, ...taxonomies });
+}
+
+/**
+ * Indexes `live` the way the next plan reads it (sorted and grouped, the related boxes' index, the
+ * sitemap files), ahead of the publish: at 100,000 articles ~0.6 s that the first publish after a
+ * full build or a restart would wait for. A publish's own content is indexed by its plan.
+ */
+export function indexLive(live: Snapshot) {
+  const content = toContent(live);
+  if (content.articles.length) related(content, content.articles[0], RELATED_COUNT);
+  sitemapFiles(content);
 }
 
 /**
