@@ -90,8 +90,12 @@ describe('the built site in a browser', () => {
 
   it('search finds "Thiệu Hóa" when the reader types "thieu hoa", in Vietnamese', async () => {
     // The articles are indexed in shards of 10 (SEARCH_SHARD_PAGES): the results below are merged.
-    const shards = JSON.parse(fs.readFileSync(path.join(outDir, 'pagefind', 'shards.json'), 'utf8'));
-    expect(shards).toEqual(['/pagefind/phan-2/', '/pagefind/phan-3/', '/pagefind/phan-4/']);
+    const shards: string[] = JSON.parse(fs.readFileSync(path.join(outDir, 'pagefind', 'shards.json'), 'utf8'));
+    expect(shards.length).toBeGreaterThan(1);
+    for (const bundle of shards) {
+      expect(bundle).toMatch(/^\/pagefind\/phan-\d+\/$/);
+      expect(fs.existsSync(path.join(outDir, bundle, 'pagefind-entry.json'))).toBe(true);
+    }
     const page = await browser.newPage();
     await page.goto(`${site.url}/tim-kiem/?q=thieu%20hoa`);
     const results = page.locator('.pagefind-ui__result-link');

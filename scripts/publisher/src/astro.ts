@@ -252,11 +252,17 @@ export function searchIndexCommand(siteDir: string, outputPath: string): [string
 }
 
 /** Indexes the article pages of `siteDir` for search, in shards (see site/content/src/search-index.ts). */
-export function searchIndex(siteDir: string, outputPath: string, signal?: AbortSignal) {
-  return buildSearchIndex(siteDir, outputPath, async (shard, out) => {
-    const [command, args] = searchIndexCommand(shard, out);
-    await runCaptured(command, args, quietEnv(), SITE_DIR, signal);
-  });
+export function searchIndex(siteDir: string, outputPath: string, signal?: AbortSignal, previous?: string | null) {
+  return buildSearchIndex(
+    siteDir,
+    outputPath,
+    async (shard, out) => {
+      const [command, args] = searchIndexCommand(shard, out);
+      await runCaptured(command, args, quietEnv(), SITE_DIR, signal);
+    },
+    undefined,
+    previous
+  );
 }
 
 /**

@@ -3,8 +3,16 @@ import path from 'node:path';
 import type { Releases } from './releases.js';
 import type { Logger } from './log.js';
 
-/** Writes a search index of the site in `siteDir` to `outputPath` (astro.ts: Pagefind, in shards). */
-export type IndexSite = (siteDir: string, outputPath: string, signal: AbortSignal) => Promise<unknown>;
+/**
+ * Writes a search index of the site in `siteDir` to `outputPath` (astro.ts: Pagefind, in shards),
+ * reusing what it can of the index `previous` (the one the release links to now, if any).
+ */
+export type IndexSite = (
+  siteDir: string,
+  outputPath: string,
+  signal: AbortSignal,
+  previous: string | null
+) => Promise<unknown>;
 
 export interface IndexRecord {
   release: string;
@@ -63,7 +71,11 @@ export class SearchIndexer {
     const started = this.now();
     const out = path.join(this.releases.workDir, `${id}-pagefind`);
     try {
-      await this.indexSite(this.releases.path(release), out, abort.signal);
+      // The index the release links to now (an earlier release's): its shards whose pages did not change are reused.
+      const linked = path.join(this.releases.path(release), 'pagefind');
+      const previous = fs.existsSync(linked) ? fs.realpathSync(linked) : null;
+      const done = (await this.indexSite(this.releases.path(release), out, abort.signal, previous)) as
+        { shards?: number; indexed?: number } | undefined;
       if (abort.signal.aborted || this.releases.live()?.id !== release) throw new Error('cancelled');
       // In the background (cp -al): a synchronous copy of 25,000 links would hold back webhooks.
       await this.releases.copyTree(release, this.releases.path(id), new Set(['pagefind']));
@@ -81,7 +93,12 @@ export class SearchIndexer {
       this.due = undefined;
       const durationMs = this.now() - started;
       this.last = { release: id, result: 'done', durationMs };
-      this.log('search index live', { build: id, of: release, durationMs });
+      this.log('search index live', {
+        build: id,
+        of: release,
+        durationMs,
+        ...(done?.shards ? { shards: done.shards, indexed: done.indexed } : {}),
+      });
     } catch (error) {
       this.releases.discard(id);
       const cancelled = abort.signal.aborted || (error as Error).message === 'cancelled';

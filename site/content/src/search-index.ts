@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { shardOf } from './build-protocol';
 
 /**
  * Pagefind holds every page's words and positions in memory until it writes the index: ~200 KB a
- * page here, 2 GB for 10,000 articles. The article pages are therefore indexed in shards of at
- * most SEARCH_SHARD_PAGES pages, one Pagefind run each, so memory stays flat however large the
+ * page here, 2 GB for 10,000 articles. The article pages are therefore indexed in shards of about
+ * SEARCH_SHARD_PAGES pages at most (shardCount), one Pagefind run each, so memory stays flat however large the
  * archive grows. The first shard is the main bundle (/pagefind/, with Pagefind's UI); the others
  * are bundles below it, listed in /pagefind/shards.json, which the search page merges
  * (PagefindUI `mergeIndex`): readers get one list of results.
@@ -27,43 +29,111 @@ export type IndexShard = (site: string, output: string) => Promise<void>;
 /** Pages hard-linked at once into a shard's folder. */
 const LINK_BATCH = 200;
 
+/** What each shard of a bundle was made from (written in the bundle): a later index reuses the shards that match. */
+export const SHARD_KEYS = 'shard-keys.json';
+
+interface ShardKeys {
+  count: number;
+  keys: string[];
+}
+
+/**
+ * How many shards `pages` pages are indexed in: a power of two, with room for the hash's unevenness
+ * (a quarter), so that it changes only when the archive doubles, and each shard stays within
+ * about `perShard` pages.
+ */
+export function shardCount(pages: number, perShard: number) {
+  const needed = Math.ceil((pages * 1.25) / perShard);
+  return needed <= 1 ? 1 : 2 ** Math.ceil(Math.log2(needed));
+}
+
+const bundleOf = (k: number) => (k === 0 ? '' : `phan-${k + 1}`);
+
+/** The shard keys written in the bundle `dir`, or null. */
+async function readKeys(dir: string): Promise<ShardKeys | null> {
+  try {
+    const parsed = JSON.parse(await fs.promises.readFile(path.join(dir, SHARD_KEYS), 'utf8')) as ShardKeys;
+    return Number.isInteger(parsed.count) && Array.isArray(parsed.keys) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Hard links of `from`'s files in `to`, but for the top-level entries `skip` rejects. */
+async function linkInto(from: string, to: string, skip: (name: string) => boolean = () => false) {
+  await fs.promises.mkdir(to, { recursive: true });
+  for (const entry of await fs.promises.readdir(from, { withFileTypes: true })) {
+    if (skip(entry.name)) continue;
+    const [src, dest] = [path.join(from, entry.name), path.join(to, entry.name)];
+    if (entry.isDirectory()) await linkInto(src, dest);
+    else await fs.promises.link(src, dest);
+  }
+}
+
 /**
  * Indexes the article pages of `siteDir` into the bundle `outputPath` (and its shards below it).
- * Each shard's pages are hard-linked into a folder of their own (no data copied), keeping their
- * paths, so their URLs are the site's.
+ * An article's shard follows from its slug alone (shardOf), so a publish changes the pages of one
+ * or two shards: given the bundle of an earlier index (`previous`), every shard whose pages are
+ * the same files (inode, size and time: a release links the pages it did not rewrite) is linked
+ * from it instead of indexed again. At 100,000 articles a whole index takes ~150 s; a publish's,
+ * a few seconds. Each shard's pages are hard-linked into a folder of their own (no data copied),
+ * keeping their paths, so their URLs are the site's.
  */
 export async function buildSearchIndex(
   siteDir: string,
   outputPath: string,
   indexShard: IndexShard,
-  perShard = shardPages()
-): Promise<{ pages: number; shards: number }> {
+  perShard = shardPages(),
+  previous?: string | null
+): Promise<{ pages: number; shards: number; indexed: number }> {
   const articles = path.join(siteDir, ARTICLES);
   // Asynchronous throughout: the publisher runs this beside its webhooks and builds, whose timers a
   // synchronous pass over 10,000 pages would hold back (~1 s at a time).
-  const slugs = await fs.promises.readdir(articles).catch(() => [] as string[]);
-  const present = await Promise.all(
+  const slugs = (await fs.promises.readdir(articles).catch(() => [] as string[])).sort();
+  const files = await Promise.all(
     slugs.map((slug) =>
-      fs.promises.access(path.join(articles, slug, 'index.html')).then(
-        () => true,
-        () => false
+      fs.promises.stat(path.join(articles, slug, 'index.html'), { bigint: true }).then(
+        (st) => `${slug} ${st.ino} ${st.size} ${st.mtimeNs}`,
+        () => null
       )
     )
   );
-  const pages = slugs.filter((_, i) => present[i]).sort();
-  const shards: string[][] = [];
-  for (let i = 0; i < Math.max(pages.length, 1); i += perShard) shards.push(pages.slice(i, i + perShard));
+  const count = shardCount(files.filter(Boolean).length, perShard);
+  const shards = Array.from({ length: count }, () => ({ slugs: [] as string[], files: [] as string[] }));
+  slugs.forEach((slug, i) => {
+    if (files[i] === null) return;
+    const shard = shards[shardOf(slug, count)];
+    shard.slugs.push(slug);
+    shard.files.push(files[i]!);
+  });
+  const keys = shards.map((shard) => createHash('sha256').update(shard.files.join('\n')).digest('hex'));
+  const before = previous ? await readKeys(previous) : null;
+  const reusable = (k: number) =>
+    !!previous &&
+    before?.count === count &&
+    before.keys[k] === keys[k] &&
+    fs.existsSync(path.join(previous, bundleOf(k)));
 
   const work = `${outputPath}.shards`;
   await fs.promises.rm(work, { recursive: true, force: true });
+  let indexed = 0;
   try {
     const bundles: string[] = [];
-    for (const [k, slugs] of shards.entries()) {
+    // The main bundle (with Pagefind's UI) first, even without pages; then each shard with pages.
+    for (const [k, shard] of shards.entries()) {
+      if (k > 0 && !shard.slugs.length) continue;
+      const bundle = bundleOf(k);
+      if (k > 0) bundles.push(`/pagefind/${bundle}/`);
+      if (reusable(k)) {
+        const main = (name: string) => /^phan-\d+$/.test(name) || name === SHARD_MANIFEST || name === SHARD_KEYS;
+        await linkInto(path.join(previous!, bundle), path.join(outputPath, bundle), k === 0 ? main : undefined);
+        continue;
+      }
       const shardSite = path.join(work, String(k));
       await fs.promises.mkdir(shardSite, { recursive: true });
-      for (let i = 0; i < slugs.length; i += LINK_BATCH) {
+      for (let i = 0; i < shard.slugs.length; i += LINK_BATCH) {
         await Promise.all(
-          slugs.slice(i, i + LINK_BATCH).map(async (slug) => {
+          shard.slugs.slice(i, i + LINK_BATCH).map(async (slug) => {
             await fs.promises.mkdir(path.join(shardSite, ARTICLES, slug), { recursive: true });
             await fs.promises.link(
               path.join(articles, slug, 'index.html'),
@@ -72,14 +142,14 @@ export async function buildSearchIndex(
           })
         );
       }
-      const bundle = k === 0 ? '' : `phan-${k + 1}`;
       await indexShard(shardSite, path.join(outputPath, bundle));
+      indexed++;
       await fs.promises.rm(shardSite, { recursive: true, force: true });
-      if (bundle) bundles.push(`/pagefind/${bundle}/`);
     }
     await fs.promises.writeFile(path.join(outputPath, SHARD_MANIFEST), JSON.stringify(bundles));
+    await fs.promises.writeFile(path.join(outputPath, SHARD_KEYS), JSON.stringify({ count, keys } satisfies ShardKeys));
   } finally {
     await fs.promises.rm(work, { recursive: true, force: true });
   }
-  return { pages: pages.length, shards: shards.length };
+  return { pages: files.filter(Boolean).length, shards: count, indexed };
 }
