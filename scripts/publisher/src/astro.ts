@@ -252,7 +252,7 @@ export function searchIndexCommand(siteDir: string, outputPath: string): [string
 }
 
 /** Indexes the article pages of `siteDir` for search, in shards (see site/content/src/search-index.ts). */
-export function searchIndex(siteDir: string, outputPath: string, signal?: AbortSignal, previous?: string | null) {
+export function searchIndex(siteDir: string, outputPath: string, signal?: AbortSignal, cache?: string | null) {
   return buildSearchIndex(
     siteDir,
     outputPath,
@@ -261,7 +261,7 @@ export function searchIndex(siteDir: string, outputPath: string, signal?: AbortS
       await runCaptured(command, args, quietEnv(), SITE_DIR, signal);
     },
     undefined,
-    previous
+    cache
   );
 }
 

@@ -5,14 +5,9 @@ import type { Logger } from './log.js';
 
 /**
  * Writes a search index of the site in `siteDir` to `outputPath` (astro.ts: Pagefind, in shards),
- * reusing what it can of the index `previous` (the one the release links to now, if any).
+ * reusing the shards kept in `cache` that were made from the same pages.
  */
-export type IndexSite = (
-  siteDir: string,
-  outputPath: string,
-  signal: AbortSignal,
-  previous: string | null
-) => Promise<unknown>;
+export type IndexSite = (siteDir: string, outputPath: string, signal: AbortSignal, cache: string) => Promise<unknown>;
 
 export interface IndexRecord {
   release: string;
@@ -71,10 +66,9 @@ export class SearchIndexer {
     const started = this.now();
     const out = path.join(this.releases.workDir, `${id}-pagefind`);
     try {
-      // The index the release links to now (an earlier release's): its shards whose pages did not change are reused.
-      const linked = path.join(this.releases.path(release), 'pagefind');
-      const previous = fs.existsSync(linked) ? fs.realpathSync(linked) : null;
-      const done = (await this.indexSite(this.releases.path(release), out, abort.signal, previous)) as
+      // The shards of earlier indexes (finished or interrupted) whose pages did not change are reused.
+      const cache = path.join(this.releases.dir, 'search-shards');
+      const done = (await this.indexSite(this.releases.path(release), out, abort.signal, cache)) as
         { shards?: number; indexed?: number } | undefined;
       if (abort.signal.aborted || this.releases.live()?.id !== release) throw new Error('cancelled');
       // In the background (cp -al): a synchronous copy of 25,000 links would hold back webhooks.

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildSearchIndex, SHARD_KEYS, SHARD_MANIFEST, shardCount } from './search-index';
+import { shardOf } from './build-protocol';
+import { buildSearchIndex, SHARD_MANIFEST, shardCount } from './search-index';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -36,11 +37,11 @@ function indexer() {
   return { calls, index };
 }
 
-/** Every file of a bundle with its text, but the keys (which name inodes). */
+/** Every file of a bundle with its text. */
 function read(dir: string): Record<string, string> {
   return Object.fromEntries(
     (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
-      .filter((e) => e.isFile() && e.name !== SHARD_KEYS)
+      .filter((e) => e.isFile())
       .map((e) => {
         const file = path.join(e.parentPath, e.name);
         return [path.relative(dir, file), fs.readFileSync(file, 'utf8')];
@@ -82,46 +83,73 @@ describe('the search index, in shards', () => {
   });
 
   it('reindexes only the shards whose pages changed, and makes what a whole index makes', async () => {
+    const cache = temp();
     const first = site(pages);
     const whole = indexer();
     const before = path.join(temp(), 'pagefind');
-    const made = await buildSearchIndex(first, before, whole.index, 10);
+    const made = await buildSearchIndex(first, before, whole.index, 10, cache);
     expect(made).toMatchObject({ pages: 60, shards: 8, indexed: whole.calls.length });
     expect(whole.calls.flat().sort()).toEqual(Object.keys(pages).sort());
     const manifest = JSON.parse(fs.readFileSync(path.join(before, SHARD_MANIFEST), 'utf8'));
     expect(manifest.length).toBe(whole.calls.length - 1);
+    expect(read(before)).toEqual(read(await wholeIndex(first)));
 
     // A publish: one story edited, one new, one gone.
     const second = nextRelease(first, { 'tin-7': 'Bản tin số 7, đã sửa', 'tin-moi': 'Bản tin mới', 'tin-30': null });
     const partial = indexer();
     const after = path.join(temp(), 'pagefind');
-    const result = await buildSearchIndex(second, after, partial.index, 10, before);
+    const result = await buildSearchIndex(second, after, partial.index, 10, cache);
     expect(result.indexed).toBeLessThanOrEqual(3);
     expect(partial.calls.flat()).toEqual(expect.arrayContaining(['tin-7', 'tin-moi']));
-    // The same bundle as indexing everything again.
-    const fresh = path.join(temp(), 'pagefind');
-    await buildSearchIndex(second, fresh, indexer().index, 10);
-    expect(read(after)).toEqual(read(fresh));
+    expect(read(after)).toEqual(read(await wholeIndex(second)));
 
     // Nothing changed: nothing indexed, the same bundle.
     const third = nextRelease(second, {});
     const none = indexer();
     const again = path.join(temp(), 'pagefind');
-    expect((await buildSearchIndex(third, again, none.index, 10, after)).indexed).toBe(0);
-    expect(read(again)).toEqual(read(fresh));
+    expect((await buildSearchIndex(third, again, none.index, 10, cache)).indexed).toBe(0);
+    expect(read(again)).toEqual(read(await wholeIndex(second)));
   });
 
-  it('indexes everything again when the earlier bundle is of another shard count or has no keys', async () => {
+  it('keeps the shards an interrupted index finished, and indexes the rest next time', async () => {
+    const cache = temp();
     const first = site(pages);
-    const before = path.join(temp(), 'pagefind');
-    await buildSearchIndex(first, before, indexer().index, 10);
-    const second = nextRelease(first, {});
+    let runs = 0;
+    const interrupted = async (shard: string, out: string) => {
+      if (++runs > 3) throw new Error('cancelled');
+      await indexer().index(shard, out);
+    };
+    await expect(buildSearchIndex(first, path.join(temp(), 'pagefind'), interrupted, 10, cache)).rejects.toThrow(
+      'cancelled'
+    );
+    const next = indexer();
+    const out = path.join(temp(), 'pagefind');
+    const result = await buildSearchIndex(nextRelease(first, {}), out, next.index, 10, cache);
+    expect(result.indexed).toBe(next.calls.length);
+    expect(result.indexed).toBe(whole(first) - 3);
+    expect(read(out)).toEqual(read(await wholeIndex(first)));
+  });
+
+  it('indexes everything again in another shard count', async () => {
+    const cache = temp();
+    const first = site(pages);
+    await buildSearchIndex(first, path.join(temp(), 'pagefind'), indexer().index, 10, cache);
     const other = indexer();
-    await buildSearchIndex(second, path.join(temp(), 'pagefind'), other.index, 5, before);
+    await buildSearchIndex(nextRelease(first, {}), path.join(temp(), 'pagefind'), other.index, 5, cache);
     expect(other.calls.flat().sort()).toEqual(Object.keys(pages).sort());
-    fs.rmSync(path.join(before, SHARD_KEYS));
-    const keyless = indexer();
-    await buildSearchIndex(second, path.join(temp(), 'pagefind'), keyless.index, 10, before);
-    expect(keyless.calls.flat().sort()).toEqual(Object.keys(pages).sort());
   });
 });
+
+/** A whole index of `dir`, without a cache. */
+async function wholeIndex(dir: string) {
+  const out = path.join(temp(), 'pagefind');
+  await buildSearchIndex(dir, out, indexer().index, 10);
+  return out;
+}
+
+/** How many Pagefind runs a whole index of `dir` makes (its bundles). */
+function whole(dir: string) {
+  const count = 8; // shardCount(60, 10)
+  const slugs = fs.readdirSync(path.join(dir, 'bai-viet'));
+  return new Set([0, ...slugs.map((slug) => shardOf(slug, count))]).size;
+}

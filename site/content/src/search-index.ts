@@ -29,14 +29,6 @@ export type IndexShard = (site: string, output: string) => Promise<void>;
 /** Pages hard-linked at once into a shard's folder. */
 const LINK_BATCH = 200;
 
-/** What each shard of a bundle was made from (written in the bundle): a later index reuses the shards that match. */
-export const SHARD_KEYS = 'shard-keys.json';
-
-interface ShardKeys {
-  count: number;
-  keys: string[];
-}
-
 /**
  * How many shards `pages` pages are indexed in: a power of two, with room for the hash's unevenness
  * (a quarter), so that it changes only when the archive doubles, and each shard stays within
@@ -49,21 +41,10 @@ export function shardCount(pages: number, perShard: number) {
 
 const bundleOf = (k: number) => (k === 0 ? '' : `phan-${k + 1}`);
 
-/** The shard keys written in the bundle `dir`, or null. */
-async function readKeys(dir: string): Promise<ShardKeys | null> {
-  try {
-    const parsed = JSON.parse(await fs.promises.readFile(path.join(dir, SHARD_KEYS), 'utf8')) as ShardKeys;
-    return Number.isInteger(parsed.count) && Array.isArray(parsed.keys) ? parsed : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Hard links of `from`'s files in `to`, but for the top-level entries `skip` rejects. */
-async function linkInto(from: string, to: string, skip: (name: string) => boolean = () => false) {
+/** Hard links of `from`'s files in `to`. */
+async function linkInto(from: string, to: string) {
   await fs.promises.mkdir(to, { recursive: true });
   for (const entry of await fs.promises.readdir(from, { withFileTypes: true })) {
-    if (skip(entry.name)) continue;
     const [src, dest] = [path.join(from, entry.name), path.join(to, entry.name)];
     if (entry.isDirectory()) await linkInto(src, dest);
     else await fs.promises.link(src, dest);
@@ -73,18 +54,19 @@ async function linkInto(from: string, to: string, skip: (name: string) => boolea
 /**
  * Indexes the article pages of `siteDir` into the bundle `outputPath` (and its shards below it).
  * An article's shard follows from its slug alone (shardOf), so a publish changes the pages of one
- * or two shards: given the bundle of an earlier index (`previous`), every shard whose pages are
- * the same files (inode, size and time: a release links the pages it did not rewrite) is linked
- * from it instead of indexed again. At 100,000 articles a whole index takes ~150 s; a publish's,
- * a few seconds. Each shard's pages are hard-linked into a folder of their own (no data copied),
- * keeping their paths, so their URLs are the site's.
+ * or two shards. With a `cache` folder, each shard's bundle is kept there under a key of what it
+ * was made from (its pages' inode, size and time: a release links the pages it did not rewrite),
+ * and a shard whose key is there is linked from it instead of indexed again: at 100,000 articles
+ * a whole index takes ~150 s, a publish's a few seconds, and an index interrupted by a publish
+ * keeps the shards it finished. Each shard's pages are hard-linked into a folder of their own (no
+ * data copied), keeping their paths, so their URLs are the site's.
  */
 export async function buildSearchIndex(
   siteDir: string,
   outputPath: string,
   indexShard: IndexShard,
   perShard = shardPages(),
-  previous?: string | null
+  cache?: string | null
 ): Promise<{ pages: number; shards: number; indexed: number }> {
   const articles = path.join(siteDir, ARTICLES);
   // Asynchronous throughout: the publisher runs this beside its webhooks and builds, whose timers a
@@ -106,27 +88,27 @@ export async function buildSearchIndex(
     shard.slugs.push(slug);
     shard.files.push(files[i]!);
   });
-  const keys = shards.map((shard) => createHash('sha256').update(shard.files.join('\n')).digest('hex'));
-  const before = previous ? await readKeys(previous) : null;
-  const reusable = (k: number) =>
-    !!previous &&
-    before?.count === count &&
-    before.keys[k] === keys[k] &&
-    fs.existsSync(path.join(previous, bundleOf(k)));
+  // The main bundle (with Pagefind's UI) differs from the others: its key says which it is.
+  const keys = shards.map((shard, k) =>
+    createHash('sha256')
+      .update(`${k === 0 ? 'main' : 'shard'}\n${shard.files.join('\n')}`)
+      .digest('hex')
+  );
+  if (cache) await fs.promises.mkdir(cache, { recursive: true });
 
   const work = `${outputPath}.shards`;
   await fs.promises.rm(work, { recursive: true, force: true });
   let indexed = 0;
   try {
     const bundles: string[] = [];
-    // The main bundle (with Pagefind's UI) first, even without pages; then each shard with pages.
+    // The main bundle even without pages; then each shard with pages.
     for (const [k, shard] of shards.entries()) {
       if (k > 0 && !shard.slugs.length) continue;
-      const bundle = bundleOf(k);
-      if (k > 0) bundles.push(`/pagefind/${bundle}/`);
-      if (reusable(k)) {
-        const main = (name: string) => /^phan-\d+$/.test(name) || name === SHARD_MANIFEST || name === SHARD_KEYS;
-        await linkInto(path.join(previous!, bundle), path.join(outputPath, bundle), k === 0 ? main : undefined);
+      const bundle = path.join(outputPath, bundleOf(k));
+      if (k > 0) bundles.push(`/pagefind/${bundleOf(k)}/`);
+      const kept = cache ? path.join(cache, keys[k]) : null;
+      if (kept && fs.existsSync(kept)) {
+        await linkInto(kept, bundle);
         continue;
       }
       const shardSite = path.join(work, String(k));
@@ -142,12 +124,26 @@ export async function buildSearchIndex(
           })
         );
       }
-      await indexShard(shardSite, path.join(outputPath, bundle));
+      if (kept) {
+        // Whole or not at all in the cache: written beside it, then renamed.
+        const writing = `${kept}.${process.pid}.tmp`;
+        await fs.promises.rm(writing, { recursive: true, force: true });
+        await indexShard(shardSite, writing);
+        await fs.promises.rename(writing, kept);
+        await linkInto(kept, bundle);
+      } else {
+        await indexShard(shardSite, bundle);
+      }
       indexed++;
       await fs.promises.rm(shardSite, { recursive: true, force: true });
     }
     await fs.promises.writeFile(path.join(outputPath, SHARD_MANIFEST), JSON.stringify(bundles));
-    await fs.promises.writeFile(path.join(outputPath, SHARD_KEYS), JSON.stringify({ count, keys } satisfies ShardKeys));
+    // The cache keeps what this index is made of (and what an index interrupted after it made: none).
+    if (cache) {
+      const used = new Set(keys);
+      for (const name of await fs.promises.readdir(cache))
+        if (!used.has(name)) await fs.promises.rm(path.join(cache, name), { recursive: true, force: true });
+    }
   } finally {
     await fs.promises.rm(work, { recursive: true, force: true });
   }
