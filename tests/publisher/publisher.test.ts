@@ -154,6 +154,11 @@ describe('the publisher', () => {
     expect(home.status).toBe(200);
     expect(cheerio.load(home.text)('html').attr('lang')).toBe('vi');
     expect((await page('/pagefind/pagefind.js')).status).toBe(200);
+    // The index is links to its shards' bundles, kept for the next index: served through them.
+    expect((await page('/pagefind/pagefind-entry.json')).status).toBe(200);
+    for (const bundle of JSON.parse((await page('/pagefind/shards.json')).text) as string[])
+      expect((await page(`${bundle}pagefind-entry.json`)).status).toBe(200);
+    expect(fs.lstatSync(path.join(dir, 'current', 'pagefind', 'pagefind-entry.json')).isSymbolicLink()).toBe(true);
     expect(logs.every((l) => typeof l.msg === 'string')).toBe(true);
     expect(logs.find((l) => l.msg === 'release live')).toHaveProperty('build');
   });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { JOB_OVER_IPC, parseBuildMessage, type BuildJob, type BuildMessage } from '@newsroom/content/build-protocol';
 import { mergeInto } from './releases.js';
-import { buildSearchIndex } from '@newsroom/content/search-index';
+import { buildSearchIndex, type ShardCache } from '@newsroom/content/search-index';
 
 /** The last lines a failed command printed: the cause, for logs and /status. */
 const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit/;
@@ -252,7 +252,7 @@ export function searchIndexCommand(siteDir: string, outputPath: string): [string
 }
 
 /** Indexes the article pages of `siteDir` for search, in shards (see site/content/src/search-index.ts). */
-export function searchIndex(siteDir: string, outputPath: string, signal?: AbortSignal, cache?: string | null) {
+export function searchIndex(siteDir: string, outputPath: string, signal?: AbortSignal, cache?: ShardCache | null) {
   return buildSearchIndex(
     siteDir,
     outputPath,
@@ -261,7 +261,8 @@ export function searchIndex(siteDir: string, outputPath: string, signal?: AbortS
       await runCaptured(command, args, quietEnv(), SITE_DIR, signal);
     },
     undefined,
-    cache
+    cache,
+    signal
   );
 }
 

@@ -377,7 +377,8 @@ export class Releases {
     }
     const used = new Set(this.list().map((id) => this.searchIndexOf(id)));
     for (const index of fs.readdirSync(this.searchDir)) {
-      if (!used.has(index)) this.removeLater(path.join(this.searchDir, index));
+      // (Dot folders are the indexes' own: the shards they link to, kept by the search indexer.)
+      if (!used.has(index) && !index.startsWith('.')) this.removeLater(path.join(this.searchDir, index));
     }
     return doomed;
   }

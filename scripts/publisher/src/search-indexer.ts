@@ -1,13 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Releases } from './releases.js';
+import { sweepShardCache, type ShardCache } from '@newsroom/content/search-index';
 import type { Logger } from './log.js';
 
 /**
  * Writes a search index of the site in `siteDir` to `outputPath` (astro.ts: Pagefind, in shards),
  * reusing the shards kept in `cache` that were made from the same pages.
  */
-export type IndexSite = (siteDir: string, outputPath: string, signal: AbortSignal, cache: string) => Promise<unknown>;
+export type IndexSite = (
+  siteDir: string,
+  outputPath: string,
+  signal: AbortSignal,
+  cache: ShardCache
+) => Promise<unknown>;
+
+/** Where the shards' bundles are kept, in the search store: its indexes link to them as `../.shards/<key>`. */
+const SHARDS = '.shards';
 
 export interface IndexRecord {
   release: string;
@@ -67,7 +76,7 @@ export class SearchIndexer {
     const out = path.join(this.releases.workDir, `${id}-pagefind`);
     try {
       // The shards of earlier indexes (finished or interrupted) whose pages did not change are reused.
-      const cache = path.join(this.releases.dir, 'search-shards');
+      const cache = { dir: path.join(this.releases.searchDir, SHARDS), link: path.join('..', SHARDS) };
       const done = (await this.indexSite(this.releases.path(release), out, abort.signal, cache)) as
         { shards?: number; indexed?: number } | undefined;
       if (abort.signal.aborted || this.releases.live()?.id !== release) throw new Error('cancelled');
@@ -84,6 +93,12 @@ export class SearchIndexer {
       if (this.releases.paused()) throw new Error('cancelled');
       this.releases.activate(id);
       this.onIndexed?.(release, id);
+      // The shards no index in the store links to any more (the store's indexes go with their releases).
+      const indexes = fs.readdirSync(this.releases.searchDir).filter((name) => name !== SHARDS);
+      await sweepShardCache(
+        cache.dir,
+        indexes.map((name) => path.join(this.releases.searchDir, name))
+      );
       this.due = undefined;
       const durationMs = this.now() - started;
       this.last = { release: id, result: 'done', durationMs };

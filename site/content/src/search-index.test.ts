@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shardOf } from './build-protocol';
-import { buildSearchIndex, SHARD_MANIFEST, shardCount } from './search-index';
+import { buildSearchIndex, SHARD_KEYS, SHARD_MANIFEST, shardCount, sweepShardCache } from './search-index';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -37,16 +37,27 @@ function indexer() {
   return { calls, index };
 }
 
-/** Every file of a bundle with its text. */
-function read(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
-      .filter((e) => e.isFile())
-      .map((e) => {
-        const file = path.join(e.parentPath, e.name);
-        return [path.relative(dir, file), fs.readFileSync(file, 'utf8')];
-      })
-  );
+/** Every file of a bundle with its text, following its links (to the cache), but the list of its keys. */
+function read(dir: string, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of fs.readdirSync(path.join(dir, prefix))) {
+    const rel = path.join(prefix, name);
+    if (rel === SHARD_KEYS) continue;
+    if (fs.statSync(path.join(dir, rel)).isDirectory()) Object.assign(out, read(dir, rel));
+    else out[rel] = fs.readFileSync(path.join(dir, rel), 'utf8');
+  }
+  return out;
+}
+
+/** A cache beside the indexes (as the publisher's: `search/.shards`), and a new index folder in it. */
+function store() {
+  const root = temp();
+  let n = 0;
+  return {
+    cache: { dir: path.join(root, '.shards'), link: '../.shards' },
+    root,
+    next: () => path.join(root, `index-${++n}`),
+  };
 }
 
 /** The next release: hard links of `from`, then `change` applied (a page replaced is a new file, as the publisher writes it). */
@@ -83,10 +94,10 @@ describe('the search index, in shards', () => {
   });
 
   it('reindexes only the shards whose pages changed, and makes what a whole index makes', async () => {
-    const cache = temp();
+    const { cache, next } = store();
     const first = site(pages);
     const whole = indexer();
-    const before = path.join(temp(), 'pagefind');
+    const before = next();
     const made = await buildSearchIndex(first, before, whole.index, 10, cache);
     expect(made).toMatchObject({ pages: 60, shards: 8, indexed: whole.calls.length });
     expect(whole.calls.flat().sort()).toEqual(Object.keys(pages).sort());
@@ -97,45 +108,60 @@ describe('the search index, in shards', () => {
     // A publish: one story edited, one new, one gone.
     const second = nextRelease(first, { 'tin-7': 'Bản tin số 7, đã sửa', 'tin-moi': 'Bản tin mới', 'tin-30': null });
     const partial = indexer();
-    const after = path.join(temp(), 'pagefind');
+    const after = next();
     const result = await buildSearchIndex(second, after, partial.index, 10, cache);
     expect(result.indexed).toBeLessThanOrEqual(3);
     expect(partial.calls.flat()).toEqual(expect.arrayContaining(['tin-7', 'tin-moi']));
     expect(read(after)).toEqual(read(await wholeIndex(second)));
+    // The earlier index still reads as it did: the shards it links to are kept while it is there.
+    expect(await sweepShardCache(cache.dir, [before, after])).toBe(0);
+    expect(read(before)).toEqual(read(await wholeIndex(first)));
+    // Gone, what only it used goes too.
+    const removed = await sweepShardCache(cache.dir, [after]);
+    expect(removed).toBe(result.indexed);
+    expect(read(after)).toEqual(read(await wholeIndex(second)));
 
     // Nothing changed: nothing indexed, the same bundle.
-    const third = nextRelease(second, {});
     const none = indexer();
-    const again = path.join(temp(), 'pagefind');
-    expect((await buildSearchIndex(third, again, none.index, 10, cache)).indexed).toBe(0);
+    const again = next();
+    expect((await buildSearchIndex(nextRelease(second, {}), again, none.index, 10, cache)).indexed).toBe(0);
     expect(read(again)).toEqual(read(await wholeIndex(second)));
   });
 
   it('keeps the shards an interrupted index finished, and indexes the rest next time', async () => {
-    const cache = temp();
+    const { cache, next } = store();
     const first = site(pages);
     let runs = 0;
     const interrupted = async (shard: string, out: string) => {
       if (++runs > 3) throw new Error('cancelled');
       await indexer().index(shard, out);
     };
-    await expect(buildSearchIndex(first, path.join(temp(), 'pagefind'), interrupted, 10, cache)).rejects.toThrow(
-      'cancelled'
-    );
-    const next = indexer();
-    const out = path.join(temp(), 'pagefind');
-    const result = await buildSearchIndex(nextRelease(first, {}), out, next.index, 10, cache);
-    expect(result.indexed).toBe(next.calls.length);
+    await expect(buildSearchIndex(first, next(), interrupted, 10, cache)).rejects.toThrow('cancelled');
+    const later = indexer();
+    const out = next();
+    const result = await buildSearchIndex(nextRelease(first, {}), out, later.index, 10, cache);
+    expect(result.indexed).toBe(later.calls.length);
     expect(result.indexed).toBe(whole(first) - 3);
     expect(read(out)).toEqual(read(await wholeIndex(first)));
   });
 
+  it('stops between shards when its signal is aborted', async () => {
+    const { cache, next } = store();
+    const stop = new AbortController();
+    const index = async (shard: string, out: string) => {
+      await indexer().index(shard, out);
+      stop.abort();
+    };
+    await expect(buildSearchIndex(site(pages), next(), index, 10, cache, stop.signal)).rejects.toThrow('cancelled');
+    expect(fs.readdirSync(cache.dir).length).toBe(1);
+  });
+
   it('indexes everything again in another shard count', async () => {
-    const cache = temp();
+    const { cache, next } = store();
     const first = site(pages);
-    await buildSearchIndex(first, path.join(temp(), 'pagefind'), indexer().index, 10, cache);
+    await buildSearchIndex(first, next(), indexer().index, 10, cache);
     const other = indexer();
-    await buildSearchIndex(nextRelease(first, {}), path.join(temp(), 'pagefind'), other.index, 5, cache);
+    await buildSearchIndex(nextRelease(first, {}), next(), other.index, 5, cache);
     expect(other.calls.flat().sort()).toEqual(Object.keys(pages).sort());
   });
 });

@@ -41,33 +41,74 @@ export function shardCount(pages: number, perShard: number) {
 
 const bundleOf = (k: number) => (k === 0 ? '' : `phan-${k + 1}`);
 
-/** Hard links of `from`'s files in `to`. */
-async function linkInto(from: string, to: string) {
-  await fs.promises.mkdir(to, { recursive: true });
-  for (const entry of await fs.promises.readdir(from, { withFileTypes: true })) {
-    const [src, dest] = [path.join(from, entry.name), path.join(to, entry.name)];
-    if (entry.isDirectory()) await linkInto(src, dest);
-    else await fs.promises.link(src, dest);
-  }
+/**
+ * Links shard `k`'s bundle, kept in the cache under `key`, into the index at `outputPath`: a shard
+ * as its folder (`phan-<k+1>`), the main bundle as each of its entries (the index's root holds
+ * them beside the shards).
+ */
+async function linkBundle(cache: ShardCache, key: string, outputPath: string, k: number) {
+  if (k > 0) return fs.promises.symlink(path.join(cache.link, key), path.join(outputPath, bundleOf(k)));
+  for (const name of await fs.promises.readdir(path.join(cache.dir, key)))
+    await fs.promises.symlink(path.join(cache.link, key, name), path.join(outputPath, name));
 }
+
+/**
+ * Removes from the cache the bundles none of `indexes` (folders of indexes built with it) is made
+ * of; returns how many it removed.
+ */
+export async function sweepShardCache(cache: string, indexes: string[]) {
+  const used = new Set<string>();
+  for (const index of indexes) {
+    try {
+      for (const key of JSON.parse(await fs.promises.readFile(path.join(index, SHARD_KEYS), 'utf8')) as string[])
+        used.add(key);
+    } catch {
+      // not built with the cache
+    }
+  }
+  let removed = 0;
+  for (const name of await fs.promises.readdir(cache).catch(() => [] as string[])) {
+    if (used.has(name)) continue;
+    await fs.promises.rm(path.join(cache, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+/** Where an index keeps its shards' bundles for later indexes (buildSearchIndex). */
+export interface ShardCache {
+  /** The folder, holding one bundle per key. */
+  dir: string;
+  /** The same folder as the index will reach it where it ends up (a relative path, e.g. `../.shards`). */
+  link: string;
+}
+
+/** The keys of the shards an index is made of (written in it), for a cache's housekeeping. */
+export const SHARD_KEYS = 'shard-keys.json';
 
 /**
  * Indexes the article pages of `siteDir` into the bundle `outputPath` (and its shards below it).
  * An article's shard follows from its slug alone (shardOf), so a publish changes the pages of one
- * or two shards. With a `cache` folder, each shard's bundle is kept there under a key of what it
- * was made from (its pages' inode, size and time: a release links the pages it did not rewrite),
- * and a shard whose key is there is linked from it instead of indexed again: at 100,000 articles
- * a whole index takes ~150 s, a publish's a few seconds, and an index interrupted by a publish
- * keeps the shards it finished. Each shard's pages are hard-linked into a folder of their own (no
- * data copied), keeping their paths, so their URLs are the site's.
+ * or two shards. With a `cache`, each shard's bundle is kept there under a key of what it was made
+ * from (its pages' inode, size and time: a release links the pages it did not rewrite), and the
+ * index only links to it (symlinks, relative: the index's folder may move); a shard whose key is
+ * there is not indexed again. At 100,000 articles a whole index takes ~150 s, a publish's a few
+ * seconds, and an index interrupted by a publish keeps the shards it finished. Each shard's pages
+ * are hard-linked into a folder of their own (no data copied), keeping their paths, so their URLs
+ * are the site's.
  */
 export async function buildSearchIndex(
   siteDir: string,
   outputPath: string,
   indexShard: IndexShard,
   perShard = shardPages(),
-  cache?: string | null
+  cache?: ShardCache | null,
+  /** Stops between steps (the publisher's: a publish comes first), throwing 'cancelled'. */
+  signal?: AbortSignal
 ): Promise<{ pages: number; shards: number; indexed: number }> {
+  const go = () => {
+    if (signal?.aborted) throw new Error('cancelled');
+  };
   const articles = path.join(siteDir, ARTICLES);
   // Asynchronous throughout: the publisher runs this beside its webhooks and builds, whose timers a
   // synchronous pass over 10,000 pages would hold back (~1 s at a time).
@@ -80,6 +121,7 @@ export async function buildSearchIndex(
       )
     )
   );
+  go();
   const count = shardCount(files.filter(Boolean).length, perShard);
   const shards = Array.from({ length: count }, () => ({ slugs: [] as string[], files: [] as string[] }));
   slugs.forEach((slug, i) => {
@@ -94,7 +136,8 @@ export async function buildSearchIndex(
       .update(`${k === 0 ? 'main' : 'shard'}\n${shard.files.join('\n')}`)
       .digest('hex')
   );
-  if (cache) await fs.promises.mkdir(cache, { recursive: true });
+  if (cache) await fs.promises.mkdir(cache.dir, { recursive: true });
+  await fs.promises.mkdir(outputPath, { recursive: true });
 
   const work = `${outputPath}.shards`;
   await fs.promises.rm(work, { recursive: true, force: true });
@@ -103,17 +146,19 @@ export async function buildSearchIndex(
     const bundles: string[] = [];
     // The main bundle even without pages; then each shard with pages.
     for (const [k, shard] of shards.entries()) {
+      go();
       if (k > 0 && !shard.slugs.length) continue;
       const bundle = path.join(outputPath, bundleOf(k));
       if (k > 0) bundles.push(`/pagefind/${bundleOf(k)}/`);
-      const kept = cache ? path.join(cache, keys[k]) : null;
+      const kept = cache ? path.join(cache.dir, keys[k]) : null;
       if (kept && fs.existsSync(kept)) {
-        await linkInto(kept, bundle);
+        await linkBundle(cache!, keys[k], outputPath, k);
         continue;
       }
       const shardSite = path.join(work, String(k));
       await fs.promises.mkdir(shardSite, { recursive: true });
       for (let i = 0; i < shard.slugs.length; i += LINK_BATCH) {
+        go();
         await Promise.all(
           shard.slugs.slice(i, i + LINK_BATCH).map(async (slug) => {
             await fs.promises.mkdir(path.join(shardSite, ARTICLES, slug), { recursive: true });
@@ -130,7 +175,7 @@ export async function buildSearchIndex(
         await fs.promises.rm(writing, { recursive: true, force: true });
         await indexShard(shardSite, writing);
         await fs.promises.rename(writing, kept);
-        await linkInto(kept, bundle);
+        await linkBundle(cache!, keys[k], outputPath, k);
       } else {
         await indexShard(shardSite, bundle);
       }
@@ -138,12 +183,7 @@ export async function buildSearchIndex(
       await fs.promises.rm(shardSite, { recursive: true, force: true });
     }
     await fs.promises.writeFile(path.join(outputPath, SHARD_MANIFEST), JSON.stringify(bundles));
-    // The cache keeps what this index is made of (and what an index interrupted after it made: none).
-    if (cache) {
-      const used = new Set(keys);
-      for (const name of await fs.promises.readdir(cache))
-        if (!used.has(name)) await fs.promises.rm(path.join(cache, name), { recursive: true, force: true });
-    }
+    if (cache) await fs.promises.writeFile(path.join(outputPath, SHARD_KEYS), JSON.stringify(keys));
   } finally {
     await fs.promises.rm(work, { recursive: true, force: true });
   }
