@@ -139,15 +139,6 @@ export class Publisher {
     this.scheduler = new Scheduler(() => void this.drain(), config.debounceMs, timers);
     this.queue = new ChangeQueue(path.join(config.dir, 'queue.json'), () => new Date(timers.now()));
     this.search = new SearchIndexer(this.releases, log, searchIndex);
-    // The indexed copy has the same pages: a copy made of the release it replaced serves it too.
-    this.search.onIndexed = (from, to) => {
-      if (this.skeleton?.of === from) this.skeleton.of = to;
-      // And the same content: its snapshot and lean snapshot are links of the replaced one's.
-      if (this.snapshotCache?.id === from) this.snapshotCache = { ...this.snapshotCache, id: to };
-      if (this.checkpoint?.id === from && fs.existsSync(this.releases.leanSnapshot(to)))
-        this.checkpoint = { ...this.checkpoint, id: to };
-      if (this.counted?.id === from) this.counted = { ...this.counted, id: to };
-    };
     this.bisection = new Bisection(this.queue, log, (n) => this.failureBackoff(n));
     if (this.queue.recovered) {
       this.log('queue unreadable', { problem: this.queue.recovered });

@@ -18,7 +18,7 @@ export interface JournalEntry {
 const JOURNAL_HEAD = '{"journal":1,';
 /** Releases whose lineage is remembered (a few dozen paths each). */
 const MAX_LINEAGE = 1000;
-/** Spare trees kept: one for the next publish, one for the search index's copy. */
+/** Spare trees kept for the next release's copy (one retires with each publish, two with a content that had an indexed copy). */
 const MAX_SPARES = 2;
 /** Beyond this many changed paths, a spare is not brought up to date: the tree is linked anew. */
 const MAX_SYNCED = 20_000;
@@ -322,8 +322,9 @@ export class Releases {
   }
 
   /**
-   * Releases grouped by the content they were built from, oldest first. Indexing a release for
-   * search makes a new release of the same content (its snapshot is a hard link of the same file).
+   * Releases grouped by the content they were built from, oldest first: releases whose snapshot is
+   * a hard link of the same file are one content (earlier versions made a search-indexed copy of a
+   * release as a new release of it; the search index now switches in place: swapSearchIndex).
    */
   versions(): string[][] {
     const groups = new Map<number | string, string[]>();
@@ -375,12 +376,17 @@ export class Releases {
       const id = /^([^.]+)(\.lean)?\.json$/.exec(name)?.[1]; // not states: discard removes those
       if (id && !kept.has(id) && !bases.has(id)) fs.rmSync(path.join(this.snapshotsDir, name), { force: true });
     }
+    this.sweepSearchIndexes();
+    return doomed;
+  }
+
+  /** Removes the search indexes no release links to. */
+  sweepSearchIndexes() {
     const used = new Set(this.list().map((id) => this.searchIndexOf(id)));
     for (const index of fs.readdirSync(this.searchDir)) {
       // (Dot folders are the indexes' own: the shards they link to, kept by the search indexer.)
       if (!used.has(index) && !index.startsWith('.')) this.removeLater(path.join(this.searchDir, index));
     }
-    return doomed;
   }
 
   /** The search index a release links to, if any. */
@@ -395,6 +401,22 @@ export class Releases {
   addSearchIndex(id: string, bundle: string) {
     fs.renameSync(bundle, path.join(this.searchDir, id));
     fs.symlinkSync(path.join('..', '..', 'search', id), path.join(this.path(id), 'pagefind'));
+  }
+
+  /**
+   * Moves a freshly written Pagefind bundle into the shared store as `name` and points release
+   * `id` at it: one rename of a new symlink over its `pagefind`, so a reader's request gets the old
+   * index or the new one (as at any switch of releases); the pages do not change.
+   */
+  swapSearchIndex(id: string, bundle: string, name: string) {
+    fs.renameSync(bundle, path.join(this.searchDir, name));
+    const target = path.join(this.path(id), 'pagefind');
+    const link = path.join(this.path(id), `.pagefind-${name}`);
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(path.join('..', '..', 'search', name), link);
+    // A folder (an index built by `astro build` itself) cannot be renamed over: it goes first.
+    if (fs.lstatSync(target, { throwIfNoEntry: false })?.isDirectory()) fs.rmSync(target, { recursive: true });
+    fs.renameSync(link, target);
   }
 
   /** Release `to` uses the search index of release `from` (until it gets its own). */

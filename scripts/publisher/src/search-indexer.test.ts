@@ -44,7 +44,7 @@ function fakeIndex() {
 }
 
 describe('the search indexer', () => {
-  it('makes a copy of the live release with its own index live, as the same content', async () => {
+  it('switches the live release to its own index in place: no copy, the same release', async () => {
     const { releases, publish, logger } = setup();
     const v1 = publish('v1');
     const fake = fakeIndex();
@@ -54,14 +54,25 @@ describe('the search indexer', () => {
     expect(indexer.indexing).toEqual({ release: v1 });
     fake.finish();
     await run;
-    const live = releases.live()!.id;
-    expect(live).not.toBe(v1);
-    expect(indexer.last).toMatchObject({ release: live, result: 'done' });
-    expect(fs.readFileSync(path.join(releases.path(live), 'pagefind', 'pagefind.js'), 'utf8')).toBe('index of v1');
-    expect(releases.versions()).toEqual([[v1, live]]); // one content: a rollback skips both
+    expect(releases.live()!.id).toBe(v1);
+    expect(releases.list()).toEqual([v1]);
+    expect(indexer.last).toMatchObject({ release: v1, result: 'done' });
+    expect(fs.lstatSync(path.join(releases.path(v1), 'pagefind')).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(path.join(releases.path(v1), 'pagefind', 'pagefind.js'), 'utf8')).toBe('index of v1');
     expect(fs.readdirSync(releases.workDir)).toEqual([]);
     await indexer.run(); // nothing is due any more
     expect(fake.calls).toHaveLength(1);
+
+    // Indexed again (a later release's index, say): the index it replaced goes from the store.
+    const first = fs.readlinkSync(path.join(releases.path(v1), 'pagefind'));
+    indexer.schedule(v1);
+    const again = indexer.run();
+    fake.finish();
+    await again;
+    const second = fs.readlinkSync(path.join(releases.path(v1), 'pagefind'));
+    expect(second).not.toBe(first);
+    expect(fs.readdirSync(releases.trashDir).length + fs.readdirSync(releases.searchDir).length).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(releases.searchDir, path.basename(first)))).toBe(false);
   });
 
   it('yields to a publish: nothing goes live, and the new release is indexed next', async () => {
@@ -84,7 +95,7 @@ describe('the search indexer', () => {
     expect(fs.readFileSync(path.join(releases.dir, 'current', 'pagefind', 'pagefind.js'), 'utf8')).toBe('index of v2');
   });
 
-  it('does not index a release that is no longer live, nor go live while publishing is paused', async () => {
+  it('does not index a release that is no longer live, nor switch while publishing is paused', async () => {
     const { releases, publish, logger } = setup();
     const v1 = publish('v1');
     publish('v2');
@@ -102,6 +113,7 @@ describe('the search indexer', () => {
     await run;
     expect(releases.live()?.id).toBe(v2);
     expect(releases.list()).toHaveLength(2);
+    expect(fs.existsSync(path.join(releases.path(v2), 'pagefind'))).toBe(false);
   });
 
   it('records a failure and does not retry it until the next release', async () => {

@@ -28,16 +28,15 @@ export interface IndexRecord {
 /**
  * Search for the live release, in the background. A new release goes live with the previous
  * search index (shared by symlink); once the publisher is idle, the release is indexed and its
- * copy with its own index goes live: a new release of the same content (same snapshot, hard
- * linked, so a rollback treats both as one). Publishing always comes first: a publish cancels a
- * running indexing, which runs again for the release that is live after it.
+ * `pagefind` link is switched to the new index (Releases.swapSearchIndex): no copy of the release
+ * is made (at 100,000 articles a copy took longer than the time between two publishes, and the
+ * index never went live). Publishing always comes first: a publish cancels a running indexing,
+ * which runs again for the release that is live after it, and keeps the shards it finished.
  */
 export class SearchIndexer {
   private running: { release: string; abort: AbortController } | undefined;
   private due: string | undefined;
   last: IndexRecord | undefined;
-  /** Told when release `to`, the copy of `from` with its own search index, has gone live in its place. */
-  onIndexed: ((from: string, to: string) => void) | undefined;
 
   constructor(
     private readonly releases: Releases,
@@ -71,6 +70,7 @@ export class SearchIndexer {
     }
     const abort = new AbortController();
     this.running = { release, abort };
+    // The index's name in the store.
     const id = this.releases.newId();
     const started = this.now();
     const out = path.join(this.releases.workDir, `${id}-pagefind`);
@@ -80,36 +80,26 @@ export class SearchIndexer {
       const done = (await this.indexSite(this.releases.path(release), out, abort.signal, cache)) as
         { shards?: number; indexed?: number } | undefined;
       if (abort.signal.aborted || this.releases.live()?.id !== release) throw new Error('cancelled');
-      // In the background (cp -al): a synchronous copy of 25,000 links would hold back webhooks.
-      await this.releases.copyTree(release, this.releases.path(id), new Set(['pagefind']));
-      if (this.releases.live()?.id !== release) throw new Error('cancelled');
-      this.releases.addSearchIndex(id, out);
-      fs.linkSync(this.releases.snapshot(release), this.releases.snapshot(id));
-      // The same content, so the same base for the next build (a checkpoint's).
-      if (fs.existsSync(this.releases.leanSnapshot(release)))
-        fs.linkSync(this.releases.leanSnapshot(release), this.releases.leanSnapshot(id));
-      this.releases.copyState(release, id);
-      this.releases.derived(id, release, ['pagefind']);
       if (this.releases.paused()) throw new Error('cancelled');
-      this.releases.activate(id);
-      this.onIndexed?.(release, id);
-      // The shards no index in the store links to any more (the store's indexes go with their releases).
+      this.releases.swapSearchIndex(release, out, id);
+      this.due = undefined;
+      const durationMs = this.now() - started;
+      this.last = { release, result: 'done', durationMs };
+      this.log('search index live', {
+        build: release,
+        of: release,
+        index: id,
+        durationMs,
+        ...(done?.shards ? { shards: done.shards, indexed: done.indexed } : {}),
+      });
+      // What no release links to any more: the indexes (prune does it too) and the shards only they used.
+      this.releases.sweepSearchIndexes();
       const indexes = fs.readdirSync(this.releases.searchDir).filter((name) => name !== SHARDS);
       await sweepShardCache(
         cache.dir,
         indexes.map((name) => path.join(this.releases.searchDir, name))
       );
-      this.due = undefined;
-      const durationMs = this.now() - started;
-      this.last = { release: id, result: 'done', durationMs };
-      this.log('search index live', {
-        build: id,
-        of: release,
-        durationMs,
-        ...(done?.shards ? { shards: done.shards, indexed: done.indexed } : {}),
-      });
     } catch (error) {
-      this.releases.discard(id);
       const cancelled = abort.signal.aborted || (error as Error).message === 'cancelled';
       if (cancelled) {
         this.log('search index postponed', { build: release, reason: 'a publish came first' });
