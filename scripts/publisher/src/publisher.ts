@@ -174,7 +174,7 @@ export class Publisher {
 
   /**
    * Indexes the live content for the next plan (indexLive) once the event loop is free: after a
-   * full build, and at start. Made once per content: a plan meanwhile finds it done, or does it.
+   * release goes live, and at start. Made once per content: a plan meanwhile finds it done, or does it.
    */
   private indexLiveSoon() {
     setImmediate(() => {
@@ -731,10 +731,8 @@ export class Publisher {
       this.snapshotCache = { id, snapshot };
       this.search.schedule(id);
       await this.recordContent(id, kind, snapshot);
-      if (kind === 'full') {
-        fs.writeFileSync(this.templatesFile, this.config.templateHash);
-        this.indexLiveSoon();
-      }
+      if (kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
+      this.indexLiveSoon();
       const pruned = [...retired, ...this.releases.prune(this.config.keepReleases)];
       if (pruned.length) this.log('releases pruned', { build: id, pruned });
       this.armClock();

@@ -294,7 +294,7 @@ describe('the publish planner rebuilds every page a change reaches', () => {
     expect(fewer.removed).toContain(sitemapPath(files - 1));
   });
 
-  it("indexes the new content from the live content's indexes, exactly as from scratch", () => {
+  it("indexes the new content, its related boxes and sitemaps from the live content's, exactly as from scratch", () => {
     const random = prng(2611);
     const counter = { n: 0 };
     const shape = (c: SiteContent) => ({
@@ -307,16 +307,20 @@ describe('the publish planner rebuilds every page a change reaches', () => {
       ),
       bySlug: [...c.bySlug.keys()],
       byId: [...c.byId.keys()],
-      rank: [...c.rank].map(([a, i]) => [a.documentId, i]),
     });
+    const boxes = (c: SiteContent) => c.articles.map((a) => related(c, a, RELATED_COUNT).map((x) => x.documentId));
     for (let run = 0; run < 200; run++) {
       const before = newsroom(random, 20 + Math.floor(random() * 200), 1 + Math.floor(random() * 3));
-      toContent(before);
+      // The related boxes' index and sitemap entries of the live content, which the new one's are derived from.
+      boxes(toContent(before));
+      sitemapFiles(toContent(before), 7);
       let after = before;
       for (let k = 1 + Math.floor(random() * 3); k > 0; k--) after = mutate(after, random, counter);
       const derived = toContent(after, before);
       const scratch = toContent({ ...after, articles: [...after.articles] });
       expect(shape(derived), `run ${run}`).toEqual(shape(scratch));
+      expect(boxes(derived), `run ${run}`).toEqual(boxes(scratch));
+      expect(sitemapFiles(derived, 7), `run ${run}`).toEqual(sitemapFiles(scratch, 7));
     }
   });
 });

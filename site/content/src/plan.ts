@@ -5,6 +5,8 @@ import { listingKey, type ListingKind, type Scope } from './build-protocol';
 import { listingPages, listingPagePath, type ListingPage } from './listing-pages';
 import { routes } from './routes';
 import {
+  articleDiff,
+  indexAhead,
   fetchArticles,
   fetchTaxonomies,
   keepLive,
@@ -64,22 +66,23 @@ function changedIds<T extends { documentId: string }>(before: T[], after: T[]) {
 }
 
 /**
- * changedIds for the articles, against the live content's index (made once, when it was
- * planned or went live) rather than a map of the archive made for every publish.
+ * changedIds for the articles, from the articles the new list does not share with the live
+ * content (articleDiff) rather than a comparison of the whole archive for every publish; and a
+ * look-up of the new list's articles by id made of the same (its whole map is made once it is
+ * live, not while a publish waits: indexLive).
  */
 function changedArticles(before: SiteContent, after: Article[]) {
+  const { added, gone } = articleDiff(before, after);
+  const now = new Map(added.map((x) => [x.documentId, x]));
+  const left = new Set(gone.map((x) => x.documentId));
   const ids = new Set<string>();
-  let present = 0;
-  for (const x of after) {
+  for (const x of added) {
     const was = before.byId.get(x.documentId);
-    if (was) present++;
-    if (was !== x && !isDeepStrictEqual(was, x)) ids.add(x.documentId);
+    if (!was || !isDeepStrictEqual(was, x)) ids.add(x.documentId);
   }
-  if (present < before.byId.size) {
-    const now = new Set(after.map((a) => a.documentId));
-    for (const id of before.byId.keys()) if (!now.has(id)) ids.add(id);
-  }
-  return ids;
+  for (const x of gone) if (!now.has(x.documentId)) ids.add(x.documentId);
+  const byId = (id: string) => now.get(id) ?? (left.has(id) ? undefined : before.byId.get(id));
+  return { ids, byId };
 }
 
 const imageUrls = (a: Article) => [
@@ -135,12 +138,14 @@ export async function planPublish(
 }
 
 /**
- * Indexes `live` the way the next plan reads it (sorted and grouped, the related boxes' index, the
- * sitemap files), ahead of the publish: at 100,000 articles ~0.6 s that the first publish after a
- * full build or a restart would wait for. A publish's own content is indexed by its plan.
+ * Indexes `live` the way the next plan reads it (sorted and grouped, by id, the related boxes'
+ * index, the sitemap files), ahead of the publish: at 100,000 articles ~0.6 s that the first
+ * publish after a full build or a restart would wait for. A publish's own content has most of
+ * them from its plan; its map by id (~0.1 s) is made here, once it is live.
  */
 export function indexLive(live: Snapshot) {
   const content = toContent(live);
+  indexAhead(content);
   if (content.articles.length) related(content, content.articles[0], RELATED_COUNT);
   sitemapFiles(content);
 }
@@ -157,7 +162,7 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
   const tags = changedIds(live.tags, snapshot.tags);
   const polls = changedIds(live.polls, snapshot.polls);
   const before = toContent(live);
-  const changed = changedArticles(before, snapshot.articles);
+  const { ids: changed, byId: nowById } = changedArticles(before, snapshot.articles);
   const redirects = changedIds(live.redirects ?? [], snapshot.redirects ?? []);
   if (!changed.size && !authors.size && !tags.size && !polls.size) {
     if (redirects.size) {
@@ -191,7 +196,7 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
   const touched = { categories: new Set<string>(), authors: new Set<string>(), tags: new Set<string>() };
   for (const id of changed) {
     const old = before.byId.get(id);
-    const now = after.byId.get(id);
+    const now = nowById(id);
     if (now) scope.articles.add(now.slug);
     if (old && old.slug !== now?.slug) removed.add(routes.article(old.slug));
     for (const a of [old, now]) {
@@ -217,7 +222,7 @@ export function planChange(live: Snapshot, snapshot: Snapshot): Plan {
       for (const n of gone) removed.add(listingPagePath(base(slug), n));
     }
   }
-  for (const slug of relatedPages(before, after, changed)) scope.articles.add(slug);
+  for (const slug of relatedPages(before, after, changed, nowById)) scope.articles.add(slug);
   const rendered = Object.values(pages).reduce((n, list) => n + list.length, 0);
   const sitemaps = differingSitemaps(before, after);
   for (const n of sitemaps.gone) removed.add(sitemapPath(n));
@@ -297,7 +302,12 @@ export function withClock(plan: Plan, live: Snapshot, at: Date): Plan {
  * published shortly before or after a changed one, in its category or tags, can be among them
  * (see `related`).
  */
-function relatedPages(before: SiteContent, after: SiteContent, changed: Set<string>) {
+function relatedPages(
+  before: SiteContent,
+  after: SiteContent,
+  changed: Set<string>,
+  nowById: (id: string) => Article | undefined
+) {
   const window = RELATED_WINDOW;
   const candidates = new Set<string>();
   for (const content of [before, after]) {
@@ -317,7 +327,7 @@ function relatedPages(before: SiteContent, after: SiteContent, changed: Set<stri
   const ids = (list: Article[]) => list.map((a) => a.documentId);
   const pages = new Set<string>();
   for (const id of candidates) {
-    const now = after.byId.get(id);
+    const now = nowById(id);
     const old = before.byId.get(id);
     if (!now || !old || changed.has(id)) continue;
     const relatedNow = ids(related(after, now, RELATED_COUNT));

@@ -1,4 +1,5 @@
-import type { SiteContent } from './snapshot';
+import type { Article } from './schema';
+import { derivedFrom, positionIn, type SiteContent } from './snapshot';
 import { routes } from './routes';
 import { listingPagePath, numberedPageCount } from './listing-pages';
 
@@ -34,17 +35,46 @@ function chunks<T>(list: T[], size: number): T[][] {
 const files = new WeakMap<SiteContent, SitemapEntry[][]>();
 const articleEntries = new WeakMap<readonly unknown[], SitemapEntry[]>();
 
+const entry = (a: Article): SitemapEntry => ({ url: routes.article(a.slug), lastmod: a.updatedAt });
+
+/**
+ * The article entries (oldest first) of `list`, from those of `old`, the list it was made from by
+ * a few articles `added` and `gone` (derivedFrom): the kept entries are the same objects, in order.
+ */
+function deriveEntries(
+  base: SitemapEntry[],
+  old: readonly Article[],
+  list: readonly Article[],
+  { added, gone }: { added: readonly Article[]; gone: readonly Article[] }
+) {
+  const n = list.length;
+  const skip = gone.map((a) => old.length - 1 - positionIn(old, a)).sort((x, y) => x - y);
+  const insert = added.map((a) => [n - 1 - positionIn(list, a), a] as const).sort(([x], [y]) => x - y);
+  const out = new Array<SitemapEntry>(n);
+  let from = 0;
+  let s = 0;
+  let i = 0;
+  for (let e = 0; e < n; e++) {
+    if (i < insert.length && insert[i][0] === e) {
+      out[e] = entry(insert[i++][1]);
+      continue;
+    }
+    for (; s < skip.length && skip[s] === from; s++) from++;
+    out[e] = base[from++];
+  }
+  return out;
+}
+
 /** The entries of each sitemap file, in order (file n is `sitemapPath(n)`). */
 export function sitemapFiles(content: SiteContent, size = SITEMAP_FILE_SIZE): SitemapEntry[][] {
   const known = size === SITEMAP_FILE_SIZE ? files.get(content) : undefined;
   if (known) return known;
   let articles = articleEntries.get(content.articles);
   if (!articles) {
-    articles = [];
-    for (let i = content.articles.length - 1; i >= 0; i--) {
-      const a = content.articles[i];
-      articles.push({ url: routes.article(a.slug), lastmod: a.updatedAt });
-    }
+    const from = derivedFrom(content.articles);
+    const base = from && articleEntries.get(from.base);
+    articles =
+      from && base ? deriveEntries(base, from.base, content.articles, from) : content.articles.map(entry).reverse();
     articleEntries.set(content.articles, articles);
   }
   const listing = (base: string, count: number) =>
@@ -66,7 +96,7 @@ export function differingSitemaps(before: SiteContent, after: SiteContent) {
   const old = sitemapFiles(before);
   const now = sitemapFiles(after);
   const same = (a: SitemapEntry[] | undefined, b: SitemapEntry[]) =>
-    !!a && a.length === b.length && a.every((x, i) => x.url === b[i].url && x.lastmod === b[i].lastmod);
+    !!a && a.length === b.length && a.every((x, i) => x === b[i] || (x.url === b[i].url && x.lastmod === b[i].lastmod));
   return {
     differ: now.flatMap((entries, n) => (same(old[n], entries) ? [] : [n])),
     gone: old.slice(now.length).map((_, i) => now.length + i),

@@ -49,8 +49,6 @@ export interface SiteContent extends Omit<Snapshot, 'version' | 'fetchedAt' | 's
   byCategory: Map<string, Article[]>;
   byAuthor: Map<string, Article[]>;
   byTag: Map<string, Article[]>;
-  /** Position of each article in `articles` (newest first). */
-  rank: Map<Article, number>;
 }
 
 export { shownDate } from './clock';
@@ -381,7 +379,7 @@ function group(articles: Article[], keys: (a: Article) => string[]) {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-type ArticleIndexes = Pick<SiteContent, 'articles' | 'bySlug' | 'byId' | 'byCategory' | 'byAuthor' | 'byTag' | 'rank'>;
+type ArticleIndexes = Pick<SiteContent, 'articles' | 'bySlug' | 'byId' | 'byCategory' | 'byAuthor' | 'byTag'>;
 
 /**
  * The indexes of each list of articles, made once: the publisher plans every publish against the
@@ -390,18 +388,42 @@ type ArticleIndexes = Pick<SiteContent, 'articles' | 'bySlug' | 'byId' | 'byCate
  */
 const indexed = new WeakMap<readonly Article[], ArticleIndexes>();
 
-/** Newest first; plain comparison: ISO dates and ids sort correctly as strings, and ICU collation is slow on 10k rows. */
-const newestFirst = (a: Article, b: Article) => cmp(shownDate(b), shownDate(a)) || cmp(b.documentId, a.documentId);
+/**
+ * The order of `SiteContent.articles`, a total one (document ids are unique). Plain comparison:
+ * ISO dates and ids sort correctly as strings, and ICU collation is slow on 10k rows.
+ */
+export const newestFirst = (a: Article, b: Article) =>
+  cmp(shownDate(b), shownDate(a)) || cmp(b.documentId, a.documentId);
+
+/** Where `a` would sit in `list` (in `newestFirst` order): the index of the first article older than `a`. */
+export function olderStart(list: readonly Article[], a: Article) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (newestFirst(list[mid], a) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The position of `a` in `list`, which holds it (in `newestFirst` order). */
+export function positionIn(list: readonly Article[], a: Article) {
+  const rank = olderStart(list, a) - 1;
+  if (list[rank]?.documentId !== a.documentId) throw new Error(`article ${a.documentId} is not in this list`);
+  return rank;
+}
 
 /** Two lists sorted by `order`, as one. */
 function merge<T>(a: readonly T[], b: readonly T[], order: (x: T, y: T) => number): T[] {
   if (!b.length) return [...a];
-  const out: T[] = [];
+  const out = new Array<T>(a.length + b.length);
   let i = 0;
   let j = 0;
-  while (i < a.length && j < b.length) out.push(order(a[i], b[j]) <= 0 ? a[i++] : b[j++]);
-  while (i < a.length) out.push(a[i++]);
-  while (j < b.length) out.push(b[j++]);
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = order(a[i], b[j]) <= 0 ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
   return out;
 }
 
@@ -411,14 +433,20 @@ const TOPICS: [keyof Pick<ArticleIndexes, 'byCategory' | 'byAuthor' | 'byTag'>, 
   ['byTag', (a) => a.tags.map((x) => x.slug)],
 ];
 
+/**
+ * The maps by slug and by id are made when first read, once (getters): a publish's plan reads a
+ * few ids of the new content, and a page build none, while each map of 100,000 articles costs
+ * ~60–100 ms and its garbage. An article's position is found by `newestFirst` (related.ts).
+ */
 function withMaps(articles: Article[], groups: Pick<ArticleIndexes, 'byCategory' | 'byAuthor' | 'byTag'>) {
-  return {
-    articles,
-    bySlug: new Map(articles.map((a) => [a.slug, a])),
-    byId: new Map(articles.map((a) => [a.documentId, a])),
-    ...groups,
-    rank: new Map(articles.map((a, i) => [a, i])),
+  const once = <T>(make: () => T) => {
+    let made: T | undefined;
+    return { get: () => (made ??= make()), enumerable: true };
   };
+  return Object.defineProperties({ articles, ...groups } as ArticleIndexes, {
+    bySlug: once(() => new Map(articles.map((a) => [a.slug, a]))),
+    byId: once(() => new Map(articles.map((a) => [a.documentId, a]))),
+  });
 }
 
 function indexWhole(list: readonly Article[]): ArticleIndexes {
@@ -428,16 +456,66 @@ function indexWhole(list: readonly Article[]): ArticleIndexes {
 }
 
 /**
+ * The articles of `list` that `content` does not hold (new, or new objects for its documents:
+ * `added`, newest first) and those of `content` that `list` does not (`gone`): the change from
+ * the live content to a publish's, which shares the live one's objects for what it kept. One
+ * pass over `list`, and a search of `content` only when the counts say an article left it.
+ */
+export function articleDiff(content: Pick<SiteContent, 'articles' | 'byId'>, list: readonly Article[]) {
+  const known = diffs.get(list);
+  if (known?.from === content.articles) return known;
+  const members = membersOf(content.articles);
+  const added = list.filter((a) => !members.has(a)).sort(newestFirst);
+  const replaced = added.flatMap((a) => content.byId.get(a.documentId) ?? []);
+  let gone = replaced;
+  if (content.articles.length - (list.length - added.length) !== replaced.length) {
+    const present = new Set(list);
+    gone = content.articles.filter((a) => !present.has(a));
+  }
+  const diff = { from: content.articles, added, gone };
+  diffs.set(list, diff);
+  return diff;
+}
+
+/** The articles of a list as a set of objects: by identity, ~5× faster to ask than a map by id. */
+const members = new WeakMap<readonly Article[], Set<Article>>();
+function membersOf(list: readonly Article[]) {
+  let set = members.get(list);
+  if (!set) members.set(list, (set = new Set(list)));
+  return set;
+}
+
+/**
+ * Makes now what the next content made from `content` (a publish's) reads of it: its map by id
+ * and set of articles (articleDiff). The publisher and a waiting build do it while idle.
+ */
+export function indexAhead(content: SiteContent) {
+  void content.byId;
+  membersOf(content.articles);
+}
+
+const diffs = new WeakMap<readonly Article[], { from: readonly Article[]; added: Article[]; gone: Article[] }>();
+
+/** What a content's articles (newest first) were made from by indexFrom: other indexes made from theirs likewise. */
+const lineage = new WeakMap<readonly Article[], { base: readonly Article[]; added: Article[]; gone: Article[] }>();
+export const derivedFrom = (articles: readonly Article[]) => lineage.get(articles);
+
+/**
  * The indexes of `list` from those of `base`, a list it mostly shares articles with (the same
  * objects): the articles kept stay in order and the new ones are merged in, and only the topic
  * lists a changed article was or is on are made again. The same indexes as indexWhole (tested).
  */
 function indexFrom(from: ArticleIndexes, list: readonly Article[]): ArticleIndexes | null {
-  const present = new Set(list);
-  const added = list.filter((a) => !from.rank.has(a)).sort(newestFirst);
-  const gone = from.articles.filter((a) => !present.has(a));
+  if (Math.abs(list.length - from.articles.length) > Math.max(100, list.length / 20)) return null;
+  const { added, gone } = articleDiff(from, list);
   if (added.length + gone.length > Math.max(100, list.length / 20)) return null;
-  const articles = merge(gone.length ? from.articles.filter((a) => present.has(a)) : from.articles, added, newestFirst);
+  const without = new Set(gone);
+  const articles = merge(
+    gone.length ? from.articles.filter((a) => !without.has(a)) : from.articles,
+    added,
+    newestFirst
+  );
+  lineage.set(articles, { base: from.articles, added, gone });
   const groups = Object.fromEntries(
     TOPICS.map(([name, keys]) => {
       const touched = new Set([...added, ...gone].flatMap(keys));
@@ -445,7 +523,7 @@ function indexFrom(from: ArticleIndexes, list: readonly Article[]): ArticleIndex
       // Every key again, in the order of each key's newest article (as group() makes them).
       const lists = new Map<string, Article[]>();
       for (const key of touched) {
-        const kept = (from[name].get(key) ?? []).filter((a) => present.has(a));
+        const kept = (from[name].get(key) ?? []).filter((a) => !without.has(a));
         lists.set(
           key,
           merge(
@@ -481,12 +559,14 @@ function indexArticles(list: readonly Article[], base?: readonly Article[]): Art
  * this one's are made from when they are known (the live content, for a publish).
  */
 export function toContent(snapshot: Snapshot, base?: Snapshot): SiteContent {
-  return {
+  const content = {
     now: renderedAt(snapshot),
-    ...indexArticles(snapshot.articles, base?.articles),
     categories: [...snapshot.categories].sort((a, b) => (a.menuOrder ?? 0) - (b.menuOrder ?? 0)),
     authors: [...snapshot.authors].sort((a, b) => a.name.localeCompare(b.name, 'vi')),
     tags: [...snapshot.tags].sort((a, b) => a.name.localeCompare(b.name, 'vi')),
     polls: [...snapshot.polls].sort((a, b) => (b.opensAt ?? '').localeCompare(a.opensAt ?? '')),
   };
+  // The indexes' getters as they are (a spread would make their maps now).
+  const indexes = Object.getOwnPropertyDescriptors(indexArticles(snapshot.articles, base?.articles));
+  return Object.defineProperties(content, indexes) as SiteContent;
 }

@@ -1,5 +1,6 @@
 import { parseBuildMessage, type BuildJob, type BuildMessage } from '@newsroom/content/build-protocol';
-import { readSnapshot, toContent, type Snapshot } from '@newsroom/content/snapshot';
+import { indexAhead, readSnapshot, toContent, type Snapshot } from '@newsroom/content/snapshot';
+import { sitemapFiles } from '@newsroom/content/sitemaps';
 
 /** A snapshot read while the build waited for its job, and the file it came from. */
 export interface Preloaded {
@@ -35,8 +36,11 @@ export function waitForJob(): Promise<{ job: BuildJob; preloaded: Preloaded | nu
       if (parsed.type === 'preload') {
         try {
           preloaded = { file: parsed.snapshot, snapshot: readSnapshot(parsed.snapshot) };
-          // Sorted and grouped now: the job's content is made from these indexes (toContent).
-          toContent(preloaded.snapshot);
+          // Sorted, grouped and mapped now: the job's content is made from these indexes
+          // (toContent), and its sitemap entries from these (sitemapFiles).
+          const content = toContent(preloaded.snapshot);
+          indexAhead(content);
+          sitemapFiles(content);
         } catch (error) {
           // Only a head start: the job names its snapshot, read then.
           preloaded = null;
