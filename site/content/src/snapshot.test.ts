@@ -166,6 +166,8 @@ describe('a snapshot as the change from the live one', () => {
     expect(() => applyDelta(base(12), delta)).toThrow(/does not fit its base: 11 articles \(9 expected\)/);
     const twice = { ...delta, articles: [article(20), article(20)], count: 11 };
     expect(() => applyDelta(live, twice)).toThrow(/or one twice/);
+    const doubled = { ...live, articles: [...live.articles, { ...live.articles[0] }] };
+    expect(() => applyDelta(doubled, { ...delta, articles: [], removed: [], count: 11 })).toThrow(/or one twice/);
     expect(() => applyDelta(live, { ...delta, version: 2 as 1 })).toThrow(/version 2/);
   });
 });

@@ -282,14 +282,16 @@ export function snapshotDelta(
   whole: (a: Article) => boolean = () => false
 ): SnapshotDelta {
   const before = byDocumentId(base.articles);
+  // By identity first (a set of objects is ~5× faster to ask than a map by id): most articles are the base's own.
+  const kept = membersOf(base.articles);
   const { articles, ...rest } = next;
   const changed: Article[] = [];
   const removed: string[] = [];
   let present = 0; // articles of `next` whose id `base` has
   for (const a of articles) {
-    const was = before.get(a.documentId);
+    const was = kept.has(a) || before.has(a.documentId);
     if (was) present++;
-    if (was === a && !whole(a)) continue;
+    if (kept.has(a) && !whole(a)) continue;
     changed.push(a);
     if (was) removed.push(a.documentId);
   }
@@ -312,12 +314,22 @@ function byDocumentId(list: readonly Article[]) {
   return map;
 }
 
+const distinct = new WeakMap<readonly Article[], boolean>();
+/** True when no two articles of `list` share a document id; asked once per list. */
+export function distinctIds(list: readonly Article[]) {
+  let known = distinct.get(list);
+  if (known === undefined) distinct.set(list, (known = new Set(list.map((a) => a.documentId)).size === list.length));
+  return known;
+}
+
 /** The snapshot `delta` describes, from its base; an error when the delta was not made from `base`. */
 export function applyDelta(base: Snapshot, delta: SnapshotDelta): Snapshot {
   if (delta.version !== 1) throw new Error(`Not a snapshot delta of this site (version ${delta.version}).`);
-  const gone = new Set([...delta.removed, ...delta.articles.map((a) => a.documentId)]);
+  const sent = new Set(delta.articles.map((a) => a.documentId));
+  const gone = new Set([...delta.removed, ...sent]);
   const articles = [...base.articles.filter((a) => !gone.has(a.documentId)), ...delta.articles];
-  if (articles.length !== delta.count || new Set(articles.map((a) => a.documentId)).size !== articles.length) {
+  // Each id once: the base's are (checked once per base), and those sent replace theirs.
+  if (articles.length !== delta.count || sent.size !== delta.articles.length || !distinctIds(base.articles)) {
     throw new Error(
       `The snapshot delta does not fit its base: ${articles.length} articles (${delta.count} expected), or one twice.`
     );

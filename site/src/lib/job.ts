@@ -1,5 +1,5 @@
 import { parseBuildMessage, type BuildJob, type BuildMessage } from '@newsroom/content/build-protocol';
-import { indexAhead, readSnapshot, toContent, type Snapshot } from '@newsroom/content/snapshot';
+import { distinctIds, indexAhead, readSnapshot, toContent, type Snapshot } from '@newsroom/content/snapshot';
 import { sitemapFiles } from '@newsroom/content/sitemaps';
 
 /** A snapshot read while the build waited for its job, and the file it came from. */
@@ -38,6 +38,7 @@ export function waitForJob(): Promise<{ job: BuildJob; preloaded: Preloaded | nu
           preloaded = { file: parsed.snapshot, snapshot: readSnapshot(parsed.snapshot) };
           // Sorted, grouped and mapped now: the job's content is made from these indexes
           // (toContent), and its sitemap entries from these (sitemapFiles).
+          distinctIds(preloaded.snapshot.articles);
           const content = toContent(preloaded.snapshot);
           indexAhead(content);
           sitemapFiles(content);
