@@ -180,7 +180,10 @@ export class Publisher {
     setImmediate(() => {
       const live = this.releases.live();
       const snapshot = live && !this.stopped ? this.snapshotOf(live.id) : null;
-      if (snapshot) indexLive(snapshot);
+      if (!snapshot) return;
+      indexLive(snapshot).catch((error: Error) =>
+        this.log('indexing the live content failed', { build: live!.id, error: error.message })
+      );
     });
   }
 

@@ -97,7 +97,8 @@ export class SearchIndexer {
       const indexes = fs.readdirSync(this.releases.searchDir).filter((name) => name !== SHARDS);
       await sweepShardCache(
         cache.dir,
-        indexes.map((name) => path.join(this.releases.searchDir, name))
+        indexes.map((name) => path.join(this.releases.searchDir, name)),
+        (dir) => this.releases.removeLater(dir)
       );
     } catch (error) {
       const cancelled = abort.signal.aborted || (error as Error).message === 'cancelled';

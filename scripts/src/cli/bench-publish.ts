@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { bin } from '@newsroom/publisher/bin';
 import { CMS_DIR } from '@newsroom/publisher/paths';
@@ -184,6 +185,12 @@ async function main() {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
+  // This process runs the publisher (its webhooks, builds, site server): what holds its event loop
+  // up holds a served page back.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  /** From each release going live to its page answering. */
+  const liveToServed: number[] = [];
   for (let i = 0; i < publishes; i++) {
     // Publishes come one at a time, as editors make them: the publisher has finished the last one
     // (its build, and the comparison of the whole state after it) and compiled the next build; the
@@ -216,10 +223,12 @@ async function main() {
     // Where the time went, from the publish call: the CMS saving and answering, its webhook reaching
     // the publisher, the debounce, the build, and the new page answering.
     const at = (mark?: number) => (mark === undefined ? '?' : ((mark - started) / 1000).toFixed(2));
+    if (marks.live !== undefined) liveToServed.push(ms - (marks.live - started));
     console.log(
       `  publish ${i + 1}: served after ${(ms / 1000).toFixed(2)} s (CMS answered at ${at(marks.saved)} s, webhooks ${marks.events?.join(', ')}, build from ${at(marks.build)} s, live at ${at(marks.live)} s; ${build?.summary}; ms ${JSON.stringify(build?.phases)})`
     );
   }
+  loopDelay.disable();
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     fs.mkdirSync(profileDir!, { recursive: true });
@@ -319,6 +328,7 @@ Publish → served, ${articles} articles, ${publishes} publishes, ${os.cpus().le
 | ${articles} | ${s(percentile(latencies, 50))} | ${s(percentile(latencies, 95))} | ${s(Math.max(...latencies))} | ${s(full.durationMs)} |
 
 Where a publish's time goes (mean ms): the debounce (~100 for a lone action, up to ${publisher.config.debounceMs} in a burst), the CMS's publishing state ${mean('state')}, plan ${mean('plan')}, render (the change handed to the waiting build, its pages) ${mean('render')}, assemble ${mean('assemble')}, validate + switch ${mean('validate')}; the rest is the webhook and the first request.
+From live to served (ms): p50 ${Math.round(percentile(liveToServed, 50))}, max ${Math.round(Math.max(...liveToServed))}; the publisher's event loop held up during the publishes (ms): p99 ${Math.round(loopDelay.percentile(99) / 1e6)}, max ${Math.round(loopDelay.max / 1e6)}.
 Full build phases (ms): ${JSON.stringify(full.phases)}
 Scheduled stories, from their time to served: ${scheduledMs.map((ms) => s(ms)).join(', ')} s (target ≤ 60 s: ${Math.max(...scheduledMs) <= 60_000 ? 'met' : '**missed**'})
 

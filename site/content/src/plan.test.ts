@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planChange } from './plan';
 import { related, RELATED_COUNT, RELATED_WINDOW } from './related';
 import type { Article, Author, Category, Tag } from './schema';
-import { toContent, type SiteContent, type Snapshot } from './snapshot';
+import { articleDiff, indexAheadInSteps, toContent, type SiteContent, type Snapshot } from './snapshot';
 import { listingKey } from './build-protocol';
 import { listingPages } from './listing-pages';
 import { SITEMAP_FILE_SIZE, sitemapFiles, sitemapPath } from './sitemaps';
@@ -322,5 +322,30 @@ describe('the publish planner rebuilds every page a change reaches', () => {
       expect(boxes(derived), `run ${run}`).toEqual(boxes(scratch));
       expect(sitemapFiles(derived, 7), `run ${run}`).toEqual(sitemapFiles(scratch, 7));
     }
+  });
+
+  it('indexes the live content ahead in steps, pausing between them, to the maps a plan reads', async () => {
+    const live = newsroom(prng(7), 12_345);
+    const content = toContent(live);
+    let pauses = 0;
+    await indexAheadInSteps(content, async () => {
+      pauses++;
+    });
+    // The map by id and the set of articles, 5,000 articles a step each.
+    expect(pauses).toBe(2 * Math.ceil(12_345 / 5000));
+    expect([...content.byId]).toEqual(content.articles.map((a) => [a.documentId, a]));
+    const added = newsroom(prng(8), 1).articles.map((a) => ({ ...a, documentId: 'moi', slug: 'moi' }));
+    expect(articleDiff(content, [...live.articles, ...added])).toMatchObject({ added, gone: [] });
+
+    // A plan that reads the map meanwhile makes it at once; the steps stop and keep that one.
+    const other = toContent(newsroom(prng(9), 12_345));
+    let read: Map<string, unknown> | undefined;
+    pauses = 0;
+    await indexAheadInSteps(other, async () => {
+      pauses++;
+      read ??= other.byId;
+    });
+    expect(pauses).toBe(1 + Math.ceil(12_345 / 5000));
+    expect(other.byId).toBe(read);
   });
 });

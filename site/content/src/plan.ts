@@ -6,7 +6,7 @@ import { listingPages, listingPagePath, type ListingPage } from './listing-pages
 import { routes } from './routes';
 import {
   articleDiff,
-  indexAhead,
+  indexAheadInSteps,
   fetchArticles,
   fetchTaxonomies,
   keepLive,
@@ -137,16 +137,22 @@ export async function planPublish(
   return planChange(live, { version: 1, fetchedAt: new Date().toISOString(), articles, ...taxonomies });
 }
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Indexes `live` the way the next plan reads it (sorted and grouped, by id, the related boxes'
  * index, the sitemap files), ahead of the publish: at 100,000 articles ~0.6 s that the first
  * publish after a full build or a restart would wait for. A publish's own content has most of
- * them from its plan; its map by id (~0.1 s) is made here, once it is live.
+ * them from its plan; its map by id and set of articles (~0.1 s) are made here, once it is live,
+ * in steps with `pause` between them (the event loop's next turn), so that the pages, webhooks and
+ * status the publisher serves meanwhile do not wait for them.
  */
-export function indexLive(live: Snapshot) {
+export async function indexLive(live: Snapshot, pause: () => Promise<unknown> = nextTurn) {
   const content = toContent(live);
-  indexAhead(content);
+  await pause();
+  await indexAheadInSteps(content, pause);
   if (content.articles.length) related(content, content.articles[0], RELATED_COUNT);
+  await pause();
   sitemapFiles(content);
 }
 

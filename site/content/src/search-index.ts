@@ -26,8 +26,12 @@ export const shardPages = (env: NodeJS.ProcessEnv = process.env) => {
 /** Indexes one folder of pages (`site`, pages only) into a Pagefind bundle at `output`. */
 export type IndexShard = (site: string, output: string) => Promise<void>;
 
-/** Pages hard-linked at once into a shard's folder. */
-const LINK_BATCH = 200;
+/**
+ * File operations asked for at once (stats, links). They run on libuv's four threads, which the
+ * process's other file work (a build's release, a reader's page) shares: 100,000 stats asked for
+ * at once held a page served from this process back ~10 s behind them. A batch keeps the queue short.
+ */
+const FS_BATCH = 200;
 
 /**
  * How many shards `pages` pages are indexed in: a power of two, with room for the hash's unevenness
@@ -54,9 +58,14 @@ async function linkBundle(cache: ShardCache, key: string, outputPath: string, k:
 
 /**
  * Removes from the cache the bundles none of `indexes` (folders of indexes built with it) is made
- * of; returns how many it removed.
+ * of, with `remove` (the publisher's moves them out and deletes them in the background: a bundle
+ * is thousands of files); returns how many it removed.
  */
-export async function sweepShardCache(cache: string, indexes: string[]) {
+export async function sweepShardCache(
+  cache: string,
+  indexes: string[],
+  remove: (dir: string) => unknown = (dir) => fs.promises.rm(dir, { recursive: true, force: true })
+) {
   const used = new Set<string>();
   for (const index of indexes) {
     try {
@@ -69,7 +78,7 @@ export async function sweepShardCache(cache: string, indexes: string[]) {
   let removed = 0;
   for (const name of await fs.promises.readdir(cache).catch(() => [] as string[])) {
     if (used.has(name)) continue;
-    await fs.promises.rm(path.join(cache, name), { recursive: true, force: true });
+    await remove(path.join(cache, name));
     removed++;
   }
   return removed;
@@ -111,16 +120,22 @@ export async function buildSearchIndex(
   };
   const articles = path.join(siteDir, ARTICLES);
   // Asynchronous throughout: the publisher runs this beside its webhooks and builds, whose timers a
-  // synchronous pass over 10,000 pages would hold back (~1 s at a time).
+  // synchronous pass over 10,000 pages would hold back (~1 s at a time); in batches (FS_BATCH).
   const slugs = (await fs.promises.readdir(articles).catch(() => [] as string[])).sort();
-  const files = await Promise.all(
-    slugs.map((slug) =>
-      fs.promises.stat(path.join(articles, slug, 'index.html'), { bigint: true }).then(
-        (st) => `${slug} ${st.ino} ${st.size} ${st.mtimeNs}`,
-        () => null
-      )
-    )
-  );
+  const files: (string | null)[] = [];
+  for (let i = 0; i < slugs.length; i += FS_BATCH) {
+    go();
+    files.push(
+      ...(await Promise.all(
+        slugs.slice(i, i + FS_BATCH).map((slug) =>
+          fs.promises.stat(path.join(articles, slug, 'index.html'), { bigint: true }).then(
+            (st) => `${slug} ${st.ino} ${st.size} ${st.mtimeNs}`,
+            () => null
+          )
+        )
+      ))
+    );
+  }
   go();
   const count = shardCount(files.filter(Boolean).length, perShard);
   const shards = Array.from({ length: count }, () => ({ slugs: [] as string[], files: [] as string[] }));
@@ -157,10 +172,10 @@ export async function buildSearchIndex(
       }
       const shardSite = path.join(work, String(k));
       await fs.promises.mkdir(shardSite, { recursive: true });
-      for (let i = 0; i < shard.slugs.length; i += LINK_BATCH) {
+      for (let i = 0; i < shard.slugs.length; i += FS_BATCH) {
         go();
         await Promise.all(
-          shard.slugs.slice(i, i + LINK_BATCH).map(async (slug) => {
+          shard.slugs.slice(i, i + FS_BATCH).map(async (slug) => {
             await fs.promises.mkdir(path.join(shardSite, ARTICLES, slug), { recursive: true });
             await fs.promises.link(
               path.join(articles, slug, 'index.html'),

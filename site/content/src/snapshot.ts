@@ -457,8 +457,16 @@ function withMaps(articles: Article[], groups: Pick<ArticleIndexes, 'byCategory'
   };
   return Object.defineProperties({ articles, ...groups } as ArticleIndexes, {
     bySlug: once(() => new Map(articles.map((a) => [a.slug, a]))),
-    byId: once(() => new Map(articles.map((a) => [a.documentId, a]))),
+    byId: { get: () => idMapOf(articles), enumerable: true },
   });
+}
+
+/** Each list's map by id, made once: when first read, or ahead in steps (indexAheadInSteps). */
+const idMaps = new WeakMap<readonly Article[], Map<string, Article>>();
+function idMapOf(list: readonly Article[]) {
+  let map = idMaps.get(list);
+  if (!map) idMaps.set(list, (map = new Map(list.map((a) => [a.documentId, a]))));
+  return map;
 }
 
 function indexWhole(list: readonly Article[]): ArticleIndexes {
@@ -499,11 +507,48 @@ function membersOf(list: readonly Article[]) {
 
 /**
  * Makes now what the next content made from `content` (a publish's) reads of it: its map by id
- * and set of articles (articleDiff). The publisher and a waiting build do it while idle.
+ * and set of articles (articleDiff). A waiting build does it while idle.
  */
 export function indexAhead(content: SiteContent) {
-  void content.byId;
+  idMapOf(content.articles);
   membersOf(content.articles);
+}
+
+/** Articles indexed between two pauses of indexAheadInSteps: a few milliseconds' work. */
+const INDEX_STEP = 5000;
+
+/**
+ * indexAhead, `INDEX_STEP` articles at a time, awaiting `pause` between steps: the publisher does
+ * it in the event loop that serves its site and webhooks, right after a release goes live, and at
+ * 100,000 articles the map and the set take 0.1–0.3 s in one piece. A plan that reads them
+ * meanwhile makes them at once, and the steps stop.
+ */
+export async function indexAheadInSteps(content: SiteContent, pause: () => Promise<unknown>) {
+  const list = content.articles;
+  /** Adds the articles a step at a time until `done` (made meanwhile); says whether it got through. */
+  const inSteps = async (done: () => boolean, add: (a: Article) => void) => {
+    for (let i = 0; i < list.length && !done(); i += INDEX_STEP) {
+      for (let j = i; j < Math.min(list.length, i + INDEX_STEP); j++) add(list[j]);
+      await pause();
+    }
+    return !done();
+  };
+  const map = new Map<string, Article>();
+  if (
+    await inSteps(
+      () => idMaps.has(list),
+      (a) => map.set(a.documentId, a)
+    )
+  )
+    idMaps.set(list, map);
+  const set = new Set<Article>();
+  if (
+    await inSteps(
+      () => members.has(list),
+      (a) => set.add(a)
+    )
+  )
+    members.set(list, set);
 }
 
 const diffs = new WeakMap<readonly Article[], { from: readonly Article[]; added: Article[]; gone: Article[] }>();
