@@ -15,7 +15,7 @@ import {
   type Skip,
   type Snapshot,
 } from './snapshot';
-import { hasFullEarlierBox, related, RELATED_COUNT, RELATED_WINDOW, topicLists } from './related';
+import { hasFullEarlierBox, indexRelatedAhead, related, RELATED_COUNT, RELATED_WINDOW, topicLists } from './related';
 import { clockChange, renderedAt } from './clock';
 import { differingSitemaps, sitemapFiles, sitemapPath } from './sitemaps';
 
@@ -102,13 +102,20 @@ export async function planPublish(
   const unscoped = Object.keys(changes.documents).filter((uid) => !SCOPED_TYPES.has(uid));
   if (unscoped.length) return { kind: 'full', reason: `changes to ${unscoped.join(', ')} reach every page` };
 
+  // The articles named by the events are fetched with the small collections, not after them (a
+  // round trip to the CMS less); those that show a changed author, tag, poll or photo, after.
+  const named = (changes.documents[ARTICLE] ?? []).filter((id) => !keep.has(id));
+  const [fetchedTaxonomies, fetchedNamed] = await Promise.all([
+    fetchTaxonomies(cms, keep),
+    named.length ? fetchArticles(cms, named, keep) : [],
+  ]);
   const {
     categories,
     authors: authorList,
     tags: tagList,
     polls: pollList,
     redirects,
-  } = keepLive({ version: 1, fetchedAt: '', articles: [], ...(await fetchTaxonomies(cms, keep)) }, live, keep);
+  } = keepLive({ version: 1, fetchedAt: '', articles: [], ...fetchedTaxonomies }, live, keep);
   const taxonomies = { categories, authors: authorList, tags: tagList, polls: pollList, redirects };
   if (changedIds(live.categories, taxonomies.categories).size) return planChange(live, { ...live, ...taxonomies });
   const authors = changedIds(live.authors, taxonomies.authors);
@@ -132,7 +139,9 @@ export async function planPublish(
     }
   }
   for (const id of keep) refetch.delete(id);
-  const fetched = refetch.size ? await fetchArticles(cms, [...refetch], keep) : [];
+  const asked = new Set(named);
+  const more = [...refetch].filter((id) => !asked.has(id));
+  const fetched = [...fetchedNamed, ...(more.length ? await fetchArticles(cms, more, keep) : [])];
   const articles = [...live.articles.filter((a) => !refetch.has(a.documentId)), ...fetched];
   return planChange(live, { version: 1, fetchedAt: new Date().toISOString(), articles, ...taxonomies });
 }
@@ -151,7 +160,7 @@ export async function indexLive(live: Snapshot, pause: () => Promise<unknown> = 
   const content = toContent(live);
   await pause();
   await indexAheadInSteps(content, pause);
-  if (content.articles.length) related(content, content.articles[0], RELATED_COUNT);
+  indexRelatedAhead(content);
   await pause();
   sitemapFiles(content);
 }

@@ -57,6 +57,16 @@ function relatedIndex(content: SiteContent): RelatedIndex {
   return index;
 }
 
+/**
+ * Makes `content`'s index now (related() would make it at its first call): a build does it for
+ * the content it waits to receive a change of, the publisher for the live content, so that the
+ * index of the changed content is derived from it (deriveIndex) rather than read again from every
+ * article (~90 ms at 100,000).
+ */
+export function indexRelatedAhead(content: SiteContent) {
+  relatedIndex(content);
+}
+
 function buildIndex(content: SiteContent): RelatedIndex {
   const ids = (keys: Iterable<string>) => new Map([...keys].map((key, i) => [key, i]));
   const categoryId = ids(content.byCategory.keys());

@@ -314,20 +314,39 @@ function byDocumentId(list: readonly Article[]) {
   return map;
 }
 
-const distinct = new WeakMap<readonly Article[], boolean>();
-/** True when no two articles of `list` share a document id; asked once per list. */
-export function distinctIds(list: readonly Article[]) {
-  let known = distinct.get(list);
-  if (known === undefined) distinct.set(list, (known = new Set(list.map((a) => a.documentId)).size === list.length));
-  return known;
+/**
+ * documentId → position of a list of articles, made once per list: a build makes it for the base
+ * it waits with, and applies its job's delta by position (applyDelta) instead of filtering the
+ * whole base (~20 ms at 100,000 articles).
+ */
+const positions = new WeakMap<readonly Article[], Map<string, number>>();
+function positionsOf(list: readonly Article[]) {
+  let map = positions.get(list);
+  if (!map) positions.set(list, (map = new Map(list.map((a, i) => [a.documentId, i]))));
+  return map;
 }
+
+/** True when no two articles of `list` share a document id; asked once per list. */
+export const distinctIds = (list: readonly Article[]) => positionsOf(list).size === list.length;
 
 /** The snapshot `delta` describes, from its base; an error when the delta was not made from `base`. */
 export function applyDelta(base: Snapshot, delta: SnapshotDelta): Snapshot {
   if (delta.version !== 1) throw new Error(`Not a snapshot delta of this site (version ${delta.version}).`);
   const sent = new Set(delta.articles.map((a) => a.documentId));
-  const gone = new Set([...delta.removed, ...sent]);
-  const articles = [...base.articles.filter((a) => !gone.has(a.documentId)), ...delta.articles];
+  const at = positionsOf(base.articles);
+  // The base's articles gone or sent again, by position; the rest kept in order, a slice at a time.
+  const drop = [...new Set([...delta.removed, ...sent])]
+    .map((id) => at.get(id))
+    .filter((i) => i !== undefined)
+    .sort((x, y) => x - y);
+  const articles: Article[] = [];
+  let from = 0;
+  for (const i of drop) {
+    for (let j = from; j < i; j++) articles.push(base.articles[j]);
+    from = i + 1;
+  }
+  for (let j = from; j < base.articles.length; j++) articles.push(base.articles[j]);
+  articles.push(...delta.articles);
   // Each id once: the base's are (checked once per base), and those sent replace theirs.
   if (articles.length !== delta.count || sent.size !== delta.articles.length || !distinctIds(base.articles)) {
     throw new Error(
@@ -580,7 +599,8 @@ function indexFrom(from: ArticleIndexes, list: readonly Article[]): ArticleIndex
       // Every key again, in the order of each key's newest article (as group() makes them).
       const lists = new Map<string, Article[]>();
       for (const key of touched) {
-        const kept = (from[name].get(key) ?? []).filter((a) => !without.has(a));
+        const was = from[name].get(key) ?? [];
+        const kept = without.size ? was.filter((a) => !without.has(a)) : was;
         lists.set(
           key,
           merge(
