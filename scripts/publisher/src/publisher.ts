@@ -7,6 +7,7 @@ import {
   keepLive,
   leanSnapshot,
   snapshotDelta,
+  toContent,
   writeSnapshot,
   type Snapshot,
 } from '@newsroom/content/snapshot';
@@ -197,7 +198,8 @@ export class Publisher {
     this.clockTimer = undefined;
     const live = this.releases.live();
     const snapshot = live && this.snapshotOf(live.id);
-    this.nextClockChange = snapshot ? nextChange(snapshot, renderedAt(snapshot)) : null;
+    // The live content's articles by date: sorted once for its plans (a publish's, from its plan's).
+    this.nextClockChange = snapshot ? nextChange(snapshot, renderedAt(snapshot), toContent(snapshot).articles) : null;
     if (!this.nextClockChange || this.stopped) return;
     const wait = this.nextClockChange.getTime() - this.timers.now() + CLOCK_MARGIN_MS;
     this.clockTimer = this.timers.setTimeout(

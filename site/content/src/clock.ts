@@ -39,8 +39,17 @@ function* polls(snapshot: Pick<Snapshot, 'polls' | 'articles'>) {
   for (const a of snapshot.articles) if (a.poll) yield a.poll;
 }
 
-/** The first instant after `after` at which a page of `snapshot`'s site changes by itself, or null. */
-export function nextChange(snapshot: Pick<Snapshot, 'polls' | 'articles'>, after: Date): Date | null {
+/**
+ * The first instant after `after` at which a page of `snapshot`'s site changes by itself, or null.
+ * `newestFirst`: the same articles by shown date, newest first (toContent's order), when at hand:
+ * the news sitemap's next change is then found by bisection, not by reading every article's date
+ * (~50 ms at 100,000 articles, twice a publish).
+ */
+export function nextChange(
+  snapshot: Pick<Snapshot, 'polls' | 'articles'>,
+  after: Date,
+  newestFirst?: readonly Article[]
+): Date | null {
   const t = after.getTime();
   let next = nextVietnamYear(after);
   const consider = (at: number) => {
@@ -50,7 +59,20 @@ export function nextChange(snapshot: Pick<Snapshot, 'polls' | 'articles'>, after
     if (poll.opensAt) consider(Date.parse(poll.opensAt));
     if (poll.closesAt) consider(Date.parse(poll.closesAt));
   }
-  for (const a of snapshot.articles) consider(Date.parse(shownDate(a)) + NEWS_SITEMAP_WINDOW_MS);
+  // The news sitemap changes when its oldest story leaves it (every later one leaves later).
+  const leaves = (a: Article) => Date.parse(shownDate(a)) + NEWS_SITEMAP_WINDOW_MS;
+  if (newestFirst) {
+    let lo = 0;
+    let hi = newestFirst.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (leaves(newestFirst[mid]) > t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) consider(leaves(newestFirst[lo - 1]));
+  } else {
+    for (const a of snapshot.articles) consider(leaves(a));
+  }
   return Number.isFinite(next) ? new Date(next) : null;
 }
 
@@ -65,8 +87,13 @@ export type ClockChange =
   | { kind: 'pages'; articles: string[]; reason: string };
 
 /** What changes on the site of `snapshot` between rendering it at `from` and at `to`. */
-export function clockChange(snapshot: Pick<Snapshot, 'polls' | 'articles'>, from: Date, to: Date): ClockChange {
-  const next = nextChange(snapshot, from);
+export function clockChange(
+  snapshot: Pick<Snapshot, 'polls' | 'articles'>,
+  from: Date,
+  to: Date,
+  newestFirst?: readonly Article[]
+): ClockChange {
+  const next = nextChange(snapshot, from, newestFirst);
   if (!next || next > to) return { kind: 'none' };
   if (vietnamYear(from) !== vietnamYear(to)) return { kind: 'full', reason: `the year is now ${vietnamYear(to)}` };
   const articles = snapshot.articles

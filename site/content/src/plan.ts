@@ -291,7 +291,7 @@ function differingPages(before: Article[], after: Article[], changed: Set<string
 export function withClock(plan: Plan, live: Snapshot, at: Date): Plan {
   if (plan.kind === 'full') return plan;
   const content = plan.kind === 'scoped' ? plan.snapshot : live;
-  const change = clockChange(content, renderedAt(live), at);
+  const change = clockChange(content, renderedAt(live), at, toContent(content).articles);
   if (change.kind === 'none') {
     return plan.kind === 'scoped' ? { ...plan, snapshot: { ...plan.snapshot, renderedAt: at.toISOString() } } : plan;
   }
