@@ -15,6 +15,12 @@ export async function ensureIndexes(strapi: Core.Strapi) {
   }
   // The public API's listings, newest first: without it a deep page sorts the whole table.
   await knex.raw('CREATE INDEX IF NOT EXISTS articles_publication_date_idx ON articles (publication_date)');
+  // The publishing state (api/publishing/lib/state.ts) reads these three of every published
+  // article: from the index alone, rather than from rows whose bodies lie in between (at 100,000
+  // articles ~1–2 s of the CMS's one thread, ~0.15–0.35 s from the index).
+  await knex.raw(
+    'CREATE INDEX IF NOT EXISTS articles_publishing_state_idx ON articles (published_at, document_id, updated_at)'
+  );
   // The scheduler's sweep every few seconds: drafts whose publish or unpublish time has come.
   await knex.raw('CREATE INDEX IF NOT EXISTS articles_publish_at_idx ON articles (publish_at)');
   await knex.raw('CREATE INDEX IF NOT EXISTS articles_unpublish_at_idx ON articles (unpublish_at)');

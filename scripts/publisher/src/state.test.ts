@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffState, withHeld, withPartial, type PublishState } from './state';
+import { diffPartial, diffState, withHeld, withPartial, withPartialInSteps, type PublishState } from './state';
 
 const ARTICLE = 'api::article.article';
 const TAG = 'api::tag.tag';
@@ -20,7 +20,7 @@ describe('reconciliation: what the live release is missing', () => {
     expect(diffState(now, now)).toEqual({ documents: {}, media: [], full: null, clock: null, count: 0 });
   });
 
-  it("a partial state's diff, read for its documents only, is the whole diff", () => {
+  it("a partial state's diff, read for its documents only, is the whole diff", async () => {
     const live = state({ [ARTICLE]: { a: '1', b: '1', c: '1' }, [TAG]: { t: '1' } }, { '1': ['/uploads/a.jpg', 't1'] });
     // The CMS's answer for a, c, d and t: c unpublished, d new, t unchanged.
     const partial = { generatedAt: 'now', types: { [ARTICLE]: { a: '2', c: null, d: '1' }, [TAG]: { t: '1' } } };
@@ -29,8 +29,27 @@ describe('reconciliation: what the live release is missing', () => {
       ...diff,
       documents: Object.fromEntries(Object.entries(diff.documents).map(([uid, ids]) => [uid, [...ids].sort()])),
     });
-    expect(sorted(diffState(live, now, partial.types))).toEqual(sorted(diffState(live, now)));
-    expect(sorted(diffState(live, now, partial.types)).documents).toEqual({ [ARTICLE]: ['a', 'c', 'd'] });
+    expect(sorted(diffPartial(live, partial))).toEqual(sorted(diffState(live, now)));
+    expect(sorted(diffPartial(live, partial)).documents).toEqual({ [ARTICLE]: ['a', 'c', 'd'] });
+    // Made in steps, the same state.
+    expect(await withPartialInSteps(live, partial, () => Promise.resolve())).toEqual(now);
+  });
+
+  it('a partial state applied in steps: the same state, a pause every 10,000 versions', async () => {
+    const many = Object.fromEntries(Array.from({ length: 25_000 }, (_, i) => [`d${i}`, '1']));
+    const live = state({ [ARTICLE]: many, [TAG]: { t: '1' } });
+    const partial = { generatedAt: 'now', types: { [ARTICLE]: { d5: '2', d24999: null, x: '1' } } };
+    let pauses = 0;
+    const stepped = await withPartialInSteps(live, partial, async () => {
+      pauses++;
+    });
+    expect(stepped).toEqual(withPartial(live, partial));
+    expect(stepped.types[ARTICLE]).toMatchObject({ d5: '2', x: '1', d0: '1' });
+    expect('d24999' in stepped.types[ARTICLE]).toBe(false);
+    expect(pauses).toBe(2);
+    // The live state is not changed.
+    expect(live.types[ARTICLE]).toMatchObject({ d5: '1', d24999: '1' });
+    expect('x' in live.types[ARTICLE]).toBe(false);
   });
 
   it('a content type only one side knows counts in full', () => {

@@ -3,7 +3,7 @@
  * site/content/src/publish-state.ts); comparing that with the state now finds every change a release
  * is missing, whatever happened to its webhook (reconciliation).
  */
-import type { PublishState } from '@newsroom/content/publish-state';
+import type { PartialState, PublishState } from '@newsroom/content/publish-state';
 import { CmsError, type StrapiClient } from '@newsroom/content/strapi';
 import type { PendingChanges } from './events.js';
 import { noChanges } from './events.js';
@@ -12,11 +12,12 @@ export {
   fetchPartialState,
   fetchPublishState,
   withPartial,
+  withPartialInSteps,
   type PartialState,
   type PublishState,
 } from '@newsroom/content/publish-state';
 
-export const versionIn = (state: PublishState | null | undefined, uid: string, documentId: string) =>
+export const versionIn = (state: Pick<PartialState, 'types'> | null | undefined, uid: string, documentId: string) =>
   state?.types[uid]?.[documentId] ?? null;
 
 /**
@@ -24,24 +25,15 @@ export const versionIn = (state: PublishState | null | undefined, uid: string, d
  * another version, and the URLs (old and new) of files replaced or removed. Content types that
  * only one side knows count in full (every document of them changed).
  */
-export function diffState(
-  live: PublishState,
-  now: PublishState,
-  /** The only documents that may differ (`now` is `live` with a partial state applied: withPartial). */
-  only?: Record<string, Record<string, unknown>>
-): PendingChanges & { count: number } {
+export function diffState(live: PublishState, now: PublishState): PendingChanges & { count: number } {
   const changes = noChanges();
   let count = 0;
   for (const uid of new Set([...Object.keys(live.types), ...Object.keys(now.types)])) {
     const before = live.types[uid] ?? {};
     const after = now.types[uid] ?? {};
     const ids: string[] = [];
-    if (only) {
-      for (const id of Object.keys(only[uid] ?? {})) if (before[id] !== after[id]) ids.push(id);
-    } else {
-      for (const [id, version] of Object.entries(after)) if (before[id] !== version) ids.push(id);
-      for (const id of Object.keys(before)) if (!(id in after)) ids.push(id);
-    }
+    for (const [id, version] of Object.entries(after)) if (before[id] !== version) ids.push(id);
+    for (const id of Object.keys(before)) if (!(id in after)) ids.push(id);
     if (ids.length) {
       changes.documents[uid] = ids;
       count += ids.length;
@@ -56,6 +48,26 @@ export function diffState(
     count++;
   }
   changes.media = [...media];
+  return { ...changes, count };
+}
+
+/**
+ * diffState(live, withPartial(live, partial)) without making that whole state: only the documents
+ * the partial state names can differ (its files are the live ones).
+ */
+export function diffPartial(live: PublishState, partial: PartialState): PendingChanges & { count: number } {
+  const changes = noChanges();
+  let count = 0;
+  for (const [uid, versions] of Object.entries(partial.types)) {
+    const before = live.types[uid] ?? {};
+    const ids = Object.entries(versions)
+      .filter(([id, version]) => before[id] !== (version ?? undefined))
+      .map(([id]) => id);
+    if (ids.length) {
+      changes.documents[uid] = ids;
+      count += ids.length;
+    }
+  }
   return { ...changes, count };
 }
 

@@ -97,7 +97,8 @@ async function versions(strapi: Core.Strapi, uid: string, documentIds?: string[]
     for (const row of rows) linked.get(row.id)!.push((links.get(row.id) ?? []).join(','));
   }
   const out: Record<string, string> = {};
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
+    if (i % CHUNK === CHUNK - 1) await nextTurn();
     const hash = createHash('sha1')
       .update(`${iso(row.publishedAt)}|${linked.get(row.id)!.join('|')}`)
       .digest('base64url')
@@ -107,12 +108,30 @@ async function versions(strapi: Core.Strapi, uid: string, documentIds?: string[]
   return out;
 }
 
-/** The rows `build` selects whose `column` is one of `ids`, a chunk at a time (or all of them, for many ids). */
+/**
+ * The next turn of the event loop. The whole state at 100,000 articles is seconds of this
+ * process's one thread (SQLite answers synchronously): read in steps, an editor's save or a
+ * reader's vote that comes meanwhile waits for one step, not for all of them.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The rows `build` selects whose `column` is one of `ids` (ordered by it, when `build` orders by
+ * it), CHUNK ids at a time: by list for a few ids, by range of the ids sorted for many (the rows of
+ * other ids in a range, drafts, come along, as with the whole table).
+ */
 async function whereIn<T>(build: () => QueryBuilder, column: string, ids: number[]) {
-  if (ids.length > CHUNK) return (await build()) as T[];
   const out: T[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK)
-    out.push(...((await build().whereIn(column, ids.slice(i, i + CHUNK))) as T[]));
+  const sorted = ids.length > CHUNK ? [...ids].sort((x, y) => x - y) : null;
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = (
+      sorted
+        ? await build().whereBetween(column, [sorted[i], sorted[Math.min(i + CHUNK, ids.length) - 1]])
+        : await build().whereIn(column, ids.slice(i, i + CHUNK))
+    ) as T[];
+    for (const row of rows) out.push(row);
+    if (sorted) await nextTurn();
+  }
   return out;
 }
 
