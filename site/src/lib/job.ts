@@ -67,10 +67,10 @@ export function waitForJob(): Promise<{ job: BuildJob; preloaded: Preloaded | nu
 }
 
 /**
- * The libraries pages load when they are first rendered (marked and sanitize-html, sitemap,
- * @astrojs/rss), loaded while the build waits: ~0.1 s of compiling and evaluating that a job paid
- * for otherwise at 100,000 articles. A failure shows where the pages load them.
+ * The libraries pages load when they are first rendered (marked and sanitize-html, @astrojs/rss),
+ * loaded while the build waits: ~0.1 s of compiling and evaluating that a job paid for otherwise
+ * at 100,000 articles. A failure shows where the pages load them.
  */
 function loadLibraries() {
-  return Promise.all([import('./markdown'), import('./sitemap'), import('./feeds')]).catch(() => undefined);
+  return Promise.all([import('./markdown'), import('./feeds')]).catch(() => undefined);
 }
