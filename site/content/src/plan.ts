@@ -7,6 +7,7 @@ import { routes } from './routes';
 import {
   articleDiff,
   indexAheadInSteps,
+  positionIn,
   fetchArticles,
   fetchTaxonomies,
   keepLive,
@@ -325,11 +326,16 @@ function relatedPages(
 ) {
   const window = RELATED_WINDOW;
   const candidates = new Set<string>();
-  for (const content of [before, after]) {
-    for (const a of content.articles) {
-      if (!changed.has(a.documentId)) continue;
+  const sides: [SiteContent, (id: string) => Article | undefined][] = [
+    [before, (id) => before.byId.get(id)],
+    [after, nowById],
+  ];
+  for (const [content, byId] of sides) {
+    for (const id of changed) {
+      const a = byId(id);
+      if (!a) continue;
       for (const list of topicLists(content, a)) {
-        const at = list.indexOf(a);
+        const at = positionIn(list, a);
         // Newer articles may show it as earlier coverage; older ones only as later coverage,
         // which only a box without enough earlier coverage shows.
         for (const b of list.slice(Math.max(0, at - window), at)) candidates.add(b.documentId);
