@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffPartial, diffState, withHeld, withPartial, withPartialInSteps, type PublishState } from './state';
+import { partialStateSchema, publishStateSchema } from '@newsroom/content/publish-state';
 
 const ARTICLE = 'api::article.article';
 const TAG = 'api::tag.tag';
@@ -50,6 +51,32 @@ describe('reconciliation: what the live release is missing', () => {
     // The live state is not changed.
     expect(live.types[ARTICLE]).toMatchObject({ d5: '1', d24999: '1' });
     expect('x' in live.types[ARTICLE]).toBe(false);
+  });
+
+  it('a state that is not one is refused, naming the first entry that is not a version', () => {
+    const versions = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`d${i}`, `v${i}`]));
+    const good = { generatedAt: 'now', types: { [ARTICLE]: versions }, files: { '1': ['/uploads/a.jpg', 't'] } };
+    expect(publishStateSchema.parse(good)).toEqual(good);
+    const issue = (value: unknown) => {
+      const parsed = publishStateSchema.safeParse(value);
+      return parsed.success
+        ? null
+        : { path: parsed.error.issues[0].path.join('.'), message: parsed.error.issues[0].message };
+    };
+    expect(issue({ ...good, types: { [ARTICLE]: { ...versions, d500: 5 } } })).toEqual({
+      path: `types.${ARTICLE}.d500`,
+      message: 'expected a version (a string)',
+    });
+    expect(issue({ ...good, types: { [ARTICLE]: ['v'] } })).toEqual({
+      path: `types.${ARTICLE}`,
+      message: 'expected an object',
+    });
+    expect(issue({ ...good, files: { '1': ['/uploads/a.jpg'] } })?.path).toBe('files.1');
+    // A partial state names the documents not published as null; a whole one never does.
+    expect(issue({ ...good, types: { [ARTICLE]: { d1: null } } })?.path).toBe(`types.${ARTICLE}.d1`);
+    expect(
+      partialStateSchema.safeParse({ generatedAt: 'now', types: { [ARTICLE]: { d1: null, d2: 'v' } } }).success
+    ).toBe(true);
   });
 
   it('a content type only one side knows counts in full', () => {

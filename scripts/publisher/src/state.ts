@@ -32,8 +32,9 @@ export function diffState(live: PublishState, now: PublishState): PendingChanges
     const before = live.types[uid] ?? {};
     const after = now.types[uid] ?? {};
     const ids: string[] = [];
-    for (const [id, version] of Object.entries(after)) if (before[id] !== version) ids.push(id);
-    for (const id of Object.keys(before)) if (!(id in after)) ids.push(id);
+    // (for…in: no array of 100,000 entries made to be read once)
+    for (const id in after) if (before[id] !== after[id]) ids.push(id);
+    for (const id in before) if (!(id in after)) ids.push(id);
     if (ids.length) {
       changes.documents[uid] = ids;
       count += ids.length;
