@@ -329,7 +329,7 @@ Publish → served, ${articles} articles, ${publishes} publishes, ${os.cpus().le
 
 Where a publish's time goes (mean ms): the debounce (~100 for a lone action, up to ${publisher.config.debounceMs} in a burst), the CMS's publishing state ${mean('state')}, plan ${mean('plan')}, render (the change handed to the waiting build, its pages) ${mean('render')}, assemble ${mean('assemble')}, validate + switch ${mean('validate')}; the rest is the webhook and the first request.
 From live to served (ms): p50 ${Math.round(percentile(liveToServed, 50))}, max ${Math.round(Math.max(...liveToServed))}; the publisher's event loop held up during the publishes (ms): p99 ${Math.round(loopDelay.percentile(99) / 1e6)}, max ${Math.round(loopDelay.max / 1e6)}.
-Full build phases (ms): ${JSON.stringify(full.phases)}
+Full build phases (ms): ${JSON.stringify(full.phases)}; peak resident memory of this process (the publisher, its site server, the bench): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB
 Scheduled stories, from their time to served: ${scheduledMs.map((ms) => s(ms)).join(', ')} s (target ≤ 60 s: ${Math.max(...scheduledMs) <= 60_000 ? 'met' : '**missed**'})
 
 Reconciliation (every ${publisher.config.reconcileMs / 1000} s, PUBLISH_RECONCILE_SECONDS), ${articles} articles:
