@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { bin, quietEnv } from './bin.js';
 import { SITE_DIR } from './paths.js';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { JOB_OVER_IPC, parseBuildMessage, type BuildJob, type BuildMessage } from '@newsroom/content/build-protocol';
 import { mergeInto } from './releases.js';
@@ -14,19 +15,23 @@ function tail(output: string, lines = 12) {
   return output.trim().split('\n').slice(-lines).join('\n');
 }
 
-/**
- * Runs a command to completion, capturing its output; rejects with the tail of that output.
- * `signal` kills it (the whole process group: Astro and its workers).
- */
+export interface RunOptions {
+  /** Kills the command (the whole process group: Astro and its workers). */
+  signal?: AbortSignal;
+  onOutput?: (chunk: string) => void;
+  /** Opens an IPC channel to the child and hands it over. */
+  onChild?: (child: ChildProcess) => void;
+  /** A niceness for the command (os.setPriority; the processes it starts inherit it): 10 to give way. */
+  priority?: number;
+}
+
+/** Runs a command to completion, capturing its output; rejects with the tail of that output. */
 export function runCaptured(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
-  signal?: AbortSignal,
-  onOutput?: (chunk: string) => void,
-  /** Opens an IPC channel to the child and hands it over. */
-  onChild?: (child: ChildProcess) => void
+  { signal, onOutput, onChild, priority }: RunOptions = {}
 ) {
   return new Promise<string>((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('cancelled'));
@@ -37,6 +42,13 @@ export function runCaptured(
       stdio: onChild ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     onChild?.(child);
+    if (priority !== undefined && child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, priority);
+      } catch {
+        // not allowed here: it runs at the publisher's own priority
+      }
+    }
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
@@ -111,7 +123,7 @@ function spawnBuild(
     const cache = env.SITE_CACHE_DIR || path.join(SITE_DIR, 'node_modules', '.astro');
     env.SITE_CACHE_DIR = `${cache}-part-${options.part}`;
   }
-  return runCaptured(bin('astro', SITE_DIR), ['build', '--root', SITE_DIR], env, cwd, signal, undefined, onChild);
+  return runCaptured(bin('astro', SITE_DIR), ['build', '--root', SITE_DIR], env, cwd, { signal, onChild });
 }
 
 /** One build, start to end: renders `snapshot` (restricted to `scope` when given) into <dir>/site. */
@@ -258,7 +270,9 @@ export function searchIndex(siteDir: string, outputPath: string, signal?: AbortS
     outputPath,
     async (shard, out) => {
       const [command, args] = searchIndexCommand(shard, out);
-      await runCaptured(command, args, quietEnv(), SITE_DIR, signal);
+      // Niced: it runs beside the desk's next publish, whose save in the CMS, build and
+      // publisher come first on the machine's cores.
+      await runCaptured(command, args, quietEnv(), SITE_DIR, { signal, priority: 10 });
     },
     undefined,
     cache,
