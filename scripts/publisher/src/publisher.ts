@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createStrapiClient } from '@newsroom/content/strapi';
@@ -60,8 +61,6 @@ interface Running {
 }
 
 const RECENT_EVENTS = 20;
-/** The event loop's next turn: work done in steps lets the site, webhooks and status be served in between. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** How long the desk is quiet before the whole state is compared after a build that read only its events' documents. */
 const COMPARE_AFTER_MS = 1500;
 /** At most this many documents are checked one by one (partialCheck); more, and the whole state is read. */

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { StrapiClient } from './strapi';
 import type { Article } from './schema';
@@ -146,8 +147,6 @@ export async function planPublish(
   const articles = [...live.articles.filter((a) => !refetch.has(a.documentId)), ...fetched];
   return planChange(live, { version: 1, fetchedAt: new Date().toISOString(), articles, ...taxonomies });
 }
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Indexes `live` the way the next plan reads it (sorted and grouped, by id, the related boxes'

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,7 +36,6 @@ const FS_BATCH = 200;
 
 /** Pages shared out to their shards between two turns of the event loop. */
 const KEY_STEP = 10_000;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * How many shards `pages` pages are indexed in: a power of two, with room for the hash's unevenness

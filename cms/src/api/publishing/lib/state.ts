@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { isEmbargoed, visibleFileIds, visibleIds } from '../../../utils/visibility';
@@ -108,12 +109,9 @@ async function versions(strapi: Core.Strapi, uid: string, documentIds?: string[]
   return out;
 }
 
-/**
- * The next turn of the event loop. The whole state at 100,000 articles is seconds of this
- * process's one thread (SQLite answers synchronously): read in steps, an editor's save or a
- * reader's vote that comes meanwhile waits for one step, not for all of them.
- */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+// The whole state at 100,000 articles is seconds of this process's one thread (SQLite answers
+// synchronously): read in steps (nextTurn between them), an editor's save or a reader's vote that
+// comes meanwhile waits for one step, not for all of them.
 
 /**
  * The rows `build` selects whose `column` is one of `ids` (ordered by it, when `build` orders by
