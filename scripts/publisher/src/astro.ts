@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { JOB_OVER_IPC, parseBuildMessage, type BuildJob, type BuildMessage } from '@newsroom/content/build-protocol';
 import { mergeInto } from './releases.js';
-import { buildSearchIndex, type ShardCache } from '@newsroom/content/search-index';
+import { buildSearchIndex, indexProcesses, type SearchIndexOptions } from '@newsroom/content/search-index';
 
 /** The last lines a failed command printed: the cause, for logs and /status. */
 const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit/;
@@ -264,7 +264,8 @@ export function searchIndexCommand(siteDir: string, outputPath: string): [string
 }
 
 /** Indexes the article pages of `siteDir` for search, in shards (see site/content/src/search-index.ts). */
-export function searchIndex(siteDir: string, outputPath: string, signal?: AbortSignal, cache?: ShardCache | null) {
+export function searchIndex(siteDir: string, outputPath: string, options: SearchIndexOptions = {}) {
+  const { signal } = options;
   return buildSearchIndex(
     siteDir,
     outputPath,
@@ -274,9 +275,7 @@ export function searchIndex(siteDir: string, outputPath: string, signal?: AbortS
       // publisher come first on the machine's cores.
       await runCaptured(command, args, quietEnv(), SITE_DIR, { signal, priority: 10 });
     },
-    undefined,
-    cache,
-    signal
+    { parallel: indexProcesses(), ...options }
   );
 }
 

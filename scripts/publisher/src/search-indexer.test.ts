@@ -30,17 +30,32 @@ function setup() {
 /** An index writer the test controls: it indexes what it is given, or waits to be let go. */
 function fakeIndex() {
   let release: (() => void) | undefined;
+  // Let go before it was called (the indexer reads the release's pages first): it finishes at once.
+  let finished = false;
   const calls: string[] = [];
-  const index: IndexSite = async (siteDir, out, signal) => {
+  const index: IndexSite = async (siteDir, out, { signal }) => {
     calls.push(siteDir);
     await new Promise<void>((resolve, reject) => {
       release = resolve;
-      signal.addEventListener('abort', () => reject(new Error('aborted')));
+      if (finished) {
+        finished = false;
+        release = undefined;
+        resolve();
+      }
+      signal!.addEventListener('abort', () => reject(new Error('aborted')));
     });
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, 'pagefind.js'), `index of ${fs.readFileSync(path.join(siteDir, 'index.html'))}`);
   };
-  return { index, calls, finish: () => release?.() };
+  return {
+    index,
+    calls,
+    finish: () => {
+      if (!release) finished = true;
+      release?.();
+      release = undefined;
+    },
+  };
 }
 
 describe('the search indexer', () => {

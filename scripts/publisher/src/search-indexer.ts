@@ -1,19 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Releases } from './releases.js';
-import { sweepShardCache, type ShardCache } from '@newsroom/content/search-index';
+import { readPages, sweepShardCache, type PageLines, type SearchIndexOptions } from '@newsroom/content/search-index';
 import type { Logger } from './log.js';
 
 /**
  * Writes a search index of the site in `siteDir` to `outputPath` (astro.ts: Pagefind, in shards),
- * reusing the shards kept in `cache` that were made from the same pages.
+ * reusing the shards kept in `options.cache` that were made from the same pages.
  */
-export type IndexSite = (
-  siteDir: string,
-  outputPath: string,
-  signal: AbortSignal,
-  cache: ShardCache
-) => Promise<unknown>;
+export type IndexSite = (siteDir: string, outputPath: string, options: SearchIndexOptions) => Promise<unknown>;
 
 /** Where the shards' bundles are kept, in the search store: its indexes link to them as `../.shards/<key>`. */
 const SHARDS = '.shards';
@@ -36,6 +31,11 @@ export interface IndexRecord {
 export class SearchIndexer {
   private running: { release: string; abort: AbortController } | undefined;
   private due: string | undefined;
+  /**
+   * The article pages of the release last read (readPages): the next release's are read again only
+   * where the two differ (Releases.changedBetween), not all of them.
+   */
+  private known: { release: string; lines: PageLines } | undefined;
   last: IndexRecord | undefined;
 
   constructor(
@@ -77,7 +77,14 @@ export class SearchIndexer {
     try {
       // The shards of earlier indexes (finished or interrupted) whose pages did not change are reused.
       const cache = { dir: path.join(this.releases.searchDir, SHARDS), link: path.join('..', SHARDS) };
-      const done = (await this.indexSite(this.releases.path(release), out, abort.signal, cache)) as
+      const dir = this.releases.path(release);
+      const known = this.known;
+      const changed = known && this.releases.changedBetween(known.release, release);
+      const pages = await readPages(dir, abort.signal, changed ? { lines: known.lines, changed } : undefined);
+      this.known = { release, lines: pages };
+      if (abort.signal.aborted) throw new Error('cancelled');
+      const pagesMs = this.now() - started;
+      const done = (await this.indexSite(dir, out, { signal: abort.signal, cache, pages })) as
         { shards?: number; indexed?: number } | undefined;
       if (abort.signal.aborted || this.releases.live()?.id !== release) throw new Error('cancelled');
       if (this.releases.paused()) throw new Error('cancelled');
@@ -90,6 +97,9 @@ export class SearchIndexer {
         of: release,
         index: id,
         durationMs,
+        // Pages read again (all of them, or where the release differs from the last one read).
+        pagesRead: changed ? 'changed' : 'all',
+        pagesMs,
         ...(done?.shards ? { shards: done.shards, indexed: done.indexed } : {}),
       });
       // What no release links to any more: the indexes (prune does it too) and the shards only they used.

@@ -66,7 +66,7 @@ function pagefindRssMb(): number {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
-      if (/^Name:\s+pagefind/m.test(status)) total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+      if (/^Name:\s+pagefind/m.test(status)) total = Math.max(total, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
     } catch {
       // exited while reading
     }

@@ -140,7 +140,9 @@ async function main() {
       if (msg === 'release live' || msg === 'build failed') builds.push(fields as unknown as BuildRecord);
       if (msg === 'build failed') console.error(`build failed: ${fields?.error}`);
       if (msg === 'search index live')
-        console.log(`  search index of ${fields?.of} live after ${fields?.durationMs} ms`);
+        console.log(
+          `  search index of ${fields?.of} live after ${fields?.durationMs} ms (${fields?.indexed} of ${fields?.shards} shards indexed; ${fields?.pagesRead} pages read in ${fields?.pagesMs} ms)`
+        );
     }
   );
   const { publisher } = service;

@@ -3,7 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shardOf } from './build-protocol';
-import { buildSearchIndex, SHARD_KEYS, SHARD_MANIFEST, shardCount, sweepShardCache } from './search-index';
+import {
+  buildSearchIndex,
+  indexProcesses,
+  readPages,
+  SHARD_KEYS,
+  SHARD_MANIFEST,
+  shardCount,
+  sweepShardCache,
+} from './search-index';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -98,7 +106,7 @@ describe('the search index, in shards', () => {
     const first = site(pages);
     const whole = indexer();
     const before = next();
-    const made = await buildSearchIndex(first, before, whole.index, 10, cache);
+    const made = await buildSearchIndex(first, before, whole.index, { perShard: 10, cache });
     expect(made).toMatchObject({ pages: 60, shards: 8, indexed: whole.calls.length });
     expect(whole.calls.flat().sort()).toEqual(Object.keys(pages).sort());
     const manifest = JSON.parse(fs.readFileSync(path.join(before, SHARD_MANIFEST), 'utf8'));
@@ -109,7 +117,7 @@ describe('the search index, in shards', () => {
     const second = nextRelease(first, { 'tin-7': 'Bản tin số 7, đã sửa', 'tin-moi': 'Bản tin mới', 'tin-30': null });
     const partial = indexer();
     const after = next();
-    const result = await buildSearchIndex(second, after, partial.index, 10, cache);
+    const result = await buildSearchIndex(second, after, partial.index, { perShard: 10, cache });
     expect(result.indexed).toBeLessThanOrEqual(3);
     expect(partial.calls.flat()).toEqual(expect.arrayContaining(['tin-7', 'tin-moi']));
     expect(read(after)).toEqual(read(await wholeIndex(second)));
@@ -124,7 +132,9 @@ describe('the search index, in shards', () => {
     // Nothing changed: nothing indexed, the same bundle.
     const none = indexer();
     const again = next();
-    expect((await buildSearchIndex(nextRelease(second, {}), again, none.index, 10, cache)).indexed).toBe(0);
+    expect((await buildSearchIndex(nextRelease(second, {}), again, none.index, { perShard: 10, cache })).indexed).toBe(
+      0
+    );
     expect(read(again)).toEqual(read(await wholeIndex(second)));
   });
 
@@ -136,10 +146,10 @@ describe('the search index, in shards', () => {
       if (++runs > 3) throw new Error('cancelled');
       await indexer().index(shard, out);
     };
-    await expect(buildSearchIndex(first, next(), interrupted, 10, cache)).rejects.toThrow('cancelled');
+    await expect(buildSearchIndex(first, next(), interrupted, { perShard: 10, cache })).rejects.toThrow('cancelled');
     const later = indexer();
     const out = next();
-    const result = await buildSearchIndex(nextRelease(first, {}), out, later.index, 10, cache);
+    const result = await buildSearchIndex(nextRelease(first, {}), out, later.index, { perShard: 10, cache });
     expect(result.indexed).toBe(later.calls.length);
     expect(result.indexed).toBe(whole(first) - 3);
     expect(read(out)).toEqual(read(await wholeIndex(first)));
@@ -152,16 +162,94 @@ describe('the search index, in shards', () => {
       await indexer().index(shard, out);
       stop.abort();
     };
-    await expect(buildSearchIndex(site(pages), next(), index, 10, cache, stop.signal)).rejects.toThrow('cancelled');
+    await expect(
+      buildSearchIndex(site(pages), next(), index, { perShard: 10, cache, signal: stop.signal })
+    ).rejects.toThrow('cancelled');
     expect(fs.readdirSync(cache.dir).length).toBe(1);
+  });
+
+  it('reads again only the pages where a release differs, and finds what reading them all finds', async () => {
+    const first = site(pages);
+    const lines = await readPages(first);
+    expect(lines.size).toBe(60);
+    const change = { 'tin-7': 'Bản tin số 7, đã sửa', 'tin-moi': 'Bản tin mới', 'tin-30': null };
+    const second = nextRelease(first, change);
+    // As the publisher records them: the files a build wrote, the folders it removed, and others.
+    const changed = ['bai-viet/tin-7/index.html', 'bai-viet/tin-moi/index.html', 'bai-viet/tin-30', 'sitemap-1.xml'];
+    const since = await readPages(second, undefined, { lines, changed });
+    expect(since).toEqual(await readPages(second));
+    expect(since.has('tin-30')).toBe(false);
+    expect(since.get('tin-7')).not.toBe(lines.get('tin-7'));
+    expect(lines.has('tin-30')).toBe(true); // the earlier release's lines are left as they were
+    // The index made from them is the whole index of the new release.
+    const { cache, next } = store();
+    await buildSearchIndex(first, next(), indexer().index, { perShard: 10, cache, pages: lines });
+    const out = next();
+    await buildSearchIndex(second, out, indexer().index, { perShard: 10, cache, pages: since });
+    expect(read(out)).toEqual(read(await wholeIndex(second)));
+  });
+
+  it('indexes shards side by side into the same index, each once', async () => {
+    const { cache, next } = store();
+    const first = site(pages);
+    let running = 0;
+    let most = 0;
+    const calls: string[][] = [];
+    const index = async (shard: string, out: string) => {
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const one = indexer();
+      await one.index(shard, out);
+      calls.push(...one.calls);
+      running--;
+    };
+    const out = next();
+    const made = await buildSearchIndex(first, out, index, { perShard: 10, cache, parallel: 3 });
+    expect(most).toBe(3);
+    expect(made.indexed).toBe(calls.length);
+    expect(calls.flat().sort()).toEqual(Object.keys(pages).sort());
+    expect(read(out)).toEqual(read(await wholeIndex(first)));
+  });
+
+  it('waits for the shards being indexed beside one that fails, then fails', async () => {
+    const { cache, next } = store();
+    let running = 0;
+    const index = async (shard: string, out: string) => {
+      running++;
+      try {
+        if (running === 1) throw new Error('pagefind exited with 1');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await indexer().index(shard, out);
+      } finally {
+        running--;
+      }
+    };
+    const out = next();
+    await expect(buildSearchIndex(site(pages), out, index, { perShard: 10, cache, parallel: 2 })).rejects.toThrow(
+      'pagefind exited with 1'
+    );
+    expect(running).toBe(0);
+    expect(fs.existsSync(`${out}.shards`)).toBe(false);
+    // Nothing half-written is kept: each bundle in the cache is whole (a fragment and an entry).
+    for (const key of fs.readdirSync(cache.dir)) {
+      expect(key).not.toMatch(/\.tmp$/);
+      expect(fs.existsSync(path.join(cache.dir, key, 'pagefind-entry.json'))).toBe(true);
+    }
+  });
+
+  it('refuses a number of search processes that is not a positive whole number', () => {
+    expect(indexProcesses({})).toBe(2);
+    expect(indexProcesses({ SEARCH_INDEX_PROCESSES: '3' })).toBe(3);
+    for (const bad of ['0', '-1', '1.5', 'hai'])
+      expect(() => indexProcesses({ SEARCH_INDEX_PROCESSES: bad })).toThrow(/SEARCH_INDEX_PROCESSES must be/);
   });
 
   it('indexes everything again in another shard count', async () => {
     const { cache, next } = store();
     const first = site(pages);
-    await buildSearchIndex(first, next(), indexer().index, 10, cache);
+    await buildSearchIndex(first, next(), indexer().index, { perShard: 10, cache });
     const other = indexer();
-    await buildSearchIndex(nextRelease(first, {}), next(), other.index, 5, cache);
+    await buildSearchIndex(nextRelease(first, {}), next(), other.index, { perShard: 5, cache });
     expect(other.calls.flat().sort()).toEqual(Object.keys(pages).sort());
   });
 });
@@ -169,7 +257,7 @@ describe('the search index, in shards', () => {
 /** A whole index of `dir`, without a cache. */
 async function wholeIndex(dir: string) {
   const out = path.join(temp(), 'pagefind');
-  await buildSearchIndex(dir, out, indexer().index, 10);
+  await buildSearchIndex(dir, out, indexer().index, { perShard: 10 });
   return out;
 }
 

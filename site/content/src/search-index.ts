@@ -24,6 +24,21 @@ export const shardPages = (env: NodeJS.ProcessEnv = process.env) => {
   return value;
 };
 
+/**
+ * How many shards the publisher indexes at a time (SEARCH_INDEX_PROCESSES, 2): one Pagefind process
+ * each, niced. A publish changes one shard; a burst of publishes a shard each, and they wait for
+ * one another: at 100,000 articles twelve publishes in a row left ~34 s of indexing one at a time.
+ */
+export const indexProcesses = (env: NodeJS.ProcessEnv = process.env) => {
+  const value = Number(env.SEARCH_INDEX_PROCESSES ?? 2);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `SEARCH_INDEX_PROCESSES must be a positive whole number of processes, got "${env.SEARCH_INDEX_PROCESSES}".`
+    );
+  }
+  return value;
+};
+
 /** Indexes one folder of pages (`site`, pages only) into a Pagefind bundle at `output`. */
 export type IndexShard = (site: string, output: string) => Promise<void>;
 
@@ -100,57 +115,105 @@ export interface ShardCache {
 export const SHARD_KEYS = 'shard-keys.json';
 
 /**
+ * What an index read of the article pages: each page's line (its slug, inode, size and time) by
+ * slug. A shard's key is made of its pages' lines.
+ */
+export type PageLines = Map<string, string>;
+
+/** The line of the article page of `slug` in `articles`, or null when it has none. */
+const pageLine = (articles: string, slug: string) =>
+  fs.promises.stat(path.join(articles, slug, 'index.html'), { bigint: true }).then(
+    (st) => `${slug} ${st.ino} ${st.size} ${st.mtimeNs}`,
+    () => null
+  );
+
+/**
+ * Reads the lines of the article pages of `siteDir`. With `since` (the lines read from another
+ * release, and the paths, relative to the releases, where the two trees may differ: the publisher
+ * records them for each release it derives), only the pages under those paths are read again: at
+ * 100,000 articles a publish's release differs by one or two pages, and reading every page took
+ * 2–4 s of each index. Asynchronous and in batches (FS_BATCH): the publisher runs this beside its
+ * webhooks and builds.
+ */
+export async function readPages(
+  siteDir: string,
+  signal?: AbortSignal,
+  since?: { lines: PageLines; changed: Iterable<string> }
+): Promise<PageLines> {
+  const articles = path.join(siteDir, ARTICLES);
+  let slugs: string[];
+  let lines: PageLines;
+  if (since) {
+    lines = new Map(since.lines);
+    const prefix = `${ARTICLES}/`;
+    slugs = [
+      ...new Set(
+        [...since.changed]
+          .map((rel) => rel.split(path.sep).join('/'))
+          .filter((rel) => rel.startsWith(prefix))
+          .map((rel) => rel.slice(prefix.length).split('/')[0])
+          .filter(Boolean)
+      ),
+    ];
+  } else {
+    lines = new Map();
+    slugs = await fs.promises.readdir(articles).catch(() => [] as string[]);
+  }
+  for (let i = 0; i < slugs.length; i += FS_BATCH) {
+    if (signal?.aborted) throw new Error('cancelled');
+    const batch = slugs.slice(i, i + FS_BATCH);
+    const read = await Promise.all(batch.map((slug) => pageLine(articles, slug)));
+    batch.forEach((slug, j) => (read[j] === null ? lines.delete(slug) : lines.set(slug, read[j]!)));
+  }
+  return lines;
+}
+
+export interface SearchIndexOptions {
+  /** Pages a shard holds at most, about (SEARCH_SHARD_PAGES). */
+  perShard?: number;
+  /** Where shards' bundles are kept and reused from. */
+  cache?: ShardCache | null;
+  /** Stops between steps (the publisher's: a publish comes first), throwing 'cancelled'. */
+  signal?: AbortSignal;
+  /** The article pages' lines, when the caller has read them (readPages); else they are read here. */
+  pages?: PageLines;
+  /** Shards indexed at the same time (SEARCH_INDEX_PROCESSES). */
+  parallel?: number;
+}
+
+/**
  * Indexes the article pages of `siteDir` into the bundle `outputPath` (and its shards below it).
  * An article's shard follows from its slug alone (shardOf), so a publish changes the pages of one
  * or two shards. With a `cache`, each shard's bundle is kept there under a key of what it was made
  * from (its pages' inode, size and time: a release links the pages it did not rewrite), and the
  * index only links to it (symlinks, relative: the index's folder may move); a shard whose key is
- * there is not indexed again. At 100,000 articles a whole index takes ~150 s, a publish's a few
- * seconds, and an index interrupted by a publish keeps the shards it finished. Each shard's pages
+ * there is not indexed again. At 100,000 articles a whole index takes a few minutes, a publish's a
+ * few seconds, and an index interrupted by a publish keeps the shards it finished. Each shard's pages
  * are hard-linked into a folder of their own (no data copied), keeping their paths, so their URLs
- * are the site's.
+ * are the site's. `parallel` shards are indexed at a time (each one Pagefind process).
  */
 export async function buildSearchIndex(
   siteDir: string,
   outputPath: string,
   indexShard: IndexShard,
-  perShard = shardPages(),
-  cache?: ShardCache | null,
-  /** Stops between steps (the publisher's: a publish comes first), throwing 'cancelled'. */
-  signal?: AbortSignal
+  { perShard = shardPages(), cache, signal, pages, parallel = 1 }: SearchIndexOptions = {}
 ): Promise<{ pages: number; shards: number; indexed: number }> {
   const go = () => {
     if (signal?.aborted) throw new Error('cancelled');
   };
   const articles = path.join(siteDir, ARTICLES);
-  // Asynchronous throughout: the publisher runs this beside its webhooks and builds, whose timers a
-  // synchronous pass over 10,000 pages would hold back (~1 s at a time); in batches (FS_BATCH).
-  const slugs = (await fs.promises.readdir(articles).catch(() => [] as string[])).sort();
-  const files: (string | null)[] = [];
-  for (let i = 0; i < slugs.length; i += FS_BATCH) {
-    go();
-    files.push(
-      ...(await Promise.all(
-        slugs.slice(i, i + FS_BATCH).map((slug) =>
-          fs.promises.stat(path.join(articles, slug, 'index.html'), { bigint: true }).then(
-            (st) => `${slug} ${st.ino} ${st.size} ${st.mtimeNs}`,
-            () => null
-          )
-        )
-      ))
-    );
-  }
+  const lines = pages ?? (await readPages(siteDir, signal));
   go();
-  const count = shardCount(files.filter(Boolean).length, perShard);
+  const slugs = [...lines.keys()].sort();
+  const count = shardCount(slugs.length, perShard);
   // Shared out and keyed a step at a time, with the event loop's next turn in between: at 100,000
   // pages this was 0.5–1 s in one piece, while the site this process serves and its webhooks waited.
   const shards = Array.from({ length: count }, () => ({ slugs: [] as string[], files: [] as string[] }));
   for (let i = 0; i < slugs.length; i++) {
     if (i % KEY_STEP === KEY_STEP - 1) await nextTurn();
-    if (files[i] === null) continue;
     const shard = shards[shardOf(slugs[i], count)];
     shard.slugs.push(slugs[i]);
-    shard.files.push(files[i]!);
+    shard.files.push(lines.get(slugs[i])!);
   }
   // The main bundle (with Pagefind's UI) differs from the others: its key says which it is. The
   // hash of "main" or "shard" and its pages' lines, one a line.
@@ -168,50 +231,59 @@ export async function buildSearchIndex(
   const work = `${outputPath}.shards`;
   await fs.promises.rm(work, { recursive: true, force: true });
   let indexed = 0;
-  try {
-    const bundles: string[] = [];
-    // The main bundle even without pages; then each shard with pages.
-    for (const [k, shard] of shards.entries()) {
+  /** Shard `k` in the index: linked from the cache when kept there, else indexed (into the cache, when there is one). */
+  const shardInto = async (k: number) => {
+    const shard = shards[k];
+    const bundle = path.join(outputPath, bundleOf(k));
+    const kept = cache ? path.join(cache.dir, keys[k]) : null;
+    if (kept && fs.existsSync(kept)) return linkBundle(cache!, keys[k], outputPath, k);
+    const shardSite = path.join(work, String(k));
+    await fs.promises.mkdir(shardSite, { recursive: true });
+    for (let i = 0; i < shard.slugs.length; i += FS_BATCH) {
       go();
-      if (k > 0 && !shard.slugs.length) continue;
-      const bundle = path.join(outputPath, bundleOf(k));
-      if (k > 0) bundles.push(`/pagefind/${bundleOf(k)}/`);
-      const kept = cache ? path.join(cache.dir, keys[k]) : null;
-      if (kept && fs.existsSync(kept)) {
-        await linkBundle(cache!, keys[k], outputPath, k);
-        continue;
-      }
-      const shardSite = path.join(work, String(k));
-      await fs.promises.mkdir(shardSite, { recursive: true });
-      for (let i = 0; i < shard.slugs.length; i += FS_BATCH) {
-        go();
-        await Promise.all(
-          shard.slugs.slice(i, i + FS_BATCH).map(async (slug) => {
-            await fs.promises.mkdir(path.join(shardSite, ARTICLES, slug), { recursive: true });
-            await fs.promises.link(
-              path.join(articles, slug, 'index.html'),
-              path.join(shardSite, ARTICLES, slug, 'index.html')
-            );
-          })
-        );
-      }
-      if (kept) {
-        // Whole or not at all in the cache: written beside it, then renamed.
-        const writing = `${kept}.${process.pid}.tmp`;
-        await fs.promises.rm(writing, { recursive: true, force: true });
-        await indexShard(shardSite, writing);
-        await fs.promises.rename(writing, kept);
-        await linkBundle(cache!, keys[k], outputPath, k);
-      } else {
-        await indexShard(shardSite, bundle);
-      }
-      indexed++;
-      await fs.promises.rm(shardSite, { recursive: true, force: true });
+      await Promise.all(
+        shard.slugs.slice(i, i + FS_BATCH).map(async (slug) => {
+          await fs.promises.mkdir(path.join(shardSite, ARTICLES, slug), { recursive: true });
+          await fs.promises.link(
+            path.join(articles, slug, 'index.html'),
+            path.join(shardSite, ARTICLES, slug, 'index.html')
+          );
+        })
+      );
     }
+    go();
+    if (kept) {
+      // Whole or not at all in the cache: written beside it, then renamed.
+      const writing = `${kept}.${process.pid}.tmp`;
+      await fs.promises.rm(writing, { recursive: true, force: true });
+      await indexShard(shardSite, writing);
+      await fs.promises.rename(writing, kept);
+      await linkBundle(cache!, keys[k], outputPath, k);
+    } else {
+      await indexShard(shardSite, bundle);
+    }
+    indexed++;
+    await fs.promises.rm(shardSite, { recursive: true, force: true });
+  };
+  try {
+    // The main bundle even without pages; then each shard with pages.
+    const todo = shards.flatMap((shard, k) => (k === 0 || shard.slugs.length ? [k] : []));
+    let next = 0;
+    const worker = async () => {
+      while (next < todo.length) {
+        go();
+        await shardInto(todo[next++]);
+      }
+    };
+    // Every worker is waited for, also when one fails: none is still writing when the work folder goes.
+    const settled = await Promise.allSettled(Array.from({ length: Math.max(1, parallel) }, worker));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const bundles = todo.filter((k) => k > 0).map((k) => `/pagefind/${bundleOf(k)}/`);
     await fs.promises.writeFile(path.join(outputPath, SHARD_MANIFEST), JSON.stringify(bundles));
     if (cache) await fs.promises.writeFile(path.join(outputPath, SHARD_KEYS), JSON.stringify(keys));
   } finally {
     await fs.promises.rm(work, { recursive: true, force: true });
   }
-  return { pages: files.filter(Boolean).length, shards: count, indexed };
+  return { pages: slugs.length, shards: count, indexed };
 }
