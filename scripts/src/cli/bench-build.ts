@@ -59,19 +59,23 @@ interface BuildFigures {
   searchShards: number;
 }
 
-/** Resident memory (MB) of the running Pagefind binaries (the npm wrapper starts the real one). */
+/**
+ * Resident memory (MB) of the largest running Pagefind binary (the npm wrapper starts the real one;
+ * shards are indexed by separate processes, and the limit is per process).
+ */
 function pagefindRssMb(): number {
-  let total = 0;
+  let largest = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
-      if (/^Name:\s+pagefind/m.test(status)) total = Math.max(total, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+      if (/^Name:\s+pagefind/m.test(status))
+        largest = Math.max(largest, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
     } catch {
       // exited while reading
     }
   }
-  return total;
+  return largest;
 }
 
 /** Astro prints "Completed in 31ms" or "Completed in 2.61s" after the image step. */
