@@ -4,6 +4,7 @@ import os from 'node:os';
 import { readEnvFile } from './env-file.js';
 import { CMS_ENV_FILE, ROOT, SITE_DIR, SITE_ENV_FILE } from './paths.js';
 import { sourceHash } from './source-hash.js';
+import { indexProcesses, shardPages } from '@newsroom/content/search-index';
 
 /**
  * The publisher's settings, from the environment, then site/.env (CMS URL and read-only token,
@@ -139,6 +140,11 @@ export function loadConfig(
   }
   if (!config.siteToken) {
     throw new Error('SITE_API_TOKEN is not set: start the CMS once (it writes site/.env) or set it.');
+  }
+  if (config.searchIndex) {
+    // Read again by each index; checked here so that a bad value stops the start, not every index.
+    shardPages(env);
+    indexProcesses(env);
   }
   return config;
 }
