@@ -284,7 +284,8 @@ describe('copyTree (the next release starts as the live one, from a retired tree
           touched.push(page);
         } else if (action < 0.75) {
           fs.rmSync(path.join(to, 'bai-viet', slug), { recursive: true, force: true });
-          touched.push(path.join('bai-viet', slug));
+          // As the build names a folder, or as the plan names a page it removes: by its address.
+          touched.push(rand() < 0.5 ? path.join('bai-viet', slug) : `/bai-viet/${slug}/`);
         } else if (action < 0.9) {
           // A file whose removal leaves its folder empty (a fallback page gone).
           fs.rmSync(path.join(to, page), { force: true });
@@ -306,7 +307,7 @@ describe('copyTree (the next release starts as the live one, from a retired tree
       for (const gone of releases.prune(3)) retired.add(before.get(gone)!);
     }
     // Most copies came from a retired tree, not from linking the whole archive again.
-    expect(reused).toBeGreaterThan(80);
+    expect(reused).toBeGreaterThan(100);
     expect(fs.readdirSync(dir)).toContain('current');
   });
 

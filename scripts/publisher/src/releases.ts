@@ -94,9 +94,14 @@ export class Releases {
   private spares: { dir: string; of: string }[] = [];
   private spareCount = 0;
 
-  /** Release `id`'s tree is release `parent`'s with `touched` (relative paths) written, replaced or removed. */
+  /**
+   * Release `id`'s tree is release `parent`'s with `touched` written, replaced or removed: paths in
+   * the release, as files (`bai-viet/x/index.html`) or as the site's addresses (`/bai-viet/x/`, a
+   * page the plan removed), kept relative (`bai-viet/x`).
+   */
   derived(id: string, parent: string, touched: Iterable<string>) {
-    this.lineage.set(id, { parent, touched: [...new Set(touched)] });
+    const relative = [...touched].map((p) => p.split('/').filter(Boolean).join('/'));
+    this.lineage.set(id, { parent, touched: [...new Set(relative)] });
     // The oldest go first: a spare that far behind is linked anew.
     for (const old of this.lineage.keys()) {
       if (this.lineage.size <= MAX_LINEAGE) break;

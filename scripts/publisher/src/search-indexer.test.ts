@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Releases } from './releases';
-import { SearchIndexer, type IndexSite } from './search-indexer';
+import { FULL_READ_MS, SearchIndexer, type IndexSite } from './search-indexer';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -146,5 +146,53 @@ describe('the search indexer', () => {
     expect(calls).toBe(1);
     expect(releases.live()?.id).toBe(v1);
     expect(releases.list()).toEqual([v1]);
+  });
+
+  it('reads again the pages a release changed, removed pages by their address too, and all of them in time', async () => {
+    const { releases, logger, log } = setup();
+    // A release of article pages, derived from the live one where a publish changed it.
+    const release = (slugs: string[], from?: { id: string; touched: string[] }) => {
+      const id = releases.newId();
+      for (const slug of slugs) {
+        fs.mkdirSync(path.join(releases.path(id), 'bai-viet', slug), { recursive: true });
+        fs.writeFileSync(path.join(releases.path(id), 'bai-viet', slug, 'index.html'), `<h1>${slug}</h1>`);
+      }
+      fs.writeFileSync(path.join(releases.path(id), 'index.html'), 'home');
+      fs.writeFileSync(releases.snapshot(id), '{}');
+      if (from) releases.derived(id, from.id, from.touched);
+      releases.activate(id);
+      return id;
+    };
+    let clock = 0;
+    const given: string[][] = [];
+    const indexer = new SearchIndexer(
+      releases,
+      logger,
+      async (_site, out, { pages }) => {
+        given.push([...pages!.keys()].sort());
+        fs.mkdirSync(out, { recursive: true });
+      },
+      () => clock
+    );
+    const index = async (id: string) => {
+      indexer.schedule(id);
+      await indexer.run();
+      return log.filter((l) => l.msg === 'search index live').at(-1)!.fields.pagesRead;
+    };
+
+    const v1 = release(['a', 'b']);
+    expect(await index(v1)).toBe('all');
+    // b unpublished (the plan names its address), c published (the build names its file).
+    const v2 = release(['a', 'c'], { id: v1, touched: ['/bai-viet/b/', 'bai-viet/c/index.html', 'sitemap-0.xml'] });
+    expect(await index(v2)).toBe('changed');
+    expect(given.at(-1)).toEqual(['a', 'c']);
+    // A change the lineage does not name (d) is found by the next whole read, at most FULL_READ_MS on.
+    const v3 = release(['a', 'c', 'd'], { id: v2, touched: ['index.html'] });
+    expect(await index(v3)).toBe('changed');
+    expect(given.at(-1)).toEqual(['a', 'c']);
+    clock += FULL_READ_MS;
+    const v4 = release(['a', 'c', 'd'], { id: v3, touched: ['index.html'] });
+    expect(await index(v4)).toBe('all');
+    expect(given.at(-1)).toEqual(['a', 'c', 'd']);
   });
 });

@@ -10,6 +10,9 @@ import type { Logger } from './log.js';
  */
 export type IndexSite = (siteDir: string, outputPath: string, options: SearchIndexOptions) => Promise<unknown>;
 
+/** How long the pages read in full are trusted with only the changes read since (10 minutes). */
+export const FULL_READ_MS = 10 * 60_000;
+
 /** Where the shards' bundles are kept, in the search store: its indexes link to them as `../.shards/<key>`. */
 const SHARDS = '.shards';
 
@@ -33,9 +36,10 @@ export class SearchIndexer {
   private due: string | undefined;
   /**
    * The article pages of the release last read (readPages): the next release's are read again only
-   * where the two differ (Releases.changedBetween), not all of them.
+   * where the two differ (Releases.changedBetween), not all of them; all of them again once the
+   * whole read is FULL_READ_MS old, so that the index converges on the pages whatever was missed.
    */
-  private known: { release: string; lines: PageLines } | undefined;
+  private known: { release: string; lines: PageLines; readAt: number } | undefined;
   last: IndexRecord | undefined;
 
   constructor(
@@ -78,10 +82,10 @@ export class SearchIndexer {
       // The shards of earlier indexes (finished or interrupted) whose pages did not change are reused.
       const cache = { dir: path.join(this.releases.searchDir, SHARDS), link: path.join('..', SHARDS) };
       const dir = this.releases.path(release);
-      const known = this.known;
+      const known = this.known && started - this.known.readAt < FULL_READ_MS ? this.known : undefined;
       const changed = known && this.releases.changedBetween(known.release, release);
       const pages = await readPages(dir, abort.signal, changed ? { lines: known.lines, changed } : undefined);
-      this.known = { release, lines: pages };
+      this.known = { release, lines: pages, readAt: changed ? known.readAt : started };
       if (abort.signal.aborted) throw new Error('cancelled');
       const pagesMs = this.now() - started;
       const done = (await this.indexSite(dir, out, { signal: abort.signal, cache, pages })) as

@@ -141,20 +141,23 @@ export async function readPages(
   since?: { lines: PageLines; changed: Iterable<string> }
 ): Promise<PageLines> {
   const articles = path.join(siteDir, ARTICLES);
+  // The slugs under the paths changed: a file (`bai-viet/x/index.html`), its folder, or the page's
+  // address (`/bai-viet/x/`); null when a change holds all of them (the folder, the release).
+  const changedSlugs = (changed: Iterable<string>) => {
+    const slugs = new Set<string>();
+    for (const rel of changed) {
+      const [top, slug] = rel.split('/').filter(Boolean);
+      if (top === undefined || (top === ARTICLES && !slug)) return null;
+      if (top === ARTICLES) slugs.add(slug);
+    }
+    return [...slugs];
+  };
+  const partial = since && changedSlugs(since.changed);
   let slugs: string[];
   let lines: PageLines;
-  if (since) {
+  if (since && partial) {
     lines = new Map(since.lines);
-    const prefix = `${ARTICLES}/`;
-    slugs = [
-      ...new Set(
-        [...since.changed]
-          .map((rel) => rel.split(path.sep).join('/'))
-          .filter((rel) => rel.startsWith(prefix))
-          .map((rel) => rel.slice(prefix.length).split('/')[0])
-          .filter(Boolean)
-      ),
-    ];
+    slugs = partial;
   } else {
     lines = new Map();
     slugs = await fs.promises.readdir(articles).catch(() => [] as string[]);
