@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'dotenv';
 import { freePort, startCms } from './cms';
 import { startPublisher } from '@newsroom/publisher/service';
@@ -41,4 +42,25 @@ export async function startCmsWithPublisher(
     log
   );
   return { cms, service, dir, secret };
+}
+
+/**
+ * The addresses a search index (`index`: a release's `pagefind`, its shards' bundles linked in it)
+ * can answer with: the `url` of every page fragment Pagefind wrote, read as the search page's
+ * script reads them (gzip, then "pagefind_dcd" and the fragment's JSON).
+ */
+export function searchableUrls(index: string): Set<string> {
+  const urls = new Set<string>();
+  const walk = (dir: string) => {
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (fs.statSync(file).isDirectory()) walk(file);
+      else if (name.endsWith('.pf_fragment')) {
+        const text = gunzipSync(fs.readFileSync(file)).toString('utf8');
+        urls.add((JSON.parse(text.slice(text.indexOf('{'))) as { url: string }).url);
+      }
+    }
+  };
+  walk(index);
+  return urls;
 }

@@ -6,7 +6,7 @@ import * as cheerio from 'cheerio';
 import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, freePort, get, rawGet, ROOT, type RunningCms } from '../helpers/cms';
-import { startCmsWithPublisher } from '../helpers/publisher';
+import { searchableUrls, startCmsWithPublisher } from '../helpers/publisher';
 import { startPublisher, type RunningPublisher } from '@newsroom/publisher/service';
 import { astroBuild } from '@newsroom/publisher/astro';
 import { pageFiles } from '@newsroom/publisher/validate';
@@ -276,9 +276,11 @@ describe('the publisher', () => {
 
   it('a scoped rebuild produces the same pages as a full rebuild of the same content', expectSameAsFullBuild, 180_000);
 
-  it('an unpublished article disappears from its page, home, category, feeds and sitemap', async () => {
+  it('an unpublished article disappears from its page, home, category, feeds, sitemap and search', async () => {
     const published = await publishArticle('Phát động phong trào trồng cây xanh đầu xuân');
     await settled();
+    const href = `/bai-viet/${published.article.slug}/`;
+    expect(searchableUrls(path.join(dir, 'current', 'pagefind'))).toContain(href);
     const before = status().lastBuild?.id;
     const res = await fetch(
       `${cms.url}/content-manager/collection-types/api::article.article/${published.article.documentId}/actions/unpublish`,
@@ -298,6 +300,11 @@ describe('the publisher', () => {
       categoryFeed: false,
       sitemap: false,
     });
+    // Its release's own search index (made from the pages this publish changed) no longer finds it.
+    await settled();
+    const live = path.basename(fs.readlinkSync(path.join(dir, 'current')));
+    expect(status().lastSearchIndex).toMatchObject({ release: live, result: 'done' });
+    expect(searchableUrls(path.join(dir, 'current', 'pagefind'))).not.toContain(href);
     // The newer articles that showed it as related no longer do, as a full build would have it.
     await expectSameAsFullBuild();
   }, 180_000);
