@@ -176,11 +176,19 @@ describe('the search index, in shards', () => {
     const second = nextRelease(first, change);
     // As the publisher records them: the files a build wrote, the folders it removed, and others.
     const changed = ['bai-viet/tin-7/index.html', 'bai-viet/tin-moi/index.html', 'bai-viet/tin-30', 'sitemap-1.xml'];
-    const since = await readPages(second, undefined, { lines, changed });
+    // A read cancelled leaves the lines it was given as they were; one that ends updates them in place.
+    const given = new Map(lines);
+    const stop = new AbortController();
+    stop.abort();
+    await expect(readPages(second, stop.signal, { lines: given, changed })).rejects.toThrow('cancelled');
+    expect(given).toEqual(lines);
+    const since = await readPages(second, undefined, { lines: given, changed });
+    expect(since).toBe(given);
     expect(since).toEqual(await readPages(second));
     expect(since.has('tin-30')).toBe(false);
     expect(since.get('tin-7')).not.toBe(lines.get('tin-7'));
-    expect(lines.has('tin-30')).toBe(true); // the earlier release's lines are left as they were
+    // A change naming the whole folder of articles: all of them are read.
+    expect(await readPages(second, undefined, { lines: new Map(), changed: ['bai-viet'] })).toEqual(since);
     // The index made from them is the whole index of the new release.
     const { cache, next } = store();
     await buildSearchIndex(first, next(), indexer().index, { perShard: 10, cache, pages: lines });
