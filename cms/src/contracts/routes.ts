@@ -11,3 +11,14 @@ export const routes = {
   tag: (slug: string) => `/the/${slug}/`,
   search: () => '/tim-kiem/',
 };
+
+const ARTICLES = routes.article('x').split('/')[1];
+
+/**
+ * The slug of the article whose page holds `sitePath`, a path in a release (`bai-viet/x/index.html`,
+ * `bai-viet/x`) or an address (`/bai-viet/x/`); null for any other path.
+ */
+export function articleSlugOf(sitePath: string): string | null {
+  const [top, slug] = sitePath.split('/').filter(Boolean);
+  return top === ARTICLES && slug ? slug : null;
+}

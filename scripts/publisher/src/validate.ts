@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Snapshot } from '@newsroom/content/snapshot';
 import { fallbackPage, fallbackPages } from '@newsroom/content/redirects';
-import { routes } from '@newsroom/content/routes';
+import { articleSlugOf, routes } from '@newsroom/content/routes';
 
 export interface Validation {
   dir: string;
@@ -36,12 +36,6 @@ export const articleCount = (siteDir: string) => {
   return fs.readdirSync(path.join(siteDir, ARTICLES_DIR)).filter((slug) => articlePageAt(siteDir, slug, fallbacks))
     .length;
 };
-
-/** The article slug a release path (`bai-viet/<slug>/…` or `/bai-viet/<slug>/`) is under, if any. */
-export function articleSlugOf(sitePath: string): string | null {
-  const [top, slug] = sitePath.split('/').filter(Boolean);
-  return top === ARTICLES_DIR && slug ? slug : null;
-}
 
 /** A release counted before, and the slugs under bai-viet/ a copy of it may hold otherwise. */
 export interface CountedBase {

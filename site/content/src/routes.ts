@@ -1,4 +1,4 @@
-export { routes } from '@newsroom/contracts/routes';
+export { articleSlugOf, routes } from '@newsroom/contracts/routes';
 
 /**
  * The absolute URL of a CMS media path (`/uploads/…`) on `origin`; other URLs (media kept on object

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { shardOf } from './build-protocol';
+import { articleSlugOf } from './routes';
 
 /**
  * Pagefind holds every page's words and positions in memory until it writes the index: ~200 KB a
@@ -146,9 +147,9 @@ export async function readPages(
   const changedSlugs = (changed: Iterable<string>) => {
     const slugs = new Set<string>();
     for (const rel of changed) {
-      const [top, slug] = rel.split('/').filter(Boolean);
-      if (top === undefined || (top === ARTICLES && !slug)) return null;
-      if (top === ARTICLES) slugs.add(slug);
+      const slug = articleSlugOf(rel);
+      if (slug) slugs.add(slug);
+      else if (['', ARTICLES].includes(rel.split('/').filter(Boolean)[0] ?? '')) return null;
     }
     return [...slugs];
   };
