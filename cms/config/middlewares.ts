@@ -52,6 +52,8 @@ const config = (): Core.Config.Middlewares => {
     'strapi::poweredBy',
     'strapi::query',
     'strapi::body',
+    // A refused upload leaves no file behind: src/middlewares/upload-cleanup.ts.
+    'global::upload-cleanup',
     'strapi::session',
     'strapi::favicon',
     'strapi::public',

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'dotenv';
@@ -270,16 +271,26 @@ describe.each(DATABASES)('CMS on %s', (database) => {
   describe('uploads accept raster images only', () => {
     const upload = (name: string, type: string, content: Uint8Array<ArrayBuffer> | string) =>
       uploadFile(cms, token, name, type, content);
+    /** The files in the CMS's temporary folder whose bytes are `content`. */
+    const temporaryFilesHolding = (content: string | Uint8Array) => {
+      const tmp = cms.env.TMPDIR;
+      return (fs.readdirSync(tmp, { recursive: true }) as string[]).filter(
+        (f) =>
+          fs.statSync(path.join(tmp, f)).isFile() && fs.readFileSync(path.join(tmp, f)).equals(Buffer.from(content))
+      );
+    };
 
     it.each([
       ['logo.svg', 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'],
       ['page.html', 'text/html', '<!doctype html><html><body><script>alert(1)</script></body></html>'],
       ['disguised.jpg', 'image/jpeg', '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'],
       ['notes.pdf', 'application/pdf', '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF'],
-    ])('%s (%s) is refused with a clear 400', async (name, type, content) => {
+    ])('%s (%s) is refused with a clear 400, and its bytes are kept nowhere', async (name, type, content) => {
       const res = await upload(name, type, content);
       expect(res.status).toBe(400);
       expect(res.json.error.message).toMatch(/type|allowed|image/i);
+      // Not even as the temporary file the request arrived in.
+      expect(temporaryFilesHolding(content)).toEqual([]);
     });
 
     it('a PNG is accepted', async () => {
@@ -353,6 +364,7 @@ describe.each(DATABASES)('CMS on %s', (database) => {
         server.close();
       }
       expect(await storedFiles()).toEqual(before);
+      expect(temporaryFilesHolding(SVG)).toEqual([]);
     });
   });
 });

@@ -56,7 +56,12 @@ export async function isolatedEnv(database: Database, extra: Record<string, stri
   const envPath = path.join(dir, 'cms.env');
   fs.writeFileSync(envPath, '');
   fs.mkdirSync(path.join(dir, 'public', 'uploads'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'tmp'));
   const env: Record<string, string> = {
+    // Its temporary files (uploads on their way in) where a suite can see them, and go with it.
+    TMPDIR: path.join(dir, 'tmp'),
+    // The seed's drawn photos are the same for every CMS: kept once for all of them.
+    SEED_PHOTO_CACHE: path.join(os.tmpdir(), 'newsroom-seed-photos'),
     ENV_PATH: envPath,
     HOST: '127.0.0.1',
     PORT: String(await freePort()),

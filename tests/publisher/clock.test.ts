@@ -90,12 +90,13 @@ describe('a site that follows the clock', () => {
     const pollPage = `/bai-viet/${withPoll.slug}/`;
     await vi.waitFor(async () => expect((await html(pollPage)).status).toBe(200), { timeout: 120_000, interval: 500 });
 
-    // The editor's last edits: the poll opens in 45 s and closes 45 s later; one story goes up in
-    // 45 s, another comes down in 50 s (room for a rebuild on a busy machine before the first).
+    // The editor's last edits: the poll opens in 45 s and closes 25 s later (room for a reader's
+    // vote while it is open); one story goes up in 45 s, another comes down in 50 s (room for a
+    // rebuild on a busy machine before the first).
     // Nothing is touched after this.
     const t0 = Date.now();
     const opensAt = new Date(t0 + 45_000);
-    const closesAt = new Date(t0 + 90_000);
+    const closesAt = new Date(t0 + 70_000);
     const publishAt = new Date(t0 + 45_000);
     const unpublishAt = new Date(t0 + 50_000);
     const edit = await api(`${cms.url}/api/polls/${pollId}`, {

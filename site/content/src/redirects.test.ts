@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fallbackPages, REDIRECTS_DIR, resolveRedirects, writeRedirects } from './redirects';
 import type { Snapshot } from './snapshot';
 import type { Article, Redirect } from './schema';
@@ -97,8 +97,11 @@ describe('resolving redirects', () => {
 });
 
 describe('writing redirects into a release', () => {
+  const made: string[] = [];
+  afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
   const release = () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-redirects-'));
+    made.push(dir);
     fs.mkdirSync(path.join(dir, 'bai-viet', 'ten-moi'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'bai-viet', 'ten-moi', 'index.html'), '<p>bài</p>');
     fs.writeFileSync(path.join(dir, 'index.html'), '<p>trang chủ</p>');
@@ -130,6 +133,7 @@ describe('writing redirects into a release', () => {
     );
     // The next release starts as a hard-linked copy of the live one, as the publisher makes it.
     const next = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-redirects-next-'));
+    made.push(next);
     fs.cpSync(live, next, { recursive: true });
     for (const f of ['bai-viet/ten-cu/index.html', `${REDIRECTS_DIR}/redirects.json`]) {
       fs.rmSync(path.join(next, f));
