@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { parse } from 'dotenv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api, freePort, get, rawGet, ROOT, type RunningCms } from '../helpers/cms';
 import { searchableUrls, startCmsWithPublisher } from '../helpers/publisher';
 import { startPublisher, type RunningPublisher } from '@newsroom/publisher/service';
@@ -235,6 +235,19 @@ describe('the publisher', () => {
       expect.arrayContaining(['entry.create', 'entry.publish'])
     );
   });
+
+  it('a publish right after another is handed to a build compiled ahead of time too', async () => {
+    // Two builds are kept compiled (PUBLISH_PREPARED_BUILDS): compiling one takes seconds, and a
+    // correction or a second desk's story often comes within them.
+    await vi.waitFor(() => expect(status().buildsWaiting).toBe(2), { timeout: 60_000, interval: 200 });
+    const first = await publishArticle('Thiệu Hóa ra quân làm thủy lợi mùa khô');
+    const second = await publishArticle('Thiệu Hóa ra quân làm thủy lợi mùa khô: 20 km kênh được nạo vét');
+    expect(first.build).toMatchObject({ result: 'live', kind: 'scoped', compiled: 'waiting' });
+    expect(second.build).toMatchObject({ result: 'live', kind: 'scoped' });
+    // Compiled; at most still reading the content the first publish made live.
+    expect(['waiting', 'preloading']).toContain(second.build.compiled);
+    for (const { article } of [first, second]) expect((await page(`/bai-viet/${article.slug}/`)).status).toBe(200);
+  }, 120_000);
 
   it('a publish also asks GitHub Actions for a rebuild, with the body its dispatch API requires', async () => {
     const before = dispatches.length;

@@ -32,6 +32,14 @@ describe('the publisher settings', () => {
     expect(config.searchIndex).toBe(false);
   });
 
+  it('keeps two builds compiled unless told, from one to eight, and names a bad setting', () => {
+    expect(loadConfig({}, env()).preparedBuilds).toBe(2);
+    expect(loadConfig({}, env({ PUBLISH_PREPARED_BUILDS: '1' })).preparedBuilds).toBe(1);
+    expect(loadConfig({}, env({ PUBLISH_PREPARED_BUILDS: '0' })).preparedBuilds).toBe(1);
+    expect(loadConfig({}, env({ PUBLISH_PREPARED_BUILDS: '50' })).preparedBuilds).toBe(8);
+    expect(() => loadConfig({}, env({ PUBLISH_PREPARED_BUILDS: 'hai' }))).toThrow(/PUBLISH_PREPARED_BUILDS must be/);
+  });
+
   it('refuses a short webhook secret', () => {
     expect(() => loadConfig({}, env({ PUBLISH_WEBHOOK_SECRET: 'short' }))).toThrow(/PUBLISH_WEBHOOK_SECRET/);
   });

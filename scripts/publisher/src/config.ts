@@ -54,6 +54,12 @@ export interface PublisherConfig {
   buildProcesses: number;
   /** A full build is split over `buildProcesses` from this many articles (below, one compile is most of it). */
   splitFullBuildsFrom: number;
+  /**
+   * Builds kept compiled and waiting for a publish (PUBLISH_PREPARED_BUILDS, 2): a publish takes
+   * one and a new one starts compiling, which takes seconds; with two, a publish that follows
+   * another within those seconds (a correction, a second desk) only renders too.
+   */
+  preparedBuilds: number;
   /** The heap each build process may grow to, in MB (PUBLISH_BUILD_MAX_HEAP_MB, BUILD_MAX_HEAP_MB; 0: Node's own limit). */
   buildMaxHeapMb: number;
 }
@@ -132,6 +138,10 @@ export function loadConfig(
     buildEnv: pick({ MEDIA_URL: env.MEDIA_URL || site.MEDIA_URL }),
     buildProcesses: buildProcesses(env),
     splitFullBuildsFrom: SPLIT_FULL_BUILDS_FROM,
+    preparedBuilds: Math.min(
+      8,
+      Math.max(1, Math.floor(int(env.PUBLISH_PREPARED_BUILDS, 2, 'PUBLISH_PREPARED_BUILDS')))
+    ),
     buildMaxHeapMb: int(env.PUBLISH_BUILD_MAX_HEAP_MB, BUILD_MAX_HEAP_MB, 'PUBLISH_BUILD_MAX_HEAP_MB'),
     ...overrides,
   };

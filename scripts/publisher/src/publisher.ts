@@ -52,6 +52,11 @@ export interface BuildRecord {
   error?: string;
   /** Milliseconds per step: plan (fetch what changed), fetch (full builds), render, assemble, validate. */
   phases?: Record<string, number>;
+  /**
+   * The build process the render was handed to: 'waiting' (compiled and its content read: it only
+   * rendered), 'preloading', 'compiling', or 'new' (none was prepared).
+   */
+  compiled?: PreparedBuild['state'] | 'new';
 }
 
 interface Running {
@@ -109,7 +114,10 @@ export class Publisher {
   /** The last build read only its events' documents' state: the whole state is compared next. */
   private compareAfter = false;
   private readonly search: SearchIndexer;
-  private prepared: PreparedBuild | undefined;
+  /** Builds compiled ahead of time for the next publishes (config.preparedBuilds), oldest first. */
+  private prepared: PreparedBuild[] = [];
+  /** How the current build's process was when its render was handed over (BuildRecord.compiled). */
+  private compiled: BuildRecord['compiled'];
   /** The builds rendering the current release (their folders are removed when the build ends). */
   private rendering: PreparedBuild[] = [];
   private preparedCount = 0;
@@ -223,21 +231,28 @@ export class Publisher {
   }
 
   /**
-   * Keeps one build compiled and waiting for its job, reading the live release's content
-   * meanwhile, so the next publish only hands it what changed and renders.
+   * Keeps builds compiled and waiting for their job (config.preparedBuilds), reading the live
+   * release's content meanwhile, so the next publishes only hand them what changed and render.
    */
   private prepare() {
     if (this.stopped) return;
     this.prepareSkeleton();
-    if (!this.prepared?.ready) {
+    this.prepared = this.prepared.filter((build) => build.ready);
+    while (this.prepared.length < this.config.preparedBuilds) {
       const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
-      this.prepared = new PreparedBuild(dir, this.astroOptions());
+      this.prepared.push(new PreparedBuild(dir, this.astroOptions()));
     }
     const live = this.releases.live();
     // The lean snapshot of the live content's checkpoint (recordContent): the base of the job.
     const checkpoint = live && this.snapshotCache?.id === live.id && this.checkpoint?.id ? this.checkpoint.id : null;
     const base = live && this.releases.leanSnapshot(checkpoint ?? this.releases.journalBase(live.id) ?? live.id);
-    if (base && fs.existsSync(base)) this.prepared.preload(base);
+    if (base && fs.existsSync(base)) for (const build of this.prepared) build.preload(base);
+  }
+
+  /** The prepared build the next publish takes: the first that only has to render, else the oldest. */
+  private nextPrepared() {
+    const ready = this.prepared.filter((build) => build.ready);
+    return ready.find((build) => build.state === 'waiting') ?? ready[0];
   }
 
   /** Starts the copy of the live release the next build will start from, unless one is made of it already. */
@@ -323,8 +338,10 @@ export class Publisher {
 
   /** The build compiled ahead of time (or a new one, when it is not ready), as the current release's. */
   private takePrepared() {
-    const build = this.prepared?.ready ? this.prepared : this.newBuild();
-    this.prepared = undefined;
+    const prepared = this.nextPrepared();
+    this.compiled = prepared?.state ?? 'new';
+    const build = prepared ?? this.newBuild();
+    this.prepared = this.prepared.filter((other) => other !== build);
     this.rendering.push(build);
     return build;
   }
@@ -534,6 +551,7 @@ export class Publisher {
     // Marks releases/<id> unfinished until this build ends, should the publisher be killed.
     fs.writeFileSync(path.join(this.releases.workDir, `${id}.building`), '');
     this.log('build started', { build: id, attempt: this.attempt, changes: claim.changes });
+    this.compiled = undefined;
     let kind: BuildRecord['kind'] = 'full';
     const phases: Record<string, number> = {};
     let mark = performance.now();
@@ -709,7 +727,7 @@ export class Publisher {
       this.releases.activate(id);
       this.counted = { id, articlePages };
       lap('validate');
-      this.finish({ id, kind, result: 'live', startedAt, summary, phases });
+      this.finish({ id, kind, result: 'live', startedAt, summary, phases, compiled: this.compiled });
       await this.afterLive(id, plan.kind, snapshot);
       return this.bisection.settled(carried, claim);
     } catch (error) {
@@ -945,8 +963,10 @@ export class Publisher {
       comparing: this.compareTimer !== undefined || this.reconciling !== undefined,
       paused: this.releases.paused(),
       indexing: this.search.indexing,
-      /** The build kept ready for the next publish. */
-      nextBuild: this.prepared?.ready ? this.prepared.state : null,
+      /** The build kept ready for the next publish (of config.preparedBuilds). */
+      nextBuild: this.nextPrepared()?.state ?? null,
+      /** How many of the prepared builds only have to render. */
+      buildsWaiting: this.prepared.filter((build) => build.ready && build.state === 'waiting').length,
       lastBuild: this.lastBuild ?? null,
       lastSearchIndex: this.search.last ?? null,
       lastReconcile: this.lastReconcile ?? null,
@@ -1038,8 +1058,7 @@ export class Publisher {
     clearInterval(this.reconcileTimer);
     if (this.compareTimer !== undefined) this.timers.clearTimeout(this.compareTimer);
     if (this.clockTimer !== undefined) this.timers.clearTimeout(this.clockTimer);
-    this.prepared?.cancel();
-    for (const build of this.rendering) build.cancel();
+    for (const build of [...this.prepared, ...this.rendering]) build.cancel();
     this.scheduler.cancel();
     this.running?.abort.abort();
     this.search.yieldTo();
