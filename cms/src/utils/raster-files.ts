@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import sharp from 'sharp';
 import { errors } from '@strapi/utils';
 
@@ -27,12 +26,8 @@ async function rasterFormat(file: IncomingFile): Promise<string | null> {
  * SVG (which can carry scripts) sent as "image/jpeg" would otherwise be stored.
  */
 export async function assertRasterFiles(files: IncomingFile | IncomingFile[] | null | undefined) {
-  const all = [files ?? []].flat();
-  for (const file of all) {
+  for (const file of [files ?? []].flat()) {
     if (!(await rasterFormat(file))) {
-      // The request's files are stored nowhere: their temporary copies go too (Strapi removes
-      // them only after storing), so refused uploads do not pile up on the CMS's disk.
-      await Promise.all(all.map((f) => fs.promises.rm(f.filepath, { force: true })));
       throw new errors.ValidationError(
         `"${file.originalFilename ?? 'file'}" is not an allowed image type: uploads accept JPEG, PNG, WebP, AVIF or GIF photos only.`
       );
