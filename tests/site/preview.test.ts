@@ -178,6 +178,33 @@ describe('previewing a draft', () => {
     expect((await fetch(`${settings.url}${foreign}`)).status).toBe(403);
   });
 
+  it('a draft is shown among the live site as the latest publish left it, not as the first build did', async () => {
+    const first = service.publisher.releases.live()!.id;
+    const story = await draft('Tin vừa đăng: khánh thành trạm bơm Thiệu Ngọc', 'published');
+    await vi.waitFor(async () => expect((await fetch(`${service.siteUrl}bai-viet/${story.slug}/`)).status).toBe(200), {
+      timeout: 120_000,
+      interval: 250,
+    });
+    // A publish's content is a journal entry, the change from an earlier release's snapshot (written once live).
+    const live = service.publisher.releases.live()!.id;
+    expect(live).not.toBe(first);
+    await vi.waitFor(() => expect(service.publisher.releases.journalBase(live)).not.toBeNull(), {
+      timeout: 10_000,
+      interval: 100,
+    });
+
+    // The newest story of the draft's category is in its related box, as it will be once published.
+    const url = await previewUrl((await draft('Bản nháp: trạm bơm vận hành mùa khô')).documentId);
+    await vi.waitFor(
+      async () => {
+        const { res, $ } = await open(url);
+        expect(res.status).toBe(200);
+        expect($('#related').parent().find(`a[href$="/bai-viet/${story.slug}/"]`).length).toBeGreaterThan(0);
+      },
+      { timeout: 15_000, interval: 500 }
+    );
+  });
+
   it('previews an unpublished edit of a live story, while the site keeps the published version', async () => {
     const story = await draft('Tin đã đăng: cầu mới thông xe', 'published');
     await vi.waitFor(async () => expect((await fetch(`${service.siteUrl}bai-viet/${story.slug}/`)).status).toBe(200), {

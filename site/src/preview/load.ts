@@ -4,7 +4,8 @@ import { parse } from 'dotenv';
 import type { PreviewGrant } from '@newsroom/contracts/preview';
 import { CmsError, createStrapiClient } from '@newsroom/content/strapi';
 import { article as articleSchema, type Article } from '@newsroom/content/schema';
-import { readSnapshot, toContent, type SiteContent, type Snapshot } from '@newsroom/content/snapshot';
+import { readReleaseContent, type ReleaseContent } from '@newsroom/content/release-content';
+import { toContent, type SiteContent, type Snapshot } from '@newsroom/content/snapshot';
 import { CMS_URL } from './content';
 
 /**
@@ -27,10 +28,12 @@ const EMPTY: Snapshot = { version: 1, fetchedAt: '', articles: [], categories: [
 /**
  * The live release's content, re-read when another release goes live: in the background, every
  * 2 s, so that no preview waits for a 10k-article snapshot to parse (previews meanwhile use the
- * previous one).
+ * previous one). A publish leaves its content as a journal entry, the change from an earlier
+ * release's whole snapshot: that one is kept, and only the few kilobytes of the change are read.
  */
 class LiveContent {
-  private loaded: { id: string; snapshot: Snapshot } | null = null;
+  private loaded: ({ id: string } & ReleaseContent) | null = null;
+  private failed: string | null = null;
 
   constructor(private readonly dir: string | undefined) {
     if (dir) setInterval(() => this.refresh(), 2000).unref();
@@ -48,13 +51,16 @@ class LiveContent {
   refresh() {
     const id = this.dir && this.liveId();
     if (!id || this.loaded?.id === id) return;
-    // A scoped release's snapshot is written just after it goes live: until then, the previous one.
-    const file = path.join(this.dir!, 'snapshots', `${id}.json`);
-    if (!fs.existsSync(file)) return;
     try {
-      this.loaded = { id, snapshot: readSnapshot(file) };
+      // A release's content is written just after it goes live: until then, the previous one.
+      const content = readReleaseContent(path.join(this.dir!, 'snapshots'), id, this.loaded?.whole);
+      if (content) this.loaded = { id, ...content };
+      this.failed = null;
     } catch (error) {
-      console.error(`[preview] could not read the live content ${file}: ${(error as Error).message}`);
+      // Said once per release, not every 2 s; previews keep the content they had.
+      if (this.failed === id) return;
+      this.failed = id;
+      console.error(`[preview] could not read the content of the live release ${id}: ${(error as Error).message}`);
     }
   }
 
