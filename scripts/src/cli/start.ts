@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { CMS_DIR, CMS_ENV_FILE, SITE_DIR } from '@newsroom/publisher/paths';
 import { buildPreviewIfChanged, PREVIEW_ENTRY, previewEnv } from '../lib/preview.js';
-import { ensureCmsEnv } from '../lib/secrets.js';
+import { ensureCmsEnv, newCredentialsText } from '../lib/secrets.js';
 import { buildCmsIfChanged } from '../lib/cms-build.js';
 import { bin, quietEnv } from '@newsroom/publisher/bin';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
@@ -82,7 +82,8 @@ async function main() {
 │   Content API:     ${cmsUrl}/api/articles
 │   Admin login:     ${setup.adminEmail}  (password: ADMIN_PASSWORD in cms/.env)
 └──────────────────────────────────────────────────────────────`);
-  if (setup.newAdminPassword) console.log(`First admin password (shown once): ${setup.newAdminPassword}\n`);
+  const credentials = newCredentialsText(setup);
+  if (credentials) console.log(credentials);
 }
 
 main().catch(async (error: Error) => {

@@ -81,3 +81,23 @@ export function ensureCmsEnv(file: string): SetupResult {
     newDeskPasswords,
   };
 }
+
+/**
+ * The credentials `result` made, as shown once to whoever ran setup (`npm run setup`, `npm start`):
+ * the first admin's password and the demo desk's, all kept in `result.file`. Empty when none is new.
+ */
+export function newCredentialsText(result: SetupResult): string {
+  const lines: string[] = [];
+  if (result.newAdminPassword) {
+    lines.push(`First admin: ${result.adminEmail}`, `Password:    ${result.newAdminPassword}`);
+  }
+  if (result.newDeskPasswords.length) {
+    if (lines.length) lines.push('');
+    lines.push('Demo desk (created with the demo newsroom):');
+    for (const { email, role, password } of result.newDeskPasswords) {
+      lines.push(`  ${role.padEnd(14)} ${email.padEnd(28)} ${password}`);
+    }
+  }
+  if (!lines.length) return '';
+  return `\n${lines.join('\n')}\n(shown once; kept in ${result.file}: ADMIN_PASSWORD, DEMO_PASSWORD_*)\n`;
+}
