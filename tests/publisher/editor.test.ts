@@ -68,10 +68,22 @@ describe('an editor publishes from the admin', () => {
     expect(author).toBeTruthy();
     expect(photo).toBeTruthy();
 
-    const publishedAt = Date.now();
-    await page.getByRole('button', { name: /^(publish|xuất bản)$/i }).click();
+    // Saved first, as a draft: the panel says it is not on the site.
+    await page.getByRole('button', { name: /^(save|lưu)$/i }).click();
     await page.waitForURL((u) => /api::article\.article\/(?!create)[a-z0-9]+/.test(u.pathname), { timeout: 30_000 });
     const documentId = /api::article\.article\/([a-z0-9]+)/.exec(page.url())![1];
+    const panel = page.getByTestId('newsroom-publishing');
+    await panel.getByText('Chưa xuất bản').waitFor({ timeout: 30_000 });
+
+    // Published just after the panel has looked (the page opened again): its next look is 10 s or more away.
+    const looked = page.waitForResponse((r) => r.url().includes('/newsroom/publishing/'), { timeout: 60_000 });
+    await page.reload();
+    await looked;
+    await panel.getByText('Chưa xuất bản').waitFor({ timeout: 30_000 });
+    const publishedAt = Date.now();
+    await page.getByRole('button', { name: /^(publish|xuất bản)$/i }).click();
+    // It asks again as soon as the publish is saved.
+    await panel.getByText(/^(Đang chờ lên trang|Đã lên trang)$/).waitFor({ timeout: 6_000 });
 
     // The site's own read-only view of it, once the publisher has it live.
     const res = await fetch(`${cms.url}/api/articles/${documentId}`);
@@ -87,7 +99,6 @@ describe('an editor publishes from the admin', () => {
     expect(status).toBe(200);
 
     // The edit view says so too: its panel "Trên trang báo" asks the publisher, through the CMS.
-    const panel = page.getByTestId('newsroom-publishing');
     await panel.getByText('Đã lên trang').waitFor({ timeout: 30_000 });
     await expect(panel.getByRole('link', { name: /Xem bài trên trang/ }).getAttribute('href')).resolves.toBe(url);
 

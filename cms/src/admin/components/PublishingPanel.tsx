@@ -27,13 +27,27 @@ const TEXT: Record<DocumentStatus['state'], { title: string; color: string }> = 
   unreachable: { title: 'Không liên lạc được với máy xuất bản', color: 'danger600' },
 };
 
+/** How often the panel asks again, by what it last heard: often while a story is on its way. */
+const AGAIN_MS: Record<DocumentStatus['state'], number> = {
+  pending: 2000,
+  unreachable: 2000,
+  failed: 10_000,
+  // An unpublish reloads the document without changing the form: noticed here.
+  live: 10_000,
+  'not-published': 30_000,
+  'no-publisher': 30_000,
+};
+
 /**
  * The edit view's panel "Trên trang báo": whether the version of this story the CMS has published
  * is live on the site (with its address), still on its way, or held back (with the cause). Asked
- * again every few seconds while it is on its way, and after every save or publish.
+ * at once after every save or publish (each reloads the document, so the form's initial values
+ * are new), every 2 s while the story is on its way, and now and then otherwise (an unpublish,
+ * another editor's publish).
  */
 export function PublishingPanel() {
-  const { model, id } = useContentManagerContext();
+  const { model, id, form } = useContentManagerContext();
+  const loadedDocument = (form as { initialValues?: unknown }).initialValues;
   const { get } = useFetchClient();
   const [status, setStatus] = useState<DocumentStatus | null>(null);
 
@@ -48,8 +62,7 @@ export function PublishingPanel() {
         );
         if (stopped) return;
         setStatus(data.data);
-        const again = data.data.state === 'pending' || data.data.state === 'unreachable' ? 2000 : 10000;
-        timer = setTimeout(load, again);
+        timer = setTimeout(load, AGAIN_MS[data.data.state] ?? 10_000);
       } catch {
         if (!stopped) timer = setTimeout(load, 10000);
       }
@@ -59,7 +72,7 @@ export function PublishingPanel() {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [model, id, get]);
+  }, [model, id, get, loadedDocument]);
 
   if (!status) return null;
   const { title, color } = TEXT[status.state] ?? TEXT.unreachable;
