@@ -747,6 +747,12 @@ export class Publisher {
       const oom = error instanceof RenderError && outOfMemory(message) && !!this.config.buildMaxHeapMb;
       if (oom && !this.heapLimitLifted) {
         this.heapLimitLifted = true;
+        // The builds kept ready were started under the limit too: the retry must not take one.
+        for (const build of this.prepared) {
+          build.cancel();
+          this.releases.removeLater(build.dir);
+        }
+        this.prepared = [];
         this.log('build heap limit lifted', {
           build: id,
           limitMb: this.config.buildMaxHeapMb,
