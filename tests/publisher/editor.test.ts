@@ -81,7 +81,9 @@ describe('an editor publishes from the admin', () => {
     await looked;
     await panel.getByText('Chưa xuất bản').waitFor({ timeout: 30_000 });
     const publishedAt = Date.now();
+    const saved = page.waitForResponse((r) => /\/actions\/publish\b/.test(r.url()), { timeout: 60_000 });
     await page.getByRole('button', { name: /^(publish|xuất bản)$/i }).click();
+    expect((await saved).status()).toBe(200);
     // It asks again as soon as the publish is saved.
     await panel.getByText(/^(Đang chờ lên trang|Đã lên trang)$/).waitFor({ timeout: 6_000 });
 
