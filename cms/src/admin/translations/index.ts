@@ -7,6 +7,7 @@ import reviewWorkflows from './vi/review-workflows.json';
 import upload from './vi/upload.json';
 import usersPermissions from './vi/users-permissions.json';
 import inCode from './vi-in-code.json';
+import { SCREENS, SYSTEM_FIELDS } from '../../bootstrap/admin-screens';
 
 /**
  * The admin's Vietnamese, filled where Strapi's own `vi` stops (it covers most of the admin core,
@@ -31,6 +32,22 @@ export const VI_NAMESPACES = {
  * "Content Manager", the list's status column…), by their full ids: vi-in-code.json, found by
  * tests/site/admin-desk.test.ts walking the screens.
  */
+/**
+ * The content manager asks for every field's label in forms and list headers by
+ * `content-manager.content-types.<uid>.<field>`, with the label of the type's configuration as its
+ * default: the same Vietnamese (bootstrap/admin-screens.ts writes that configuration), given here so
+ * that it is no "missing message" on every screen.
+ */
+const fieldLabels = Object.fromEntries(
+  Object.entries(SCREENS).flatMap(([uid, screen]) => [
+    ...Object.entries(SYSTEM_FIELDS).map(([field, label]) => [`content-manager.content-types.${uid}.${field}`, label]),
+    ...Object.entries(screen.fields).map(([field, text]) => [
+      `content-manager.content-types.${uid}.${field}`,
+      text.label,
+    ]),
+  ])
+);
+
 export const vi: Record<string, string> = {
   ...Object.fromEntries(
     Object.entries(VI_NAMESPACES).flatMap(([namespace, messages]) =>
@@ -38,4 +55,5 @@ export const vi: Record<string, string> = {
     )
   ),
   ...inCode,
+  ...fieldLabels,
 };
