@@ -27,12 +27,6 @@ export const VI_NAMESPACES = {
 } satisfies Record<string, Record<string, string>>;
 
 /**
- * As the admin takes custom translations: plugin keys prefixed with the plugin's id. Then the
- * messages Strapi's code asks for with an English default but its `en` files lack (the menu's
- * "Content Manager", the list's status column…), by their full ids: vi-in-code.json, found by
- * tests/site/admin-desk.test.ts walking the screens.
- */
-/**
  * The content manager asks for every field's label in forms and list headers by
  * `content-manager.content-types.<uid>.<field>`, with the label of the type's configuration as its
  * default: the same Vietnamese (bootstrap/admin-screens.ts writes that configuration), given here so
@@ -48,6 +42,12 @@ const fieldLabels = Object.fromEntries(
   ])
 );
 
+/**
+ * As the admin takes custom translations: plugin keys prefixed with the plugin's id. Then the
+ * messages Strapi's code asks for with an English default but its `en` files lack (the menu's
+ * "Content Manager", the list's status column…), by their full ids: vi-in-code.json, found by
+ * tests/site/admin-desk.test.ts walking the screens; last, every field's label (fieldLabels).
+ */
 export const vi: Record<string, string> = {
   ...Object.fromEntries(
     Object.entries(VI_NAMESPACES).flatMap(([namespace, messages]) =>
