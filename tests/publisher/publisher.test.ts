@@ -153,12 +153,16 @@ describe('the publisher', () => {
     const home = await page('/');
     expect(home.status).toBe(200);
     expect(cheerio.load(home.text)('html').attr('lang')).toBe('vi');
-    expect((await page('/pagefind/pagefind.js')).status).toBe(200);
-    // The index is links to its shards' bundles, kept for the next index: served through them.
-    expect((await page('/pagefind/pagefind-entry.json')).status).toBe(200);
-    for (const bundle of JSON.parse((await page('/pagefind/shards.json')).text) as string[])
+    // The index is links to its shards' bundles, kept for the next index: served through them, and
+    // Pagefind's code at its root.
+    expect((await page('/pagefind/pagefind-ui.js')).status).toBe(200);
+    const bundles = JSON.parse((await page('/pagefind/shards.json')).text) as string[];
+    expect(bundles.length).toBeGreaterThan(0);
+    for (const bundle of bundles) {
       expect((await page(`${bundle}pagefind-entry.json`)).status).toBe(200);
-    expect(fs.lstatSync(path.join(dir, 'current', 'pagefind', 'pagefind-entry.json')).isSymbolicLink()).toBe(true);
+      expect((await page(`${bundle}pagefind.js`)).status).toBe(200);
+    }
+    expect(fs.lstatSync(path.join(dir, 'current', 'pagefind', 'pagefind-ui.js')).isSymbolicLink()).toBe(true);
     expect(logs.every((l) => typeof l.msg === 'string')).toBe(true);
     expect(logs.find((l) => l.msg === 'release live')).toHaveProperty('build');
   });
@@ -305,6 +309,14 @@ describe('the publisher', () => {
     );
     expect(res.status, await res.text()).toBe(200);
     expect(await nextBuild(before)).toMatchObject({ result: 'live', kind: 'scoped' });
+    // From the moment its release is live, before that release is indexed: search reaches no
+    // bundle holding it (the live index's, narrowed), neither through the list nor by address.
+    const searchable = path.join(dir, 'current', 'pagefind');
+    expect(searchableUrls(searchable)).not.toContain(href);
+    const listed = JSON.parse((await page('/pagefind/shards.json')).text) as string[];
+    for (const bundle of fs.readdirSync(searchable).filter((name) => /^phan-\d+$/.test(name)))
+      expect(listed).toContain(`/pagefind/${bundle}/`);
+    expect((await page('/pagefind/pagefind-ui.js')).status).toBe(200);
     expect(await whereListed(published.article.slug, published.category.slug)).toEqual({
       page: 404,
       home: false,

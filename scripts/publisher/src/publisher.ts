@@ -472,6 +472,8 @@ export class Publisher {
       if (queued) this.log('reconciliation found changes', { differences, queued, durationMs });
       if (problem) return;
       if (!this.queue.isEmpty() && !this.scheduler.armed) this.schedule(0);
+      // Idle and equal: the live release's search index, if it is still due (one that failed, after its wait).
+      else if (this.queue.isEmpty() && !this.running && this.config.searchIndex) void this.search.run();
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
       this.lastReconcile = { at, durationMs, differences: 0, queued: 0, error: (error as Error).message };
@@ -697,6 +699,9 @@ export class Publisher {
         });
       }
       const releaseState = await staged!;
+      // It searches the live release's index until it is indexed itself: without the shards where
+      // a story it no longer has as it was (unpublished, or changed) would be found.
+      if (live) this.releases.narrowSearchIndex(id, supersededSlugs(liveState, releaseState, liveSnapshot));
       // A scoped release is the live one but where this build wrote or removed: its pages are
       // counted from the live release's count.
       const counted = this.counted?.id === live?.id ? this.counted : undefined;
@@ -1069,4 +1074,17 @@ export class Publisher {
     this.running?.abort.abort();
     this.search.yieldTo();
   }
+}
+
+/**
+ * The slugs, as live, of the articles whose published version `live` records and `next` does not
+ * carry (changed, or gone); null when the live release's state or content is not known.
+ */
+export function supersededSlugs(live: PublishState | null, next: PublishState, content: Snapshot | null) {
+  if (!live || !content) return null;
+  const before = live.types[ARTICLE] ?? {};
+  const after = next.types[ARTICLE] ?? {};
+  const ids = new Set<string>();
+  for (const doc in before) if (after[doc] !== before[doc]) ids.add(doc);
+  return ids.size ? content.articles.filter((a) => ids.has(a.documentId)).map((a) => a.slug) : [];
 }

@@ -10,6 +10,7 @@ import {
   type JournalEntry,
 } from '@newsroom/content/release-content';
 import type { Snapshot, SnapshotDelta } from '@newsroom/content/snapshot';
+import { withoutPages } from '@newsroom/content/search-index';
 
 /** Releases whose lineage is remembered (a few dozen paths each). */
 const MAX_LINEAGE = 1000;
@@ -394,6 +395,30 @@ export class Releases {
     const index = this.searchIndexOf(from);
     const link = path.join(this.path(to), 'pagefind');
     if (index && !fs.existsSync(link)) fs.symlinkSync(path.join('..', '..', 'search', index), link);
+  }
+
+  /**
+   * Release `id` searches the index it links to (the live release's, shared) without the bundles
+   * holding the pages of `slugs` (withoutPages), in an index of its own; `slugs` null: pages not
+   * known, no index at all. Until it is indexed itself, nothing of a story it no longer has as it
+   * was (unpublished, or changed) is found on it; the stories of the other shards are.
+   */
+  narrowSearchIndex(id: string, slugs: string[] | null) {
+    const index = this.searchIndexOf(id);
+    if (!index || slugs?.length === 0) return;
+    const link = path.join(this.path(id), 'pagefind');
+    const name = `${this.newId()}-narrowed`;
+    const out = path.join(this.searchDir, name);
+    let left: number | null = null;
+    try {
+      left = slugs && withoutPages(path.join(this.searchDir, index), out, slugs);
+    } catch {
+      // unlinked below
+    }
+    if (left === null || left === 0) fs.rmSync(out, { recursive: true, force: true });
+    if (left === 0) return; // none of those pages is in it
+    fs.rmSync(link, { force: true });
+    if (left !== null) fs.symlinkSync(path.join('..', '..', 'search', name), link);
   }
 
   /** Release `to` links to the search index release `from` links to now, whatever it linked to before. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Releases } from './releases';
-import { FULL_READ_MS, SearchIndexer, type IndexSite } from './search-indexer';
+import { FULL_READ_MS, RETRY_MS, SearchIndexer, type IndexSite } from './search-indexer';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -131,21 +131,41 @@ describe('the search indexer', () => {
     expect(fs.existsSync(path.join(releases.path(v2), 'pagefind'))).toBe(false);
   });
 
-  it('records a failure and does not retry it until the next release', async () => {
-    const { releases, publish, logger } = setup();
+  it('records a failure and tries the release again after a wait that doubles, until it is indexed', async () => {
+    const { releases, publish, logger, log } = setup();
     const v1 = publish('v1');
     let calls = 0;
-    const indexer = new SearchIndexer(releases, logger, async () => {
-      calls++;
-      throw new Error('pagefind exited with 1');
-    });
+    let clock = 0;
+    const indexer = new SearchIndexer(
+      releases,
+      logger,
+      async (_site, out) => {
+        if (++calls <= 2) throw new Error('pagefind exited with 1');
+        fs.mkdirSync(out, { recursive: true });
+      },
+      () => clock
+    );
     indexer.schedule(v1);
     await indexer.run();
     expect(indexer.last).toMatchObject({ release: v1, result: 'failed', error: 'pagefind exited with 1' });
+    expect(log.at(-1)).toMatchObject({ msg: 'search index failed', fields: { retryInMs: RETRY_MS } });
+    // Not before its wait.
+    clock += RETRY_MS - 1;
     await indexer.run();
     expect(calls).toBe(1);
-    expect(releases.live()?.id).toBe(v1);
-    expect(releases.list()).toEqual([v1]);
+    clock += 1;
+    await indexer.run();
+    expect(calls).toBe(2);
+    expect(log.at(-1)).toMatchObject({ msg: 'search index failed', fields: { retryInMs: 2 * RETRY_MS } });
+    clock += 2 * RETRY_MS;
+    await indexer.run();
+    expect(calls).toBe(3);
+    expect(indexer.last).toMatchObject({ release: v1, result: 'done' });
+    expect(fs.lstatSync(path.join(releases.path(v1), 'pagefind')).isSymbolicLink()).toBe(true);
+    // Done: nothing is due.
+    clock += 10 * RETRY_MS;
+    await indexer.run();
+    expect(calls).toBe(3);
   });
 
   it('reads again the pages a release changed, removed pages by their address too, and all of them in time', async () => {

@@ -13,6 +13,10 @@ export type IndexSite = (siteDir: string, outputPath: string, options: SearchInd
 /** How long the pages read in full are trusted with only the changes read since (10 minutes). */
 export const FULL_READ_MS = 10 * 60_000;
 
+/** A failed index is tried again after 30 s, then twice as long each time, at most 10 minutes. */
+export const RETRY_MS = 30_000;
+const RETRY_MAX_MS = 10 * 60_000;
+
 /** Where the shards' bundles are kept, in the search store: its indexes link to them as `../.shards/<key>`. */
 const SHARDS = '.shards';
 
@@ -52,7 +56,13 @@ export class SearchIndexer {
   /** Release `id` is live and wants its own search index. */
   schedule(id: string) {
     this.due = id;
+    this.failures = 0;
+    this.retryAt = 0;
   }
+
+  /** Failed indexes of the release due in a row, and when it is tried again (RETRY_MS, doubling). */
+  private failures = 0;
+  private retryAt = 0;
 
   /** A publish comes first: stops the indexing in progress (it is done again after). */
   yieldTo() {
@@ -67,7 +77,7 @@ export class SearchIndexer {
   /** Indexes the release due, if it is still live; resolves when done, failed or cancelled. */
   async run() {
     const release = this.due;
-    if (!release || this.running) return;
+    if (!release || this.running || this.now() < this.retryAt) return;
     if (this.releases.live()?.id !== release) {
       this.due = undefined;
       return;
@@ -94,6 +104,7 @@ export class SearchIndexer {
       if (this.releases.paused()) throw new Error('cancelled');
       this.releases.swapSearchIndex(release, out, id);
       this.due = undefined;
+      this.failures = 0;
       const durationMs = this.now() - started;
       this.last = { release, result: 'done', durationMs };
       this.log('search index live', {
@@ -119,10 +130,14 @@ export class SearchIndexer {
       if (cancelled) {
         this.log('search index postponed', { build: release, reason: 'a publish came first' });
       } else {
-        this.due = undefined; // not retried until the next release
+        // Still due: until it is indexed, the release searches the index it shares, narrowed to
+        // the stories it has as they are (Releases.narrowSearchIndex). Tried again when the
+        // publisher is next idle after the wait (the reconciliation asks every few seconds).
         const message = (error as Error).message;
+        const retryInMs = Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** this.failures++);
+        this.retryAt = this.now() + retryInMs;
         this.last = { release, result: 'failed', durationMs: this.now() - started, error: message };
-        this.log('search index failed', { build: release, error: message });
+        this.log('search index failed', { build: release, error: message, retryInMs });
       }
     } finally {
       fs.rmSync(out, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import {
   SHARD_MANIFEST,
   shardCount,
   sweepShardCache,
+  withoutPages,
 } from './search-index';
 
 const dirs: string[] = [];
@@ -41,6 +42,7 @@ function indexer() {
     const read = (slug: string) => fs.readFileSync(path.join(shard, 'bai-viet', slug, 'index.html'), 'utf8');
     fs.writeFileSync(path.join(out, 'fragment', 'pages.txt'), slugs.map((s) => `${s}: ${read(s)}`).join('\n'));
     fs.writeFileSync(path.join(out, 'pagefind-entry.json'), JSON.stringify({ pages: slugs.length }));
+    fs.writeFileSync(path.join(out, 'pagefind-ui.js'), '/* Pagefind UI */');
   };
   return { calls, index };
 }
@@ -110,7 +112,10 @@ describe('the search index, in shards', () => {
     expect(made).toMatchObject({ pages: 60, shards: 8, indexed: whole.calls.length });
     expect(whole.calls.flat().sort()).toEqual(Object.keys(pages).sort());
     const manifest = JSON.parse(fs.readFileSync(path.join(before, SHARD_MANIFEST), 'utf8'));
-    expect(manifest.length).toBe(whole.calls.length - 1);
+    expect(manifest.length).toBe(whole.calls.length);
+    // Pagefind's code at the root, the pages' bundles each in its folder.
+    expect(fs.readFileSync(path.join(before, 'pagefind-ui.js'), 'utf8')).toBe('/* Pagefind UI */');
+    expect(fs.existsSync(path.join(before, 'pagefind-entry.json'))).toBe(false);
     expect(read(before)).toEqual(read(await wholeIndex(first)));
 
     // A publish: one story edited, one new, one gone.
@@ -250,6 +255,35 @@ describe('the search index, in shards', () => {
     expect(indexProcesses({ SEARCH_INDEX_PROCESSES: '3' })).toBe(3);
     for (const bad of ['0', '-1', '1.5', 'hai'])
       expect(() => indexProcesses({ SEARCH_INDEX_PROCESSES: bad })).toThrow(/SEARCH_INDEX_PROCESSES must be/);
+  });
+
+  it('leaves out of an index every bundle holding a page that changed or went, and nothing else', async () => {
+    for (const cache of [store().cache, null]) {
+      const dir = site(pages);
+      const index = path.join(cache ? path.dirname(cache.dir) : temp(), 'index');
+      await buildSearchIndex(dir, index, indexer().index, { perShard: 10, cache });
+      const gone = ['tin-7', 'tin-30'];
+      const out = path.join(path.dirname(index), 'without');
+      const left = withoutPages(index, out, gone);
+
+      const shards = new Set(gone.map((slug) => shardOf(slug, 8)));
+      expect(left).toBe(shards.size);
+      const searchable = Object.values(read(out)).join('\n');
+      for (const slug of Object.keys(pages)) {
+        if (gone.includes(slug)) expect(searchable).not.toContain(`${slug}:`);
+        // Every story of the other shards is still found.
+        else if (!shards.has(shardOf(slug, 8))) expect(searchable).toContain(`${slug}: ${pages[slug]}`);
+      }
+      const manifest: string[] = JSON.parse(fs.readFileSync(path.join(out, SHARD_MANIFEST), 'utf8'));
+      expect(manifest).toHaveLength(8 - shards.size);
+      for (const bundle of manifest) expect(fs.existsSync(path.join(out, path.basename(bundle)))).toBe(true);
+      // The code stays at the root, whichever bundle it came from; the index left as it was.
+      expect(fs.readFileSync(path.join(out, 'pagefind-ui.js'), 'utf8')).toBe('/* Pagefind UI */');
+      expect(JSON.parse(fs.readFileSync(path.join(index, SHARD_MANIFEST), 'utf8'))).toHaveLength(8);
+      // An index that does not say how it was sharded cannot be narrowed: null, nothing made.
+      fs.rmSync(path.join(index, SHARD_KEYS));
+      expect(withoutPages(index, path.join(path.dirname(index), 'unknown'), gone)).toBeNull();
+    }
   });
 
   it('indexes everything again in another shard count', async () => {

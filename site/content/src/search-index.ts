@@ -9,9 +9,11 @@ import { articleSlugOf } from './routes';
  * Pagefind holds every page's words and positions in memory until it writes the index: ~200 KB a
  * page here, 2 GB for 10,000 articles. The article pages are therefore indexed in shards of about
  * SEARCH_SHARD_PAGES pages at most (shardCount), one Pagefind run each, so memory stays flat however large the
- * archive grows. The first shard is the main bundle (/pagefind/, with Pagefind's UI); the others
- * are bundles below it, listed in /pagefind/shards.json, which the search page merges
- * (PagefindUI `mergeIndex`): readers get one list of results.
+ * archive grows. Every shard is a bundle of its own below /pagefind/ (`phan-<k+1>/`), listed in
+ * /pagefind/shards.json, which the search page merges (PagefindUI's `bundlePath` and `mergeIndex`):
+ * readers get one list of results. The index's root holds only Pagefind's code (its UI, scripts and
+ * wasm, the same in every bundle), so that any bundle can be left out of an index (withoutPages)
+ * without search losing the rest.
  * https://pagefind.app/docs/multisite/
  */
 export const SHARD_MANIFEST = 'shards.json';
@@ -63,17 +65,38 @@ export function shardCount(pages: number, perShard: number) {
   return needed <= 1 ? 1 : 2 ** Math.ceil(Math.log2(needed));
 }
 
-const bundleOf = (k: number) => (k === 0 ? '' : `phan-${k + 1}`);
+const bundleOf = (k: number) => `phan-${k + 1}`;
+
+/** The shard of a bundle's folder name (bundleOf), or null for any other entry of an index. */
+const shardOfBundle = (name: string) => {
+  const m = /^phan-(\d+)$/.exec(name);
+  return m ? Number(m[1]) - 1 : null;
+};
 
 /**
- * Links shard `k`'s bundle, kept in the cache under `key`, into the index at `outputPath`: a shard
- * as its folder (`phan-<k+1>`), the main bundle as each of its entries (the index's root holds
- * them beside the shards).
+ * What of a bundle is Pagefind's code, not the pages': every file at its top but the entry (which
+ * names its index's files). The index's root holds these, from its first bundle.
  */
-async function linkBundle(cache: ShardCache, key: string, outputPath: string, k: number) {
-  if (k > 0) return fs.promises.symlink(path.join(cache.link, key), path.join(outputPath, bundleOf(k)));
-  for (const name of await fs.promises.readdir(path.join(cache.dir, key)))
-    await fs.promises.symlink(path.join(cache.link, key, name), path.join(outputPath, name));
+const isCode = (entry: fs.Dirent) => entry.isFile() && entry.name !== 'pagefind-entry.json';
+
+/** Links shard `k`'s bundle, kept in the cache under `key`, into the index at `outputPath` as its folder. */
+function linkBundle(cache: ShardCache, key: string, outputPath: string, k: number) {
+  return fs.promises.symlink(path.join(cache.link, key), path.join(outputPath, bundleOf(k)));
+}
+
+/**
+ * Gives the index at `outputPath` Pagefind's code at its root (/pagefind/pagefind-ui.js, which the
+ * search page loads), from shard `k`'s bundle: as symlinks to its files in the cache (kept there
+ * under `key`; the index is not where its links resolve yet), or as hard links of its own files.
+ */
+async function linkCode(outputPath: string, k: number, cache: ShardCache | null | undefined, key: string) {
+  const bundle = cache ? path.join(cache.dir, key) : path.join(outputPath, bundleOf(k));
+  for (const entry of await fs.promises.readdir(bundle, { withFileTypes: true })) {
+    if (!isCode(entry)) continue;
+    const to = path.join(outputPath, entry.name);
+    if (cache) await fs.promises.symlink(path.join(cache.link, key, entry.name), to);
+    else await fs.promises.link(path.join(bundle, entry.name), to);
+  }
 }
 
 /**
@@ -112,7 +135,10 @@ export interface ShardCache {
   link: string;
 }
 
-/** The keys of the shards an index is made of (written in it), for a cache's housekeeping. */
+/**
+ * The keys of the shards an index is made of (written in it), one a shard, empty ones too: how many
+ * shards its pages were shared out to (withoutPages), and for a cache's housekeeping.
+ */
 export const SHARD_KEYS = 'shard-keys.json';
 
 /**
@@ -214,13 +240,12 @@ export async function buildSearchIndex(
     if (++i % KEY_STEP === 0) await nextTurn();
     shards[shardOf(slug, count)].slugs.push(slug);
   }
-  // The main bundle (with Pagefind's UI) differs from the others: its key says which it is. The
-  // hash of "main" or "shard" and its pages' lines, one a line, in the order of their slugs.
+  // A shard's key: the hash of its pages' lines, one a line, in the order of their slugs.
   const keys: string[] = [];
-  for (const [k, shard] of shards.entries()) {
+  for (const shard of shards) {
     go();
     shard.slugs.sort();
-    const hash = createHash('sha256').update(`${k === 0 ? 'main' : 'shard'}\n`);
+    const hash = createHash('sha256').update('bundle\n');
     shard.slugs.forEach((slug, j) => hash.update(j ? `\n${lines.get(slug)}` : lines.get(slug)!));
     keys.push(hash.digest('hex'));
     await nextTurn();
@@ -266,7 +291,7 @@ export async function buildSearchIndex(
     await fs.promises.rm(shardSite, { recursive: true, force: true });
   };
   try {
-    // The main bundle even without pages; then each shard with pages.
+    // The first shard even without pages (the index's code comes from it); then each shard with pages.
     const todo = shards.flatMap((shard, k) => (k === 0 || shard.slugs.length ? [k] : []));
     let next = 0;
     const worker = async () => {
@@ -279,11 +304,54 @@ export async function buildSearchIndex(
     const settled = await Promise.allSettled(Array.from({ length: Math.max(1, parallel) }, worker));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const bundles = todo.filter((k) => k > 0).map((k) => `/pagefind/${bundleOf(k)}/`);
+    await linkCode(outputPath, todo[0], cache, keys[todo[0]]);
+    const bundles = todo.map((k) => `/pagefind/${bundleOf(k)}/`);
     await fs.promises.writeFile(path.join(outputPath, SHARD_MANIFEST), JSON.stringify(bundles));
-    if (cache) await fs.promises.writeFile(path.join(outputPath, SHARD_KEYS), JSON.stringify(keys));
+    await fs.promises.writeFile(path.join(outputPath, SHARD_KEYS), JSON.stringify(keys));
   } finally {
     await fs.promises.rm(work, { recursive: true, force: true });
   }
   return { pages: lines.size, shards: count, indexed };
+}
+
+/**
+ * Makes at `outputPath` the index at `indexPath` without the bundles that hold the pages of
+ * `slugs` (their shards: shardOf), linking the rest: what a release whose pages of those articles
+ * changed or went searches until it is indexed itself, so that nothing of a page it no longer has
+ * (an unpublished story, a story's earlier text) is found on it. The other shards stay searchable.
+ * Returns how many bundles were left out; null when the index does not say how it was sharded
+ * (the caller then links no index at all).
+ */
+export function withoutPages(indexPath: string, outputPath: string, slugs: Iterable<string>): number | null {
+  let count: number;
+  let bundles: string[];
+  try {
+    count = (JSON.parse(fs.readFileSync(path.join(indexPath, SHARD_KEYS), 'utf8')) as string[]).length;
+    bundles = JSON.parse(fs.readFileSync(path.join(indexPath, SHARD_MANIFEST), 'utf8')) as string[];
+  } catch {
+    return null;
+  }
+  // (An index of the earlier layout holds a shard's pages at its root: it cannot be narrowed.)
+  if (!count || fs.existsSync(path.join(indexPath, 'pagefind-entry.json'))) return null;
+  const drop = new Set([...slugs].map((slug) => shardOf(slug, count)));
+  const dropped = (name: string) => drop.has(shardOfBundle(name) ?? -1);
+  fs.mkdirSync(outputPath, { recursive: true });
+  for (const entry of fs.readdirSync(indexPath, { withFileTypes: true })) {
+    if (entry.name === SHARD_MANIFEST || dropped(entry.name)) continue;
+    linkEntry(path.join(indexPath, entry.name), path.join(outputPath, entry.name));
+  }
+  const kept = bundles.filter((bundle) => !dropped(path.basename(bundle)));
+  fs.writeFileSync(path.join(outputPath, SHARD_MANIFEST), JSON.stringify(kept));
+  return bundles.length - kept.length;
+}
+
+/** The same entry at `to`: a symlink as itself, a file as a hard link, a folder as folders of those. */
+function linkEntry(from: string, to: string) {
+  const stat = fs.lstatSync(from);
+  if (stat.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
+  else if (stat.isFile()) fs.linkSync(from, to);
+  else if (stat.isDirectory()) {
+    fs.mkdirSync(to);
+    for (const name of fs.readdirSync(from)) linkEntry(path.join(from, name), path.join(to, name));
+  }
 }

@@ -27,6 +27,7 @@ export const T = {
   search: 'Tìm kiếm',
   searchPlaceholder: 'Nhập từ khóa cần tìm…',
   searchNoScript: 'Tìm kiếm cần bật JavaScript trong trình duyệt.',
+  searchUpdating: 'Chức năng tìm kiếm đang được cập nhật, vui lòng thử lại sau ít phút.',
   menu: 'Chuyên mục',
   breadcrumb: 'Đường dẫn',
   skipToContent: 'Chuyển đến nội dung chính',
