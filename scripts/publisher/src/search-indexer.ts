@@ -29,7 +29,8 @@ export interface IndexRecord {
 
 /**
  * Search for the live release, in the background. A new release goes live with the previous
- * search index (shared by symlink); once the publisher is idle, the release is indexed and its
+ * search index (shared by symlink), narrowed to the shards where nothing it no longer has as it was
+ * would be found (Releases.narrowSearchIndex); once the publisher is idle, the release is indexed and its
  * `pagefind` link is switched to the new index (Releases.swapSearchIndex): no copy of the release
  * is made (at 100,000 articles a copy took longer than the time between two publishes, and the
  * index never went live). Publishing always comes first: a publish cancels a running indexing,
