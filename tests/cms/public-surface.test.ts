@@ -206,6 +206,65 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
     expect(JSON.stringify(state)).not.toContain(SECRET);
   });
 
+  it("an unpublished edit's new tag, author and poll stay out of the live story's publishing state until it is published", async () => {
+    const ARTICLE = 'api::article.article';
+    const visible = async (route: string) =>
+      ((await api(q(`${route}?pagination[pageSize]=100`))).json.data as { documentId: string }[]).map(
+        (d) => d.documentId
+      );
+    // Tags, authors and polls readers already see through other stories: only the link is the edit's.
+    const [tags, authors, polls, [photo]] = await Promise.all(['tags', 'authors', 'polls', 'photos'].map(visible));
+    expect(tags.length).toBeGreaterThan(1);
+    expect(authors.length).toBeGreaterThan(1);
+    expect(polls.length).toBeGreaterThan(0);
+    const [category] = (await api(q('categories'))).json.data;
+    const created = await api(q('articles?status=published'), {
+      method: 'POST',
+      token,
+      body: {
+        data: {
+          title: 'Bài sắp có bản sửa',
+          lead: 'Tin đã lên trang.',
+          authors: [authors[0]],
+          category: category.documentId,
+          tags: [tags[0]],
+          cover: photo,
+        },
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const live = created.json.data.documentId as string;
+    const state = async () => ({
+      some: (await api(q(`publishing/state?documents=${ARTICLE}/${live}`), { token: siteToken })).json.data.types,
+      whole: (await api(q('publishing/state'), { token: siteToken })).json.data.types,
+    });
+    const before = await state();
+    expect(Object.keys(before.some['api::tag.tag'])).toEqual([tags[0]]);
+
+    const edit = await api(q(`articles/${live}?status=draft`), {
+      method: 'PUT',
+      token,
+      body: { data: { tags: [tags[0], tags[1]], authors: [authors[0], authors[1]], poll: polls[0] } },
+    });
+    expect(edit.status, edit.text).toBe(200);
+    const drafted = await state();
+    expect(Object.keys(drafted.some['api::tag.tag'] ?? {})).toEqual([tags[0]]);
+    expect(Object.keys(drafted.some['api::author.author'] ?? {})).toEqual([authors[0]]);
+    expect(drafted.some['api::poll.poll'] ?? {}).toEqual({});
+    // The whole state: the story's version still describes what is live.
+    expect(drafted.whole[ARTICLE][live]).toBe(before.whole[ARTICLE][live]);
+    expect(drafted.some[ARTICLE][live]).toBe(before.whole[ARTICLE][live]);
+
+    const publish = await api(q(`articles/${live}?status=published`), { method: 'PUT', token, body: { data: {} } });
+    expect(publish.status, publish.text).toBe(200);
+    const published = await state();
+    expect(Object.keys(published.some['api::tag.tag']).sort()).toEqual([tags[0], tags[1]].sort());
+    expect(Object.keys(published.some['api::author.author']).sort()).toEqual([authors[0], authors[1]].sort());
+    expect(Object.keys(published.some['api::poll.poll'])).toEqual([polls[0]]);
+    expect(published.whole[ARTICLE][live]).not.toBe(before.whole[ARTICLE][live]);
+    expect(published.some[ARTICLE][live]).toBe(published.whole[ARTICLE][live]);
+  });
+
   it('nothing prepared for an unpublished story is listed: tags, authors, photos, polls', async () => {
     for (const route of Object.keys(ROUTES)) {
       for (const { token: t } of callers()) {

@@ -191,10 +191,12 @@ export const MAX_PARTIAL_DOCUMENTS = 200;
 
 /**
  * Per content type, documentId → version, or null when not published: the documents named, and
- * the published embargoed documents (tags, authors, photos, polls) any version of the named
- * articles points to, since publishing an article shows them (utils/visibility.ts). A
- * publish costs what it changed, not the archive: the publisher reads this for the documents its
- * events name, before their content, and compares the whole state after the release is live.
+ * the published embargoed documents (tags, authors, photos, polls) the published version of the
+ * named articles points to, since publishing an article shows them (utils/visibility.ts). Not the
+ * draft's: an author or poll an unpublished edit adds is nobody's business until the edit is
+ * published (the whole state, built from published rows only, says the same). A publish costs
+ * what it changed, not the archive: the publisher reads this for the documents its events name,
+ * before their content, and compares the whole state after the release is live.
  */
 export async function partialPublishState(strapi: Core.Strapi, documents: Record<string, string[]>) {
   const wanted = new Map<string, Set<string>>();
@@ -208,6 +210,7 @@ export async function partialPublishState(strapi: Core.Strapi, documents: Record
   if (articles.length) {
     const knex = strapi.db.connection;
     const meta = metaOf(strapi, ARTICLE);
+    const column = (name: string) => `a.${meta.attributes[name].columnName ?? name}`;
     for (const attribute of Object.values(meta.attributes)) {
       const table = attribute.joinTable;
       if (attribute.type !== 'relation' || !attribute.target || !isEmbargoed(attribute.target)) continue;
@@ -216,7 +219,8 @@ export async function partialPublishState(strapi: Core.Strapi, documents: Record
       const rows = (await knex({ l: table.name })
         .join({ a: meta.tableName }, 'a.id', `l.${table.joinColumn.name}`)
         .join({ t: targetMeta.tableName }, 't.id', `l.${table.inverseJoinColumn.name}`)
-        .whereIn(`a.${meta.attributes.documentId.columnName ?? 'document_id'}`, articles)
+        .whereIn(column('documentId'), articles)
+        .whereNotNull(column('publishedAt'))
         .distinct({ documentId: `t.${targetMeta.attributes.documentId.columnName ?? 'document_id'}` })) as {
         documentId: string;
       }[];
