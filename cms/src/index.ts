@@ -7,6 +7,7 @@ import { registerPollVoteGuard } from './documents/poll-counts-guard';
 import { registerScheduleRules } from './documents/schedule';
 import { registerDeskRules } from './documents/desk';
 import { registerRedirectRules } from './documents/redirects';
+import { registerEmbargo } from './middlewares/embargo';
 import { ensureDemoDesk, ensureDeskRoles, registerDeskConditions } from './bootstrap/desk-roles';
 import { startScheduledPublishing, type ScheduledPublishing } from './scheduling/runner';
 import { applyPublicPermissions } from './bootstrap/permissions';
@@ -38,6 +39,7 @@ export default {
     registerRedirectRules(strapi);
     registerPublicationRules(strapi);
     registerPollVoteGuard(strapi);
+    registerEmbargo(strapi);
     registerDocumentStatusRoute(strapi);
   },
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, DATABASES, ROOT, startCms, type RunningCms } from '../helpers/cms';
+import { api, DATABASES, ROOT, sql, startCms, type RunningCms } from '../helpers/cms';
 import { xoroshiro128plus } from 'pure-rand';
 import { storedType } from '@newsroom/contracts/custom-fields';
 
@@ -280,6 +280,41 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
     }
   });
 
+  it('an entry no published story uses is not found at its own URL nor counted; full-access tokens and the desk see it', async () => {
+    const jwt = await cms.adminJwt();
+    for (const [route, uid] of Object.entries(ROUTES).filter(([, uid]) =>
+      ['api::tag.tag', 'api::author.author', 'api::photo.photo', 'api::poll.poll'].includes(uid)
+    )) {
+      const ids = (res: Awaited<ReturnType<typeof api>>) =>
+        (res.json.data as { documentId: string }[]).map((d) => d.documentId);
+      const all = await api(q(`${route}?pagination[pageSize]=100`), { token });
+      expect(all.json.meta.pagination.total).toBe(all.json.data.length);
+      for (const { who, token: t } of callers()) {
+        const seen = await api(q(`${route}?pagination[pageSize]=100`), { token: t });
+        const one = await api(q(`${route}?pagination[pageSize]=1`), { token: t });
+        // The count behind the pages counts what the pages list.
+        expect(seen.json.meta.pagination.total, `${who} ${route}`).toBe(seen.json.data.length);
+        expect(one.json.meta.pagination.total, `${who} ${route}`).toBe(seen.json.data.length);
+        const unseen = ids(all).filter((id) => !ids(seen).includes(id));
+        expect(unseen.length, `${who} ${route}`).toBeGreaterThan(0);
+        expect(seen.json.data.length, `${who} ${route}`).toBeGreaterThan(0);
+        for (const id of unseen) expect((await api(q(`${route}/${id}`), { token: t })).status, id).toBe(404);
+        for (const id of ids(seen).slice(0, 3))
+          expect((await api(q(`${route}/${id}`), { token: t })).status, id).toBe(200);
+        // The desk lists and opens every entry.
+        const desk = await api(`${cms.url}/content-manager/collection-types/${uid}?page=1&pageSize=100`, {
+          token: jwt,
+        });
+        expect(desk.status, desk.text.slice(0, 200)).toBe(200);
+        expect(desk.json.pagination.total).toBe(all.json.meta.pagination.total);
+        for (const id of unseen.slice(0, 2))
+          expect((await api(`${cms.url}/content-manager/collection-types/${uid}/${id}`, { token: jwt })).status).toBe(
+            200
+          );
+      }
+    }
+  });
+
   it('refuses what would reach past published content, naming the parameter (400)', async () => {
     const cases: [string, RegExp][] = [
       ['tags?filters[articles][title][$contains]=a', /filters\[articles\]/],
@@ -441,5 +476,66 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
     console.info(
       `[public surface] ${queries.length} generated queries: ${JSON.stringify(Object.fromEntries(statuses))}`
     );
+  }, 300_000);
+
+  // Last: it makes the archive large, and puts it back as it was.
+  it('lists, counts and opens the photos of an archive with more visible photos than one statement can bind', async () => {
+    // PostgreSQL binds at most 65,535 values to a statement, SQLite 32,766.
+    const MANY = 66_000;
+    const CAPTION = 'Ảnh của kho lớn';
+    const before = (await api(q('photos?pagination[pageSize]=1'))).json.meta.pagination.total as number;
+    const [author] = (await api(q('authors'))).json.data;
+    const [category] = (await api(q('categories'))).json.data;
+    const created = await api(q('articles?status=published'), {
+      method: 'POST',
+      token,
+      body: {
+        data: {
+          title: 'Bài của kho ảnh lớn',
+          lead: 'Nhiều ảnh.',
+          authors: [author.documentId],
+          category: category.documentId,
+        },
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const [{ id: articleId }] = await sql(
+      cms,
+      'SELECT id FROM articles WHERE document_id = ? AND published_at IS NOT NULL',
+      [created.json.data.documentId]
+    );
+    const [{ id: template }] = await sql(cms, 'SELECT MIN(id) AS id FROM photos');
+    try {
+      // As the bulk import writes them: rows straight into the tables, used by a published story.
+      await sql(
+        cms,
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+         INSERT INTO photos (document_id, caption, credit, alt, created_at, updated_at, published_at, locale)
+         SELECT 'khoanhlon' || i, ?, p.credit, p.alt, p.created_at, p.updated_at, p.published_at, p.locale
+         FROM n CROSS JOIN photos p WHERE p.id = ?`,
+        [MANY, CAPTION, template]
+      );
+      await sql(
+        cms,
+        'INSERT INTO articles_photos_lnk (article_id, photo_id, photo_ord) SELECT ?, id, id FROM photos WHERE caption = ?',
+        [articleId, CAPTION]
+      );
+      for (const { who, token: t } of callers()) {
+        const started = performance.now();
+        const page = await api(q('photos?pagination[pageSize]=10&pagination[page]=2'), { token: t });
+        const took = performance.now() - started;
+        expect(page.status, `${who}: ${page.text.slice(0, 300)}`).toBe(200);
+        expect(page.json.meta.pagination.total).toBe(before + MANY);
+        expect(page.json.data).toHaveLength(10);
+        const one = await api(q('photos/khoanhlon12345'), { token: t });
+        expect(one.status, one.text.slice(0, 300)).toBe(200);
+        expect(one.json.data.caption).toBe(CAPTION);
+        console.info(`[public surface] ${who}: a page of ${before + MANY} visible photos in ${Math.round(took)} ms`);
+      }
+    } finally {
+      await sql(cms, 'DELETE FROM articles_photos_lnk WHERE article_id = ?', [articleId]);
+      await sql(cms, 'DELETE FROM photos WHERE caption = ?', [CAPTION]);
+    }
+    expect((await api(q('photos?pagination[pageSize]=1'))).json.meta.pagination.total).toBe(before);
   }, 300_000);
 });

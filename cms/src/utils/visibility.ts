@@ -6,9 +6,9 @@ import type { Core } from '@strapi/strapi';
  * caption, credit, file), the poll and the tags prepared for it stay unlisted until the story is
  * published; the site never needs them earlier. Categories are the site's sections: always public.
  *
- * Applied to the public Content API (the `global::embargo` route middleware), to the poll routes
- * and to the publishing state, so that what the site is built from and what it is told changed
- * are the same set.
+ * Applied to the public Content API (middlewares/embargo.ts), to the poll routes and to the
+ * publishing state, so that what the site is built from and what it is told changed are the same
+ * set.
  */
 export const EMBARGOED = ['api::tag.tag', 'api::author.author', 'api::photo.photo', 'api::poll.poll'] as const;
 const ARTICLE = 'api::article.article';
@@ -42,7 +42,7 @@ export async function visibleIds(strapi: Core.Strapi, uid: string, documentIds?:
  * The query behind `visibleIds` (null when no article points to `uid`), to use as a subquery;
  * only among `documentIds`, when given.
  */
-function visibleQuery(strapi: Core.Strapi, uid: string, documentIds?: string[]) {
+export function visibleQuery(strapi: Core.Strapi, uid: string, documentIds?: string[]) {
   const article = metaOf(strapi, ARTICLE);
   const target = metaOf(strapi, uid);
   const knex = strapi.db.connection;
