@@ -330,13 +330,40 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
       ['articles?fields[0]=sourceKey', /fields/],
       ['articles?filters[title][$foo]=a', /\$foo/],
       ['articles?pagination[pageSize]=abc', /pagination\[pageSize\]/],
+      // An integer column holds 32 bits (PostgreSQL: 22003 integer out of range); NUL is in no text (22021).
+      ['articles?filters[id]=9999999999', /filters\[id\]: an integer/],
+      ['articles?filters[id][$in][0]=1&filters[id][$in][1]=2147483648', /filters\[id\]\[\$in\]: an integer/],
+      ['categories?filters[menuOrder][$gt]=3000000000', /filters\[menuOrder\]\[\$gt\]: an integer/],
+      ['categories?filters[menuOrder][$lt]=-2147483649', /filters\[menuOrder\]\[\$lt\]: an integer/],
+      ['tags?filters[name]=%00', /filters\[name\]: .*U\+0000/],
+      ['tags?filters[name][$containsi]=a%00b', /filters\[name\]\[\$containsi\]: .*U\+0000/],
+      [
+        'authors?filters[$or][0][name][$in][0]=a&filters[$or][0][name][$in][1]=%00',
+        /filters\[\$or\]\[0\]\[name\]\[\$in\]\[1\]: .*U\+0000/,
+      ],
+      ['tags?sort=name%00', /sort: .*U\+0000/],
+      ['tags?fields[0]=name%00', /fields\[0\]: .*U\+0000/],
+      ['tags?pagination[page]=1%00', /pagination\[page\]: .*U\+0000/],
+      ['tags?status=published%00', /status: .*U\+0000/],
+      ['tags?filters[name%00]=a', /U\+0000/],
     ];
     for (const [query, parameter] of cases) {
-      const res = await api(q(query));
-      expect(res.status, query).toBe(400);
-      expect(res.json.error.message, query).toMatch(parameter);
+      for (const { who, token: t } of callers()) {
+        const res = await api(q(query), { token: t });
+        expect(res.status, `${who}: ${query}`).toBe(400);
+        expect(res.json.error.message, `${who}: ${query}`).toMatch(parameter);
+      }
     }
     expect((await api(q('articles?status=draft'))).status).toBe(403);
+    // The bounds themselves are values like any other.
+    for (const query of [
+      'articles?filters[id]=2147483647',
+      'categories?filters[menuOrder][$gt]=-2147483648',
+      'categories?filters[menuOrder][$between][0]=-2147483648&filters[menuOrder][$between][1]=2147483647',
+    ]) {
+      const res = await api(q(query));
+      expect(res.status, `${query}: ${res.text.slice(0, 200)}`).toBe(200);
+    }
   });
 
   it('answers thousands of generated queries without a 5xx, a secret or an oversized body', async () => {
@@ -389,6 +416,13 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
       'null',
       '[]',
       '{}',
+      '\u0000',
+      '%00',
+      `a\u0000${SECRET}`,
+      '2147483647',
+      '2147483648',
+      '-2147483649',
+      '9999999999',
     ];
     const key = (depth: number): string =>
       depth === 0 || rand() < 0.3
@@ -443,6 +477,9 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
         `sort=${pick(own)}:${pick(['asc', 'desc'])}`,
         `pagination[page]=${1 + Math.floor(rand() * 3)}&pagination[pageSize]=${pick(['1', '10', '100'])}`,
         `filters[$or][0][${pick(own)}][$null]=${pick(['true', 'false'])}&filters[$or][1][documentId][$in][0]=x`,
+        // Integers at and past the 32 bits of an integer column, and text with a NUL in it.
+        `filters[id][${pick(['$eq', '$gt', '$lte', '$in', '$ne'])}]=${pick(['2147483647', '-2147483648', '2147483648', '-2147483649', '9999999999'])}`,
+        `${pick([`sort=${pick(own)}`, `fields[0]=${pick(own)}`, `filters[${pick(own)}][$eq]=a`])}${pick(['%00', '', 'x%00'])}`,
       ];
       return Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(parts)).join('&');
     };

@@ -9,13 +9,14 @@ const schema = {
     kind: { type: 'enumeration' },
     open: { type: 'boolean' },
     count: { type: 'integer' },
+    big: { type: 'biginteger' },
     ratio: { type: 'decimal' },
     at: { type: 'datetime' },
     day: { type: 'date' },
   },
 };
-const check = (filters: Record<string, unknown>) =>
-  createQueryGuard((uid) => (uid === schema.uid ? schema : undefined))({ filters }, schema.uid);
+const guard = createQueryGuard((uid) => (uid === schema.uid ? schema : undefined));
+const check = (filters: Record<string, unknown>) => guard({ filters }, schema.uid);
 
 describe('the query guard compares each field only with what the database can compare it with', () => {
   it('text operators apply to text fields only (PostgreSQL has no LIKE on booleans, numbers or dates)', () => {
@@ -29,7 +30,12 @@ describe('the query guard compares each field only with what the database can co
 
   it.each([
     ['open', ['true', 'false', '1', '0'], ['{}', 'yes', '', 'null', '2']],
-    ['count', ['1', '-1', '0', '123456'], ['1.5', '{}', '', 'x', '1e9', '9'.repeat(20)]],
+    [
+      'count',
+      ['1', '-1', '0', '123456', '2147483647', '-2147483648'],
+      ['1.5', '{}', '', 'x', '1e9', '9'.repeat(20), '2147483648', '-2147483649', '9999999999'],
+    ],
+    ['big', ['2147483648', '-9999999999', '999999999999999'], ['1.5', 'x', '9'.repeat(16)]],
     ['ratio', ['1', '1.5', '-0.25'], ['1,5', '{}', '', 'NaN', 'Infinity']],
     [
       'at',
@@ -49,8 +55,31 @@ describe('the query guard compares each field only with what the database can co
     }
   });
 
+  it('an integer field takes the 32 bits of its column (PostgreSQL fails the query past them), and says so', () => {
+    expect(() => check({ count: { $gt: '2147483648' } })).toThrow(
+      'filters[count][$gt]: an integer from -2147483648 to 2147483647 is expected, not "2147483648"'
+    );
+    expect(() => check({ ratio: 'x' })).toThrow('filters[ratio]: a decimal value is expected');
+  });
+
   it('anything may be tested for null', () => {
     for (const field of ['title', 'open', 'count', 'at'])
       expect(() => check({ [field]: { $null: 'true' } })).not.toThrow();
+  });
+});
+
+describe('the query guard refuses U+0000 anywhere in the query (no text holds it: PostgreSQL fails with 22021)', () => {
+  it.each([
+    [{ filters: { title: '\0' } }, 'filters[title]'],
+    [{ filters: { $or: [{ title: { $in: ['a', 'b\0'] } }] } }, 'filters[$or][0][title][$in][1]'],
+    [{ filters: { ['ti\0tle']: 'a' } }, 'filters'],
+    [{ sort: 'title\0' }, 'sort'],
+    [{ sort: ['title', 'at:desc\0'] }, 'sort[1]'],
+    [{ fields: ['title\0'] }, 'fields[0]'],
+    [{ pagination: { page: '1\0' } }, 'pagination[page]'],
+    [{ status: 'published\0' }, 'status'],
+    [{ populate: '\0' }, 'populate'],
+  ])('%j is refused, naming %s', (query, parameter) => {
+    expect(() => guard(query, schema.uid)).toThrow(`${parameter}: U+0000`);
   });
 });

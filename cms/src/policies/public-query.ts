@@ -19,6 +19,8 @@ import { isEmbargoed } from '../utils/visibility';
  *   unpublished versions.
  * - `sort` and `fields` name the type's own fields; `pagination` takes integers (≤ 100 per page,
  *   config/api.ts).
+ * - Values are ones the database can compare with the field (an `integer` within 32 bits), and no
+ *   name or value anywhere holds U+0000: PostgreSQL would fail the query with a 500.
  * A refusal is a 400 naming the parameter, so a developer sees at once what to change.
  *
  * A policy rather than a middleware: Strapi hides the message of any other error raised after
@@ -108,6 +110,8 @@ const FILE_FIELDS: Record<string, string> = {
   size: 'decimal',
 };
 const TEXT_TYPES = new Set(['string', 'text', 'richtext', 'blocks', 'email', 'uid', 'enumeration']);
+/** An `integer` column holds 32 bits on PostgreSQL: a value past them fails the query (22003), not the filter. */
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
 /** Whether `value` is one the database can compare with a field of `type` (else PostgreSQL fails the query). */
 function fits(type: string, value: string | number | boolean): boolean {
@@ -116,6 +120,7 @@ function fits(type: string, value: string | number | boolean): boolean {
     case 'boolean':
       return ['true', 'false', '1', '0'].includes(text);
     case 'integer':
+      return /^-?\d{1,10}$/.test(text) && Number(text) >= INT32.min && Number(text) <= INT32.max;
     case 'biginteger':
       return /^-?\d{1,15}$/.test(text);
     case 'float':
@@ -131,6 +136,11 @@ function fits(type: string, value: string | number | boolean): boolean {
       return true;
   }
 }
+/** What `fits` takes for `type`, as a refusal says it. */
+const expected = (type: string) =>
+  type === 'integer'
+    ? `an integer from ${INT32.min} to ${INT32.max}`
+    : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} value`;
 const FILE = 'plugin::upload.file';
 
 interface Attribute {
@@ -159,6 +169,22 @@ const asList = (v: unknown): unknown[] | null =>
 
 const isPrimitive = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
+/**
+ * Refuses U+0000 in any name or value of the query, wherever it stands: no text column holds it
+ * (PostgreSQL fails the query with 22021), so it can match nothing and is never what a client meant.
+ */
+function refuseNul(value: unknown, path: string) {
+  if (typeof value === 'string') {
+    if (value.includes('\0')) refuse(path, 'U+0000 (a NUL character) is not allowed in a value');
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, v] of Object.entries(value)) {
+    if (key.includes('\0')) refuse(path, 'U+0000 (a NUL character) is not allowed in a parameter name');
+    refuseNul(v, `${path}[${key}]`);
+  }
+}
+
 export function createQueryGuard(getSchema: (uid: string) => Schema | undefined) {
   let nodes = 0;
 
@@ -166,7 +192,8 @@ export function createQueryGuard(getSchema: (uid: string) => Schema | undefined)
   function values(type: string, path: string, ...items: unknown[]) {
     for (const v of items) {
       if (!isPrimitive(v)) refuse(path, 'a single value is expected');
-      if (!fits(type, v as string)) refuse(path, `a ${type} value is expected, not ${JSON.stringify(v).slice(0, 40)}`);
+      if (!fits(type, v as string))
+        refuse(path, `${expected(type)} is expected, not ${JSON.stringify(v).slice(0, 40)}`);
     }
   }
 
@@ -284,6 +311,10 @@ export function createQueryGuard(getSchema: (uid: string) => Schema | undefined)
     nodes = 0;
     const schema = getSchema(uid);
     if (!schema) return;
+    for (const [key, value] of Object.entries(query)) {
+      if (key.includes('\0')) refuse('query', 'U+0000 (a NUL character) is not allowed in a parameter name');
+      refuseNul(value, key);
+    }
     for (const [key, value] of Object.entries(query)) {
       if (key === 'populate')
         refuse('populate', 'the server decides what each API returns with its entries; leave populate out');
