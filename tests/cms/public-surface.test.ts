@@ -366,6 +366,59 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
     }
   });
 
+  it("the redirects (the site token's) are asked for by from, to and id only: an editor's note or flag cannot be probed", async () => {
+    const jwt = await cms.adminJwt();
+    const REDIRECTS = `${cms.url}/content-manager/collection-types/api::redirect.redirect`;
+    const NOTE = 'ghichúZq của biên tập';
+    const made = await api(REDIRECTS, {
+      method: 'POST',
+      token: jwt,
+      body: { from: '/tin-cu-zq/', to: '/chuyen-muc/thoi-su/', note: NOTE },
+    });
+    expect(made.status, made.text).toBe(201);
+    const { documentId } = made.json.data;
+    for (const [query, parameter] of [
+      ['redirects?filters[note][$containsi]=ghi', /filters\[note\]/],
+      ['redirects?filters[$or][0][note][$null]=true', /filters\[\$or\]\[0\]\[note\]/],
+      ['redirects?filters[automatic]=true', /filters\[automatic\]/],
+      ['redirects?filters[createdAt][$gt]=2020-01-01', /filters\[createdAt\]/],
+      ['redirects?sort=note', /sort/],
+      ['redirects?sort[0]=automatic:desc', /sort/],
+      ['redirects?sort[updatedAt]=desc', /sort\[updatedAt\]/],
+      ['redirects?fields[0]=note', /fields\[0\]/],
+    ] as const) {
+      const res = await api(q(query), { token: siteToken });
+      expect(res.status, query).toBe(400);
+      expect(res.json.error.message, query).toMatch(parameter);
+      expect(res.json.error.message, query).toMatch(/from, to/);
+    }
+    // What the build asks, and lookups by address, are answered.
+    const listed = await api(q('redirects?sort=id:asc&pagination[page]=1&pagination[pageSize]=100'), {
+      token: siteToken,
+    });
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.json.data.map((r: { from: string }) => r.from)).toContain('/tin-cu-zq/');
+    expect(listed.text).not.toContain('ghich');
+    for (const query of [
+      'redirects?filters[from][$eq]=/tin-cu-zq/',
+      'redirects?filters[to][$containsi]=thoi-su&filters[from][$startsWith]=/tin-cu',
+      `redirects?filters[documentId]=${documentId}`,
+      'redirects?filters[id][$gt]=0&sort=from:desc',
+    ]) {
+      const res = await api(q(query), { token: siteToken });
+      expect(res.status, `${query}: ${res.text.slice(0, 200)}`).toBe(200);
+      expect(
+        res.json.data.map((r: { from: string }) => r.from),
+        query
+      ).toContain('/tin-cu-zq/');
+    }
+    // The desk still reads and edits the note.
+    const edited = await api(`${REDIRECTS}/${documentId}`, { method: 'PUT', token: jwt, body: { note: `${NOTE} 2` } });
+    expect(edited.status, edited.text).toBe(200);
+    const opened = await api(`${REDIRECTS}/${documentId}`, { token: jwt });
+    expect(opened.json.data).toMatchObject({ note: `${NOTE} 2`, automatic: false });
+  });
+
   it('answers thousands of generated queries without a 5xx, a secret or an oversized body', async () => {
     const rand = prng(20261129);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];

@@ -83,3 +83,23 @@ describe('the query guard refuses U+0000 anywhere in the query (no text holds it
     expect(() => guard(query, schema.uid)).toThrow(`${parameter}: U+0000`);
   });
 });
+
+describe('a route that names its fields lets clients use those and the ids only', () => {
+  const only = (query: Record<string, unknown>) => guard(query, schema.uid, ['title']);
+  it.each([
+    { filters: { title: 'a' } },
+    { filters: { id: 1, documentId: 'x' } },
+    { sort: 'title:desc,id' },
+    { fields: ['title'] },
+  ])('%j is answered', (query) => expect(() => only(query)).not.toThrow());
+  it.each([
+    [{ filters: { count: 1 } }, 'filters[count]'],
+    [{ filters: { $not: { kind: { $null: true } } } }, 'filters[$not][kind]'],
+    [{ filters: { createdAt: { $gt: '2026-01-01' } } }, 'filters[createdAt]'],
+    [{ sort: 'kind' }, 'sort[0]'],
+    [{ sort: { open: 'asc' } }, 'sort[open]'],
+    [{ fields: ['title', 'at'] }, 'fields[1]'],
+  ])('%j is refused, naming %s', (query, parameter) => {
+    expect(() => only(query)).toThrow(`${parameter}: only title, id, documentId can be used here`);
+  });
+});

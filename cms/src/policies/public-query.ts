@@ -18,7 +18,7 @@ import { isEmbargoed } from '../utils/visibility';
  *   search), and never through a relation into a type with drafts (articles): those rows include
  *   unpublished versions.
  * - `sort` and `fields` name the type's own fields; `pagination` takes integers (≤ 100 per page,
- *   config/api.ts).
+ *   config/api.ts). A route may name the only fields clients use there (`RouteConfig.fields`).
  * - Values are ones the database can compare with the field (an `integer` within 32 bits), and no
  *   name or value anywhere holds U+0000: PostgreSQL would fail the query with a 500.
  * A refusal is a 400 naming the parameter, so a developer sees at once what to change.
@@ -187,6 +187,15 @@ function refuseNul(value: unknown, path: string) {
 
 export function createQueryGuard(getSchema: (uid: string) => Schema | undefined) {
   let nodes = 0;
+  /** The type the route serves, and the only fields of it a client may name there (all, when unset). */
+  let root = '';
+  let named: ReadonlySet<string> | undefined;
+
+  /** Refuses a field of the route's type that the route does not let clients name (see `RouteConfig.fields`). */
+  function mayName(schema: Schema, name: string, parameter: string) {
+    if (!named || schema.uid !== root || named.has(name)) return;
+    refuse(parameter, `only ${[...named].join(', ')} can be used here`);
+  }
 
   /** Values compared with a field of `type`: each must be one the database can compare. */
   function values(type: string, path: string, ...items: unknown[]) {
@@ -249,6 +258,7 @@ export function createQueryGuard(getSchema: (uid: string) => Schema | undefined)
   }
 
   function field(key: string, value: unknown, schema: Schema, at: string, depth: number) {
+    mayName(schema, key, at);
     if (schema.uid === FILE) {
       const type = FILE_FIELDS[key] ?? SYSTEM_TYPES[key];
       if (!type) refuse(at, 'not a field that can be filtered on');
@@ -282,6 +292,7 @@ export function createQueryGuard(getSchema: (uid: string) => Schema | undefined)
 
   /** A field of the type itself that may be sorted on or selected. */
   function ownField(schema: Schema, name: string, parameter: string) {
+    mayName(schema, name, parameter);
     if (SYSTEM_FIELDS.has(name)) return;
     const attribute = schema.attributes[name];
     if (!attribute || !SCALAR.has(attribute.type) || attribute.private)
@@ -307,8 +318,11 @@ export function createQueryGuard(getSchema: (uid: string) => Schema | undefined)
     });
   }
 
-  return function check(query: Record<string, unknown>, uid: string) {
+  /** `fields`: the only fields of `uid` a client may filter, sort or select on (besides id and documentId). */
+  return function check(query: Record<string, unknown>, uid: string, fields?: readonly string[]) {
     nodes = 0;
+    root = uid;
+    named = fields && new Set([...fields, 'id', 'documentId']);
     const schema = getSchema(uid);
     if (!schema) return;
     for (const [key, value] of Object.entries(query)) {
@@ -349,11 +363,21 @@ export function createQueryGuard(getSchema: (uid: string) => Schema | undefined)
 export const isFullAccessToken = (auth: PolicyContext['state']['auth']) =>
   TOKEN_STRATEGIES.has(auth?.strategy?.name ?? '') && auth?.credentials?.type === 'full-access';
 
+interface RouteConfig {
+  /** The type the route serves. */
+  uid: string;
+  /**
+   * The only fields of it clients may filter, sort or select on, besides id and documentId, when
+   * its others must not be probed though the response leaves them out (a redirect's editors' note).
+   */
+  fields?: string[];
+}
+
 /** On a route: `{ name: 'global::public-query', config: { uid } }` (see `publicRead`). */
-export default (ctx: PolicyContext, config: { uid: string }, { strapi }: { strapi: Core.Strapi }) => {
+export default (ctx: PolicyContext, config: RouteConfig, { strapi }: { strapi: Core.Strapi }) => {
   if (isFullAccessToken(ctx.state.auth)) return true;
   const check = createQueryGuard((uid) => strapi.getModel(uid as Parameters<Core.Strapi['getModel']>[0]) as never);
-  check(ctx.request.query, config.uid);
+  check(ctx.request.query, config.uid, config.fields);
   return true;
 };
 
