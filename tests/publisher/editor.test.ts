@@ -42,11 +42,15 @@ describe('an editor publishes from the admin', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Picks the first entry offered by a relation field of the edit form. */
+  /**
+   * Picks the first entry offered by a relation field of the edit form. The list always ends with
+   * the option "Tạo quan hệ" (create a new entry in a dialog); until the entries have loaded it is
+   * the only option, so the first option is awaited among the others.
+   */
   async function pickRelation(field: string) {
     const combobox = page.getByRole('combobox', { name: new RegExp(`^${field}`, 'i') });
     await combobox.click();
-    const option = page.getByRole('option').first();
+    const option = page.getByRole('option').filter({ hasNotText: /^(Tạo quan hệ|Create a relation)$/ }).first();
     await option.waitFor();
     const label = (await option.textContent())?.trim();
     await option.click();
