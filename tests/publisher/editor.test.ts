@@ -50,7 +50,10 @@ describe('an editor publishes from the admin', () => {
   async function pickRelation(field: string) {
     const combobox = page.getByRole('combobox', { name: new RegExp(`^${field}`, 'i') });
     await combobox.click();
-    const option = page.getByRole('option').filter({ hasNotText: /^(Tạo quan hệ|Create a relation)$/ }).first();
+    const option = page
+      .getByRole('option')
+      .filter({ hasNotText: /^(Tạo quan hệ|Create a relation)$/ })
+      .first();
     await option.waitFor();
     const label = (await option.textContent())?.trim();
     await option.click();
