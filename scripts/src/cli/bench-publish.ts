@@ -146,6 +146,16 @@ async function main() {
     }
   );
   const { publisher } = service;
+  /** Until the publisher has finished the last publish and compiled the builds it keeps, and half a second more. */
+  async function untilQuiet() {
+    for (;;) {
+      const st = publisher.status();
+      if (!st.building && !st.queued && !st.comparing && st.buildsWaiting === publisher.config.preparedBuilds) break;
+      await sleep(100);
+    }
+    await sleep(500);
+  }
+  const s = (ms: number) => (ms / 1000).toFixed(2);
   console.log(`Full build of ${articles} articles…`);
   while (!publisher.releases.live()) {
     if (publisher.lastBuild?.result === 'failed')
@@ -199,12 +209,7 @@ async function main() {
     // (PUBLISH_PREPARED_BUILDS: with two, a publish while the other compiles shares the cores with
     // it, ~0.4 s more at 1,000 articles; publishes sooner than that are timed back to back below);
     // the search index of the last one may still be running (a publish interrupts it).
-    for (;;) {
-      const st = publisher.status();
-      if (!st.building && !st.queued && !st.comparing && st.buildsWaiting === publisher.config.preparedBuilds) break;
-      await sleep(100);
-    }
-    await sleep(500);
+    await untilQuiet();
     const title = `Bài đo thời gian xuất bản số ${i + 1} lúc ${new Date().toISOString()}`;
     const before = builds.length;
     const started = performance.now();
@@ -237,12 +242,7 @@ async function main() {
   const backToBack: { ms: number; compiled?: string }[] = [];
   for (let i = 0; i < 3; i++) {
     // After a quiet moment on the desk: every build kept compiled is waiting.
-    for (;;) {
-      const st = publisher.status();
-      if (!st.building && !st.queued && !st.comparing && st.buildsWaiting === publisher.config.preparedBuilds) break;
-      await sleep(100);
-    }
-    await sleep(500);
+    await untilQuiet();
     for (const which of ['first', 'second']) {
       const before = builds.length;
       const started = performance.now();
@@ -264,6 +264,37 @@ async function main() {
     }
   }
   loopDelay.disable();
+
+  // Search: a story is found by the site's search once its release has an index of its own (until
+  // then the live index answers, narrowed to what the release still has as it was). Timed from the
+  // publish call, on a quiet desk: nothing else interrupts the indexing.
+  const searchMs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await untilQuiet();
+    const started = performance.now();
+    await publishUntilServed(
+      {
+        title: `Bài đo thời gian tìm kiếm số ${i + 1} lúc ${new Date().toISOString()}`,
+        lead: 'Bài này được tìm thấy khi chỉ mục tìm kiếm đã cập nhật.',
+        category: categories[i % categories.length].documentId,
+      },
+      started,
+      120_000,
+      25
+    );
+    const release = publisher.releases.live()!.id;
+    for (;;) {
+      const last = publisher.status(false).lastSearchIndex;
+      if (last?.release === release && last.result === 'done') break;
+      if (publisher.releases.live()?.id !== release)
+        throw new Error('Another release went live while the search index was timed.');
+      if (performance.now() - started > 300_000)
+        throw new Error(`The search index of ${release} was not live within 300 s.`);
+      await sleep(100);
+    }
+    searchMs.push(performance.now() - started);
+    console.log(`  search: the story is searchable ${s(searchMs[i])} s after its publish`);
+  }
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     fs.mkdirSync(profileDir!, { recursive: true });
@@ -355,7 +386,6 @@ async function main() {
 
   const mean = (key: string) =>
     Math.round(scoped.reduce((n, b) => n + (b.phases?.[key] ?? 0), 0) / Math.max(1, scoped.length));
-  const s = (ms: number) => (ms / 1000).toFixed(2);
   console.log(`
 Publish → served, ${articles} articles, ${publishes} publishes, ${os.cpus().length} cores, Node ${process.version}
 | articles | p50 s | p95 s | max s | full build s |
@@ -366,6 +396,7 @@ Where a publish's time goes (mean ms): the debounce (~100 for a lone action, up 
 Back to back (a second story published the moment the first is served; PUBLISH_PREPARED_BUILDS=${publisher.config.preparedBuilds} builds kept compiled): served after ${backToBack.map((b) => `${s(b.ms)} s (${b.compiled})`).join(', ')}.
 From live to served (ms): p50 ${Math.round(percentile(liveToServed, 50))}, max ${Math.round(Math.max(...liveToServed))}; the publisher's event loop held up during the publishes (ms): p99 ${Math.round(loopDelay.percentile(99) / 1e6)}, max ${Math.round(loopDelay.max / 1e6)}.
 Full build phases (ms): ${JSON.stringify(full.phases)}; peak resident memory of this process (the publisher, its site server, the bench): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB
+Search index caught up, from the publish call to the story searchable: ${searchMs.map((ms) => s(ms)).join(', ')} s (target ≤ 30 s: ${Math.max(...searchMs) <= 30_000 ? 'met' : '**missed**'})
 Scheduled stories, from their time to served: ${scheduledMs.map((ms) => s(ms)).join(', ')} s (target ≤ 60 s: ${Math.max(...scheduledMs) <= 60_000 ? 'met' : '**missed**'})
 
 Reconciliation (every ${publisher.config.reconcileMs / 1000} s, PUBLISH_RECONCILE_SECONDS), ${articles} articles:
