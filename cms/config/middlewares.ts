@@ -15,6 +15,8 @@ const config = (): Core.Config.Middlewares => {
     // Outside the error handler, so it sees the answers it writes: src/middlewares/admin-messages.ts.
     'global::admin-messages',
     'strapi::errors',
+    // A NUL in the path is a 400 on every route, never a database error: src/middlewares/path-guard.ts.
+    'global::path-guard',
     // Poll votes are answered here, before the middlewares below (a burst of votes costs a fraction
     // of the CPU); the vote route sets the same security and CORS headers: src/middlewares/poll-votes.ts.
     'global::poll-votes',

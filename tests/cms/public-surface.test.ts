@@ -366,6 +366,24 @@ describe.each(DATABASES)('the public surface on %s', (database) => {
     }
   });
 
+  it("refuses a NUL in a URL's path on every route that takes an id, naming it (400), never a database error", async () => {
+    const paths = [
+      ...Object.keys(ROUTES).flatMap((route) => [`${route}/%00`, `${route}/a%00b`]),
+      'polls/%00/results',
+      'preview/articles/%00',
+      'redirects/%00',
+    ];
+    for (const p of paths) {
+      for (const { who, token: t } of callers()) {
+        const res = await api(q(p), { token: t });
+        expect(res.status, `${who}: ${p}: ${res.text.slice(0, 200)}`).toBe(400);
+        expect(res.json.error.message, `${who}: ${p}`).toMatch(/U\+0000/);
+      }
+    }
+    const vote = await api(q('polls/%00/votes'), { method: 'POST', body: { option: 'a' } });
+    expect(vote.status, vote.text.slice(0, 200)).toBe(400);
+  });
+
   it("the redirects (the site token's) are asked for by from, to and id only: an editor's note or flag cannot be probed", async () => {
     const jwt = await cms.adminJwt();
     const REDIRECTS = `${cms.url}/content-manager/collection-types/api::redirect.redirect`;
