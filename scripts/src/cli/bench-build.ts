@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { bin } from '@newsroom/publisher/bin';
 import { CMS_DIR, SITE_DIR } from '@newsroom/publisher/paths';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
+import { allProcesses, processMemory } from '../lib/process-memory.js';
 import { readEnvFile } from '@newsroom/publisher/env-file';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
 import { PreparedBuild, renderInParts, searchIndex, withHeapLimit } from '@newsroom/publisher/astro';
@@ -64,18 +65,8 @@ interface BuildFigures {
  * shards are indexed by separate processes, and the limit is per process).
  */
 function pagefindRssMb(): number {
-  let largest = 0;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
-      if (/^Name:\s+pagefind/m.test(status))
-        largest = Math.max(largest, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-    } catch {
-      // exited while reading
-    }
-  }
-  return largest;
+  const pagefind = allProcesses().filter((p) => p.name.startsWith('pagefind'));
+  return Math.max(0, ...pagefind.map((p) => p.rssMb));
 }
 
 /** Astro prints "Completed in 31ms" or "Completed in 2.61s" after the image step. */
@@ -88,14 +79,7 @@ function imageSeconds(out: string) {
 function sampleRss(builds: PreparedBuild[]) {
   let peak = 0;
   const timer = setInterval(() => {
-    for (const build of builds) {
-      try {
-        const hwm = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${build.pid}/status`, 'utf8'));
-        peak = Math.max(peak, Number(hwm?.[1] ?? 0) / 1024);
-      } catch {
-        // exited, or not started
-      }
-    }
+    for (const build of builds) peak = Math.max(peak, (build.pid && processMemory(build.pid)?.peakMb) || 0);
   }, 200);
   return () => {
     clearInterval(timer);

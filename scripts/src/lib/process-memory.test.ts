@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { processMemory, watchProcessPeaks } from './process-memory';
+
+/** A grandchild (node under a shell) that holds `mb` MB resident, then prints its pid and waits. */
+function holder(mb: number) {
+  const script = `const b = Buffer.alloc(${mb} * 1024 * 1024, 1); console.log('held', process.pid, b.length); setInterval(() => {}, 1000);`;
+  const child = spawn('sh', ['-c', `"${process.execPath}" -e "${script}"`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const pid = new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const m = /held (\d+)/.exec(chunk.toString());
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`the holder exited (${code}) before holding its memory`)));
+  });
+  return { child, pid };
+}
+
+describe('the benches’ process memory', () => {
+  const children: ChildProcess[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+  });
+
+  it('keeps the peak of every process below this one, grandchildren included, after they exit', async () => {
+    const watch = watchProcessPeaks(process.pid, 50);
+    const { child, pid } = holder(160);
+    children.push(child);
+    const grandchild = await pid;
+    expect(grandchild).not.toBe(child.pid);
+    expect(processMemory(grandchild)?.peakMb).toBeGreaterThan(150);
+    await expect.poll(() => watch.peaks().find((p) => p.pid === grandchild)?.peakMb ?? 0).toBeGreaterThan(150);
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    process.kill(grandchild, 'SIGKILL');
+    await exited;
+    expect(processMemory(grandchild)).toBeNull();
+    // Gone, and its peak stays in the report, with what it was.
+    const peaks = watch.stop();
+    const node = peaks.find((p) => p.pid === grandchild);
+    expect(node?.peakMb).toBeGreaterThan(150);
+    expect(node?.command).toMatch(/^\S*node -e …/);
+    expect(peaks.find((p) => p.pid === process.pid)).toBeDefined();
+    expect(peaks.map((p) => p.peakMb)).toEqual([...peaks.map((p) => p.peakMb)].sort((a, b) => b - a));
+  });
+
+  it('a process that has exited has no memory to read', () => {
+    expect(processMemory(2 ** 22 + 1)).toBeNull();
+    expect(processMemory(process.pid)).toMatchObject({ pid: process.pid, ppid: process.ppid });
+  });
+});

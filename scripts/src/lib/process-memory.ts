@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+
+/** What the benches read of a process in /proc/<pid>/status (Linux). Memory in MB. */
+export interface ProcessMemory {
+  pid: number;
+  /** The executable's name, as the kernel keeps it (`node`, `pagefind_extended`, …). */
+  name: string;
+  ppid: number;
+  /** Resident memory now. */
+  rssMb: number;
+  /** The most resident memory the process has had (VmHWM): its peak so far, not only at the sample. */
+  peakMb: number;
+}
+
+const field = (status: string, name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+
+/** Process `pid`'s memory, or null when it has exited (or never started). */
+export function processMemory(pid: number | string): ProcessMemory | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return {
+      pid: Number(pid),
+      name: /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '?',
+      ppid: field(status, 'PPid'),
+      rssMb: field(status, 'VmRSS') / 1024,
+      peakMb: field(status, 'VmHWM') / 1024,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Every running process, from /proc. */
+export function allProcesses(): ProcessMemory[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(processMemory)
+    .filter((p): p is ProcessMemory => p !== null);
+}
+
+/** A process's command line, shortened for a report (`node …/strapi start`). */
+function commandOf(pid: number) {
+  try {
+    const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const short = args.map((arg) => (arg.length > 40 ? `…${arg.slice(-40)}` : arg)).join(' ');
+    return short.length > 120 ? `${short.slice(0, 119)}…` : short;
+  } catch {
+    return '?';
+  }
+}
+
+export interface ProcessPeak {
+  pid: number;
+  peakMb: number;
+  /** Its command line, shortened (`node …/strapi start`). */
+  command: string;
+}
+
+/**
+ * Watches `root` and every process below it (its children, theirs, …) every `everyMs`, keeping
+ * each one's peak resident memory (VmHWM: a peak between two samples counts too, as long as the
+ * process is seen once). `peaks()` gives them so far, the largest first; `stop()` ends the watch
+ * with a last sample and gives them.
+ */
+export function watchProcessPeaks(root = process.pid, everyMs = 250) {
+  const seen = new Map<number, ProcessPeak>();
+  const sample = () => {
+    const all = allProcesses();
+    const below = new Set([root]);
+    // Parents come before their children in /proc only by chance: walk until nothing is added.
+    for (let added = true; added;) {
+      added = false;
+      for (const p of all)
+        if (!below.has(p.pid) && below.has(p.ppid)) {
+          below.add(p.pid);
+          added = true;
+        }
+    }
+    for (const p of all) {
+      if (!below.has(p.pid)) continue;
+      const known = seen.get(p.pid);
+      if (!known) seen.set(p.pid, { pid: p.pid, peakMb: p.peakMb, command: commandOf(p.pid) });
+      else known.peakMb = Math.max(known.peakMb, p.peakMb);
+    }
+  };
+  const peaks = () => [...seen.values()].map((p) => ({ ...p })).sort((a, b) => b.peakMb - a.peakMb);
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return {
+    peaks,
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peaks();
+    },
+  };
+}
