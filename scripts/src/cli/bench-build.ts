@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { bin } from '@newsroom/publisher/bin';
 import { CMS_DIR, SITE_DIR } from '@newsroom/publisher/paths';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
-import { allProcesses, processMemory } from '../lib/process-memory.js';
+import { allProcesses, largestProcessesLine, processMemory, watchProcessPeaks } from '../lib/process-memory.js';
 import { readEnvFile } from '@newsroom/publisher/env-file';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
 import { PreparedBuild, renderInParts, searchIndex, withHeapLimit } from '@newsroom/publisher/astro';
@@ -160,6 +160,9 @@ async function astro(label: string, cacheDir: string): Promise<BuildFigures> {
 async function main() {
   await seedBench(articles, cmsEnv);
 
+  // Every process of the builds (this one, which fetches the content as the publisher does, the
+  // CMS, the build parts, Pagefind): the target is none above 2 GB at any moment.
+  const processPeaks = watchProcessPeaks(process.pid, 500);
   const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: cmsEnv });
   await waitForHttp(`http://127.0.0.1:${cmsEnv.PORT}/_health`, 180_000, () => cms.exitCode === null);
   cms.stdout?.removeAllListeners('data'); // request logs would drown the figures
@@ -167,6 +170,7 @@ async function main() {
   const cache = path.join(work, 'astro-cache');
   const cold = await build('cold', cache);
   const warm = await build('warm', cache);
+  const peaks = processPeaks.stop();
   await stopChildren();
 
   const row = (name: string, f: BuildFigures) =>
@@ -181,7 +185,9 @@ ${row('warm image cache', warm)}
 the content is fetched ("fetch s", into the snapshot the publisher keeps), then render it split over the processes
 ("pages built s": the slowest part's render; pages: the HTML and XML files written). The search index (Pagefind, over the article pages,
 in shards of SEARCH_SHARD_PAGES) follows, as the publisher runs it once a release is live. Peak RSS is sampled every
-200 ms: the largest build process, and the Pagefind binaries.`);
+200 ms: the largest build process, and the Pagefind binaries.
+
+${largestProcessesLine(peaks, 500)}`);
   fs.rmSync(work, { recursive: true, force: true });
 }
 

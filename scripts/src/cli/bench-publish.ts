@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { bin } from '@newsroom/publisher/bin';
 import { CMS_DIR } from '@newsroom/publisher/paths';
 import { run, startChild, stopChildren, waitForHttp } from '../lib/processes.js';
-import { watchProcessPeaks } from '../lib/process-memory.js';
+import { largestProcessesLine, watchProcessPeaks } from '../lib/process-memory.js';
 import { readEnvFile } from '@newsroom/publisher/env-file';
 import { routes } from '@newsroom/content/routes';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
@@ -403,10 +403,7 @@ From live to served (ms): p50 ${Math.round(percentile(liveToServed, 50))}, max $
 Full build phases (ms): ${JSON.stringify(full.phases)}; peak resident memory of this process (the publisher, its site server, the bench): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB
 Search index caught up, from the publish call to the story searchable: ${searchMs.map((ms) => s(ms)).join(', ')} s (target ≤ 30 s: ${Math.max(...searchMs) <= 30_000 ? 'met' : '**missed**'})
 Scheduled stories, from their time to served: ${scheduledMs.map((ms) => s(ms)).join(', ')} s (target ≤ 60 s: ${Math.max(...scheduledMs) <= 60_000 ? 'met' : '**missed**'})
-Largest processes of the run (peak resident memory, ${peaks.length} processes sampled every 0.5 s): ${peaks
-    .slice(0, 4)
-    .map((p) => `${Math.round(p.peakMb)} MB (${p.command})`)
-    .join(', ')} (target: none above 2 GB: ${peaks[0].peakMb <= 2048 ? 'met' : '**missed**'})
+${largestProcessesLine(peaks, 500)}
 
 Reconciliation (every ${publisher.config.reconcileMs / 1000} s, PUBLISH_RECONCILE_SECONDS), ${articles} articles:
 | CMS answer p50 ms | CMS answer max ms | whole pass p50 ms | lost webhook → served: mean s | max s |

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { processMemory, watchProcessPeaks } from './process-memory';
+import { largestProcessesLine, processMemory, watchProcessPeaks } from './process-memory';
 
 /** A grandchild (node under a shell) that holds `mb` MB resident, then prints its pid and waits. */
 function holder(mb: number) {
@@ -46,5 +46,16 @@ describe('the benches’ process memory', () => {
   it('a process that has exited has no memory to read', () => {
     expect(processMemory(2 ** 22 + 1)).toBeNull();
     expect(processMemory(process.pid)).toMatchObject({ pid: process.pid, ppid: process.ppid });
+  });
+
+  it('reports the target missed when any process went above 2 GB, and the four largest', () => {
+    const peak = (pid: number, peakMb: number) => ({ pid, peakMb, command: `p${pid}` });
+    const under = [peak(1, 2048), peak(2, 900), peak(3, 300), peak(4, 200), peak(5, 100)];
+    expect(largestProcessesLine(under, 500)).toBe(
+      'Largest processes of the run (peak resident memory, 5 processes sampled every 0.5 s): 2048 MB (p1), 900 MB (p2), 300 MB (p3), 200 MB (p4) (target: none above 2 GB: met)'
+    );
+    expect(largestProcessesLine([peak(1, 2049), ...under.slice(1)], 500)).toMatch(
+      /2049 MB \(p1\).*: \*\*missed\*\*\)$/
+    );
   });
 });

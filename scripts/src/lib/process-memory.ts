@@ -96,3 +96,16 @@ export function watchProcessPeaks(root = process.pid, everyMs = 250) {
     },
   };
 }
+
+/** The issue's memory target: no process above 2 GB at any moment. */
+export const PROCESS_LIMIT_MB = 2048;
+
+/** The benches' report of a watch's peaks: the four largest, and the target met or missed. */
+export function largestProcessesLine(peaks: ProcessPeak[], everyMs: number) {
+  const largest = peaks
+    .slice(0, 4)
+    .map((p) => `${Math.round(p.peakMb)} MB (${p.command})`)
+    .join(', ');
+  const met = peaks.every((p) => p.peakMb <= PROCESS_LIMIT_MB);
+  return `Largest processes of the run (peak resident memory, ${peaks.length} processes sampled every ${everyMs / 1000} s): ${largest} (target: none above 2 GB: ${met ? 'met' : '**missed**'})`;
+}
