@@ -21,6 +21,10 @@ export async function ensureIndexes(strapi: Core.Strapi) {
   await knex.raw(
     'CREATE INDEX IF NOT EXISTS articles_publishing_state_idx ON articles (published_at, document_id, updated_at)'
   );
+  // Imports and the demo seed find what they already wrote by its source key (seed/index.ts):
+  // without these, checking 100,000 seeded articles scanned the table 200 times (~140 s).
+  await knex.raw('CREATE INDEX IF NOT EXISTS articles_source_key_idx ON articles (source_key)');
+  await knex.raw('CREATE INDEX IF NOT EXISTS photos_source_key_idx ON photos (source_key)');
   // The scheduler's sweep every few seconds: drafts whose publish or unpublish time has come.
   await knex.raw('CREATE INDEX IF NOT EXISTS articles_publish_at_idx ON articles (publish_at)');
   await knex.raw('CREATE INDEX IF NOT EXISTS articles_unpublish_at_idx ON articles (unpublish_at)');
