@@ -88,9 +88,6 @@ export function parseAll<T>(schema: z.ZodType<T>, rows: unknown[], what: string)
   return out;
 }
 
-// Paged by a unique key (id) so no row is skipped or repeated between pages.
-const byId = { sort: 'id:asc' };
-
 /** Document ids a build keeps as the live release has them (the publisher's held-back documents). */
 export type Skip = ReadonlySet<string>;
 const without = (rows: unknown[], skip?: Skip) =>
@@ -99,11 +96,11 @@ const without = (rows: unknown[], skip?: Skip) =>
 /** The small collections, fetched whole on every build (a few requests). */
 export async function fetchTaxonomies(cms: StrapiClient, skip?: Skip) {
   const [categoryRows, authorRows, tagRows, pollRows, redirectRows] = await Promise.all([
-    cms.all('categories', byId),
-    cms.all('authors', byId),
-    cms.all('tags', byId),
-    cms.all('polls', byId),
-    cms.all('redirects', byId),
+    cms.all('categories'),
+    cms.all('authors'),
+    cms.all('tags'),
+    cms.all('polls'),
+    cms.all('redirects'),
   ]);
   return {
     categories: parseAll(category, without(categoryRows, skip), 'category'),
@@ -117,14 +114,14 @@ export async function fetchTaxonomies(cms: StrapiClient, skip?: Skip) {
 /** Published articles, all of them or those with the given document ids. */
 export async function fetchArticles(cms: StrapiClient, documentIds?: string[], skip?: Skip): Promise<Article[]> {
   if (!documentIds) {
-    return parseAll(article, without(await cms.all('articles', { ...byId, status: 'published' }), skip), 'article');
+    return parseAll(article, without(await cms.all('articles', { status: 'published' }), skip), 'article');
   }
   const out: Article[] = [];
   for (let i = 0; i < documentIds.length; i += 50) {
     const filters = Object.fromEntries(
       documentIds.slice(i, i + 50).map((id, j) => [`filters[documentId][$in][${j}]`, id])
     );
-    const rows = await cms.all('articles', { ...byId, status: 'published', ...filters });
+    const rows = await cms.all('articles', { status: 'published', ...filters });
     out.push(...parseAll(article, without(rows, skip), 'article'));
   }
   return out;

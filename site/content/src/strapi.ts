@@ -28,6 +28,9 @@ interface Page<T> {
   meta: { pagination: { page: number; pageSize: number; pageCount: number; total: number } };
 }
 
+/** Rows a request: Strapi's cap (cms/config/api.ts maxLimit). */
+const PAGE = 100;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createStrapiClient({
@@ -77,35 +80,68 @@ export function createStrapiClient({
   }
 
   /**
-   * Every document of a collection, all pages, in the given order. Page 1 tells how many pages
-   * there are; the rest are fetched `concurrency` at a time.
+   * Every document of a collection that `params` select, in id order. Read by id ranges, never by
+   * page number: a page deep in the list costs the CMS a walk over every row before it (at 100,000
+   * articles ~0.2–0.4 s a page, most of a full build's fetch), where "ids above the last one read"
+   * is a seek in the primary key. The first request tells how many there are and the highest id;
+   * the ids between are split into ranges read `concurrency` at a time, each 100 rows a request
+   * (Strapi's cap), without a count. Fails rather than return fewer or more rows than counted.
    */
   async function all<T>(
     collection: string,
     params: Record<string, string | number> = {},
     concurrency = 4
   ): Promise<T[]> {
-    const pageOf = (page: number) =>
-      get<Page<T>>(collection, { ...params, 'pagination[page]': page, 'pagination[pageSize]': 100 });
-    const first = await pageOf(1);
-    const { pageCount, total } = first.meta.pagination;
-    const pages: T[][] = [first.data];
-    let next = 2;
-    const worker = async () => {
-      while (next <= pageCount) {
-        const page = next++;
-        pages[page - 1] = (await pageOf(page)).data;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(0, pageCount - 1)) }, worker));
-    const out = pages.flat();
-    if (out.length !== total) {
+    const idOf = (row: T) => (row as { id: number }).id;
+    const first = await get<Page<T>>(collection, { ...params, sort: 'id:asc', 'pagination[pageSize]': PAGE });
+    const { total } = first.meta.pagination;
+    let rows = first.data;
+    if (rows.length === PAGE && total > PAGE) {
+      const highest = await get<Page<T>>(collection, {
+        ...params,
+        sort: 'id:desc',
+        'pagination[pageSize]': 1,
+        'pagination[withCount]': 'false',
+      });
+      const from = idOf(rows[PAGE - 1]);
+      const to = highest.data.length ? idOf(highest.data[0]) : from;
+      // More ranges than workers: one dense range does not leave the others idle.
+      const count = Math.max(1, Math.min(concurrency * 4, Math.ceil((total - PAGE) / PAGE)));
+      const width = Math.ceil((to - from) / count);
+      const ranges = Array.from({ length: count }, (_, i) => ({
+        above: from + i * width,
+        upTo: Math.min(to, from + (i + 1) * width),
+      }));
+      const parts: T[][] = ranges.map(() => []);
+      let next = 0;
+      const worker = async () => {
+        while (next < ranges.length) {
+          const i = next++;
+          for (let above = ranges[i].above; above < ranges[i].upTo;) {
+            const page = await get<Page<T>>(collection, {
+              ...params,
+              sort: 'id:asc',
+              'filters[id][$gt]': above,
+              'filters[id][$lte]': ranges[i].upTo,
+              'pagination[pageSize]': PAGE,
+              'pagination[withCount]': 'false',
+            });
+            parts[i].push(...page.data);
+            if (page.data.length < PAGE) break;
+            above = idOf(page.data[PAGE - 1]);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, ranges.length) }, worker));
+      rows = [...rows, ...parts.flat()];
+    }
+    if (rows.length !== total) {
       throw new CmsError(
-        `CMS returned ${out.length} of ${total} ${collection}: the content changed during the build; build again.`,
+        `CMS returned ${rows.length} of ${total} ${collection}: the content changed during the build; build again.`,
         `${base}/api/${collection}`
       );
     }
-    return out;
+    return rows;
   }
 
   return { get, all };
