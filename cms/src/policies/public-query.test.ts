@@ -103,3 +103,33 @@ describe('a route that names its fields lets clients use those and the ids only'
     expect(() => only(query)).toThrow(`${parameter}: only title, id, documentId can be used here`);
   });
 });
+
+describe('a listing is read at most MAX_WINDOW rows deep (a deep page walks every row before it)', () => {
+  const paging = (pagination: Record<string, unknown>) => guard({ pagination }, schema.uid);
+  it.each([
+    { page: '100', pageSize: '100' },
+    { page: '400' },
+    { page: '10000', pageSize: '1' },
+    { pageSize: '100' },
+    { start: '9900', limit: '100' },
+    { start: '9975' },
+    { start: '0', limit: '100' },
+    { page: '0', pageSize: '100' },
+  ])('%j is answered (at most 10,000 rows from the first)', (pagination) => {
+    expect(() => paging(pagination)).not.toThrow();
+  });
+  it.each([
+    [{ page: '101', pageSize: '100' }, 'pagination[page]'],
+    [{ page: '401' }, 'pagination[page]'],
+    // Strapi reads at most 100 a page however many are asked for: page 101 of "1,000" is rows 10,000–10,100.
+    [{ page: '101', pageSize: '1000' }, 'pagination[page]'],
+    [{ page: '10001', pageSize: '0' }, 'pagination[page]'],
+    [{ start: '9901', limit: '100' }, 'pagination[start]'],
+    [{ start: '9976' }, 'pagination[start]'],
+    [{ start: '999999999', limit: '1' }, 'pagination[start]'],
+  ])('%j is refused, naming %s and the way on (by id)', (pagination, parameter) => {
+    expect(() => paging(pagination)).toThrow(
+      `${parameter}: a listing is read at most 10,000 entries deep; read further by id: sort=id:asc&filters[id][$gt]=`
+    );
+  });
+});

@@ -18,7 +18,11 @@ import { isEmbargoed } from '../utils/visibility';
  *   search), and never through a relation into a type with drafts (articles): those rows include
  *   unpublished versions.
  * - `sort` and `fields` name the type's own fields; `pagination` takes integers (≤ 100 per page,
- *   config/api.ts). A route may name the only fields clients use there (`RouteConfig.fields`).
+ *   config/api.ts) and reads within the first MAX_WINDOW rows of a listing: the database answers
+ *   `pagination[page]=N` by walking every row before the page (0.2–0.4 s of the CMS's one thread at
+ *   100,000 stories), so deep pages would let anyone keep the CMS busy. Past the window a client
+ *   reads on by id (`sort=id:asc&filters[id][$gt]=<the last id read>`, a primary-key seek), as the
+ *   site's own build does. A route may name the only fields clients use there (`RouteConfig.fields`).
  * - Values are ones the database can compare with the field (an `integer` within 32 bits), and no
  *   name or value anywhere holds U+0000: PostgreSQL would fail the query with a 500.
  * A refusal is a 400 naming the parameter, so a developer sees at once what to change.
@@ -65,6 +69,11 @@ const OPERATORS = new Set([
   '$between',
   ...TEXT_OPERATORS,
 ]);
+/**
+ * Rows a listing may be read into, as `start + limit` or `page × pageSize`: Elasticsearch's
+ * `max_result_window` for the same reason (a deep offset costs a walk over every row before it).
+ */
+export const MAX_WINDOW = 10_000;
 /** Relations deep a filter may go (`filters[category][name]` is one). */
 export const MAX_DEPTH = 2;
 const MAX_NODES = 200;
@@ -185,7 +194,36 @@ function refuseNul(value: unknown, path: string) {
   }
 }
 
-export function createQueryGuard(getSchema: (uid: string) => Schema | undefined) {
+/** The REST limits of config/api.ts, as Strapi applies them to `pagination`. */
+interface Limits {
+  defaultLimit: number;
+  maxLimit: number;
+}
+
+/**
+ * Refuses a `pagination` that reads past the first MAX_WINDOW rows, computing the rows read as
+ * Strapi does (`withDefaultPagination` in @strapi/utils: a page size of at least 1, at most
+ * `maxLimit`, `defaultLimit` when absent).
+ */
+function window(pagination: Record<string, unknown>, { defaultLimit, maxLimit }: Limits) {
+  const n = (name: string) => (pagination[name] === undefined ? undefined : Number(pagination[name]));
+  const size = (v: number | undefined) => Math.min(Math.max(v ?? defaultLimit, 1), maxLimit);
+  const [parameter, end] =
+    n('page') !== undefined || n('pageSize') !== undefined
+      ? ['pagination[page]', Math.max(n('page') ?? 1, 1) * size(n('pageSize'))]
+      : ['pagination[start]', (n('start') ?? 0) + size(n('limit'))];
+  if (end > MAX_WINDOW)
+    refuse(
+      parameter,
+      `a listing is read at most ${MAX_WINDOW.toLocaleString('en')} entries deep; read further by id: ` +
+        'sort=id:asc&filters[id][$gt]=<the last id read>'
+    );
+}
+
+export function createQueryGuard(
+  getSchema: (uid: string) => Schema | undefined,
+  limits: Limits = { defaultLimit: 25, maxLimit: 100 }
+) {
   let nodes = 0;
   /** The type the route serves, and the only fields of it a client may name there (all, when unset). */
   let root = '';
@@ -355,6 +393,7 @@ export function createQueryGuard(getSchema: (uid: string) => Schema | undefined)
               : /^\d{1,9}$/.test(String(v));
           if (!ok || !isPrimitive(v)) refuse(`pagination[${name}]`, 'a whole number is expected');
         }
+        window(value as Record<string, unknown>, limits);
       }
     }
   };
@@ -376,7 +415,10 @@ interface RouteConfig {
 /** On a route: `{ name: 'global::public-query', config: { uid } }` (see `publicRead`). */
 export default (ctx: PolicyContext, config: RouteConfig, { strapi }: { strapi: Core.Strapi }) => {
   if (isFullAccessToken(ctx.state.auth)) return true;
-  const check = createQueryGuard((uid) => strapi.getModel(uid as Parameters<Core.Strapi['getModel']>[0]) as never);
+  const check = createQueryGuard((uid) => strapi.getModel(uid as Parameters<Core.Strapi['getModel']>[0]) as never, {
+    defaultLimit: strapi.config.get('api.rest.defaultLimit', 25),
+    maxLimit: strapi.config.get('api.rest.maxLimit', 100),
+  });
   check(ctx.request.query, config.uid, config.fields);
   return true;
 };
