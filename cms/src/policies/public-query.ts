@@ -205,7 +205,7 @@ interface Limits {
  * Strapi does (`withDefaultPagination` in @strapi/utils: a page size of at least 1, at most
  * `maxLimit`, `defaultLimit` when absent).
  */
-function window(pagination: Record<string, unknown>, { defaultLimit, maxLimit }: Limits) {
+function withinWindow(pagination: Record<string, unknown>, { defaultLimit, maxLimit }: Limits) {
   const n = (name: string) => (pagination[name] === undefined ? undefined : Number(pagination[name]));
   const size = (v: number | undefined) => Math.min(Math.max(v ?? defaultLimit, 1), maxLimit);
   const [parameter, end] =
@@ -393,7 +393,7 @@ export function createQueryGuard(
               : /^\d{1,9}$/.test(String(v));
           if (!ok || !isPrimitive(v)) refuse(`pagination[${name}]`, 'a whole number is expected');
         }
-        window(value as Record<string, unknown>, limits);
+        withinWindow(value as Record<string, unknown>, limits);
       }
     }
   };
