@@ -39,15 +39,43 @@ export const DESK = Object.fromEntries(
   DEMO_DESK.map((person) => [person.email, { ...person, password: `Tq${randomBytes(9).toString('base64url')}7` }])
 );
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether a server can listen on `port` of 127.0.0.1 now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * The first port of the kernel's ephemeral range: the ports it hands out on its own, to
+ * `listen(0)` and to every outgoing connection's local end.
+ */
+function ephemeralStart(): number {
+  try {
+    const [low] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && low > 12_000) return low;
+  } catch {
+    // not Linux: IANA's range starts at 49152
+  }
+  return 32_768;
+}
+
+/**
+ * A port for a server a test starts later (after the CMS it must name, say). Below the ephemeral
+ * range: a port the kernel picked (`listen(0)`) can be handed to another process's outgoing
+ * connection before the server binds it (EADDRINUSE, seen in CI); one below it is only ever taken
+ * by an explicit bind, and it is checked free.
+ */
+export async function freePort(): Promise<number> {
+  const low = 10_000;
+  const high = ephemeralStart();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`No free port between ${low} and ${high} on 127.0.0.1 after 100 tries.`);
 }
 
 /** A fresh, isolated CMS environment: its own database, uploads dir, secrets and site env file. */
