@@ -27,6 +27,7 @@ export async function startCmsWithPublisher(
   });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-publish-'));
   const sitePort = await freePort();
+  // A publisher that fails to start must not leave the CMS running: the caller never gets it to stop.
   const service = await startPublisher(
     {
       dir,
@@ -40,7 +41,11 @@ export async function startCmsWithPublisher(
       ...options,
     },
     log
-  );
+  ).catch(async (error: unknown) => {
+    await cms.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   return { cms, service, dir, secret };
 }
 
