@@ -57,7 +57,7 @@ function ephemeralStart(): number {
     const [low] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
     if (Number.isInteger(low) && low > 12_000) return low;
   } catch {
-    // not Linux: IANA's range starts at 49152
+    // not Linux: below Linux's default start, and IANA's (49152, macOS and Windows)
   }
   return 32_768;
 }
