@@ -123,7 +123,26 @@ function spawnBuild(
     const cache = env.SITE_CACHE_DIR || path.join(SITE_DIR, 'node_modules', '.astro');
     env.SITE_CACHE_DIR = `${cache}-part-${options.part}`;
   }
-  return runCaptured(bin('astro', SITE_DIR), ['build', '--root', SITE_DIR], env, cwd, { signal, onChild });
+  return generated(env).then(() =>
+    runCaptured(bin('astro', SITE_DIR), ['build', '--root', SITE_DIR], env, cwd, { signal, onChild })
+  );
+}
+
+/**
+ * The files Astro generates into site/.astro (the root's, whatever the working directory) before
+ * every build: each build writes them through one temporary name (`<file>.tmp`, then a rename)
+ * unless they already hold what it would write, so two builds starting together on a checkout
+ * without them (a full build's parts, the first time) fail with ENOENT on the rename. Made once,
+ * by `astro sync` alone, before the first build of this process when they are not there.
+ */
+const GENERATED = path.join(SITE_DIR, '.astro', 'content-modules.mjs');
+let generating: Promise<unknown> | undefined;
+function generated(env: NodeJS.ProcessEnv) {
+  if (fs.existsSync(GENERATED)) return Promise.resolve();
+  generating ??= runCaptured(bin('astro', SITE_DIR), ['sync', '--root', SITE_DIR], env, SITE_DIR).finally(() => {
+    generating = undefined;
+  });
+  return generating;
 }
 
 /** One build, start to end: renders `snapshot` (restricted to `scope` when given) into <dir>/site. */
