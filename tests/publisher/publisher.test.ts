@@ -11,7 +11,8 @@ import { startPublisher, type RunningPublisher } from '@newsroom/publisher/servi
 import { astroBuild } from '@newsroom/publisher/astro';
 import { pageFiles } from '@newsroom/publisher/validate';
 import { Releases } from '@newsroom/publisher/releases';
-import { writeSnapshot } from '@newsroom/content/snapshot';
+import { fetchSnapshot, writeSnapshot } from '@newsroom/content/snapshot';
+import { createStrapiClient } from '@newsroom/content/strapi';
 
 /**
  * The real CMS sends its webhooks to the real publisher, which builds the real site into
@@ -558,6 +559,57 @@ describe('the publisher', () => {
     // Back to the sources of this checkout: built whole again, once.
     service = await startPublisher(config, (msg, fields) => logs.push({ msg, ...fields }));
     expect(await nextBuild(build.id)).toMatchObject({ result: 'live', kind: 'full' });
+    await settled();
+  }, 300_000);
+
+  it('a full build for new templates renders the live content with what changed meanwhile, as the CMS serves it now', async () => {
+    await settled();
+    const config = service.publisher.config;
+    const since = status().lastBuild?.id;
+    await service.close();
+    // While the publisher is stopped (its webhooks lost): a story retitled, a tag and a category renamed.
+    const first = async (type: string) =>
+      (await api(`${cms.url}/api/${type}?sort=id:asc&pagination[pageSize]=1`, { token })).json.data[0] as {
+        documentId: string;
+      };
+    const [story, tag, category] = [await first('articles'), await first('tags'), await first('categories')];
+    const change = async (type: string, documentId: string, data: Record<string, string>) => {
+      const res = await api(`${cms.url}/api/${type}/${documentId}?status=published`, {
+        method: 'PUT',
+        token,
+        body: { data },
+      });
+      expect(res.status, res.text).toBe(200);
+      return res.json.data as { slug: string };
+    };
+    const retitled = await change('articles', story.documentId, { title: 'Tiêu đề sửa khi bộ xuất bản dừng' });
+    await change('tags', tag.documentId, { name: 'Chủ đề đổi tên khi bộ xuất bản dừng' });
+    await change('categories', category.documentId, { name: 'Chuyên mục đổi tên khi bộ xuất bản dừng' });
+
+    service = await startPublisher({ ...config, templateHash: 'templates-while-content-changed' }, (msg, fields) =>
+      logs.push({ msg, ...fields })
+    );
+    const build = await nextBuild(since);
+    expect(build).toMatchObject({ result: 'live', kind: 'full' });
+    expect(build.summary).toContain("the site's templates changed");
+    // Made from the live release's content and what differs from it, not a read of the whole archive.
+    expect(logs).toContainEqual(expect.objectContaining({ msg: 'content from the live release', build: build.id }));
+    await settled();
+    // Exactly what the CMS serves now, document for document.
+    const recorded = new Releases(dir).readContent(status().live!.release)!.snapshot;
+    const now = await fetchSnapshot(createStrapiClient({ baseUrl: cms.url, token: config.siteToken }));
+    const byId = (rows: { documentId: string }[] = []) =>
+      [...rows].sort((a, b) => a.documentId.localeCompare(b.documentId));
+    for (const key of ['articles', 'categories', 'authors', 'tags', 'polls', 'redirects'] as const) {
+      expect(byId(recorded[key]), key).toEqual(byId(now[key]));
+    }
+    const $ = cheerio.load((await page(`/bai-viet/${retitled.slug}/`)).text);
+    expect($('h1').text()).toContain('Tiêu đề sửa khi bộ xuất bản dừng');
+    expect((await page('/')).text).toContain('Chuyên mục đổi tên khi bộ xuất bản dừng');
+    await expectSameAsFullBuild();
+    await service.close();
+    service = await startPublisher(config, (msg, fields) => logs.push({ msg, ...fields }));
+    await nextBuild(build.id);
     await settled();
   }, 300_000);
 

@@ -12,7 +12,7 @@ import {
   writeSnapshot,
   type Snapshot,
 } from '@newsroom/content/snapshot';
-import { indexLive, planPublish, withClock, type Plan } from '@newsroom/content/plan';
+import { indexLive, liveContentWith, planChange, withClock, type Plan } from '@newsroom/content/plan';
 import { nextChange, renderedAt } from '@newsroom/content/clock';
 import type { PublisherConfig } from './config.js';
 import { readEnvFile } from './env-file.js';
@@ -626,8 +626,22 @@ export class Publisher {
                 ? 'no snapshot of the live release'
                 : 'the live release does not record what it was built from'),
       };
-      if (live && liveSnapshot && liveState && !changes.full && !templatesChanged) {
-        plan = withClock(await planPublish(cms, liveSnapshot, changes, keep), liveSnapshot, renderAt);
+      const allPages = !!changes.full || !!templatesChanged;
+      // The content now, made from the live release's: what differs from it by the versions (and
+      // the articles showing that) fetched anew, every other document as the live release has it.
+      // A publish's plan compares it with the live content; a full build (templates changed, a
+      // category renamed, …) renders it all, without reading the whole archive again. Only with
+      // nothing live, or not recorded, is everything fetched.
+      let content: Snapshot | undefined;
+      if (live && liveSnapshot && liveState) {
+        if (allPages) this.startParts(liveSnapshot.articles.length);
+        const made = await liveContentWith(cms, liveSnapshot, changes, keep);
+        if ('reason' in made) {
+          if (!allPages) plan = { kind: 'full', reason: made.reason };
+        } else {
+          content = made;
+          if (!allPages) plan = withClock(planChange(liveSnapshot, made), liveSnapshot, renderAt);
+        }
         lap('plan');
       }
       kind = plan.kind;
@@ -667,8 +681,9 @@ export class Publisher {
         // The published articles, as the CMS's state counts them: the other parts compile while
         // the content is fetched.
         this.startParts(Object.keys((await wholeState()).types[ARTICLE] ?? {}).length);
+        if (content) this.log('content from the live release', { build: id, changed: keysOf(changes).length });
         snapshot = {
-          ...keepLive(await fetchSnapshot(cms, keep), liveSnapshot, keep),
+          ...(content ?? keepLive(await fetchSnapshot(cms, keep), liveSnapshot, keep)),
           renderedAt: renderAt.toISOString(),
         };
         await writeSnapshot(this.releases.snapshot(id), snapshot);

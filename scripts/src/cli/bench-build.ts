@@ -1,6 +1,7 @@
 /**
  * `npm run bench:build -- --articles 10000`: seeds (or reuses) a CMS with N demo articles on its
- * own SQLite file, boots it, builds the site from it twice (cold image cache, then warm) and
+ * own SQLite file, boots it, builds the site from it twice (cold image cache, then warm), then once more
+ * as after a template change (a release live: its content reused, what changed fetched anew), and
  * prints fetch, render, image and search-index times, pages per second and peak RSS. The site is
  * built as the publisher builds a full build: the builds compile while the content is fetched into
  * a snapshot, then render it split over `--processes` (PUBLISH_BUILD_PROCESSES, 2 on two cores and
@@ -21,7 +22,10 @@ import { BUILD_MAX_HEAP_MB, buildProcesses, SPLIT_FULL_BUILDS_FROM } from '@news
 import { moveInto } from '@newsroom/publisher/releases';
 import { pageFiles } from '@newsroom/publisher/validate';
 import { createStrapiClient } from '@newsroom/content/strapi';
-import { fetchSnapshot, writeSnapshot } from '@newsroom/content/snapshot';
+import { fetchSnapshot, writeSnapshot, type Snapshot } from '@newsroom/content/snapshot';
+import { fetchPublishState, type PublishState } from '@newsroom/content/publish-state';
+import { liveContentWith } from '@newsroom/content/plan';
+import { diffState } from '@newsroom/publisher/state';
 
 const { values } = parseArgs({
   options: {
@@ -46,7 +50,15 @@ if (!Number.isInteger(processes) || processes < 1 || processes > 64)
   throw new Error(`--processes must be a whole number from 1 to 64, not ${values.processes}.`);
 const { work, env: cmsEnv } = benchCmsEnv(articles, Number(values.port));
 
+/** What a release went live with: its content and the CMS's publishing state it was read at. */
+interface Live {
+  snapshot: Snapshot;
+  state: PublishState;
+}
+
 interface BuildFigures {
+  /** What this build rendered, for the next one to start from. */
+  live: Live;
   seconds: number;
   /** The largest of the builds' peaks. */
   astroPeakRssMb: number;
@@ -104,13 +116,18 @@ async function index(siteDir: string): Promise<{ seconds: number; peakRssMb: num
  * A full build as the publisher runs one (its search index follows once the site is live); then
  * indexes the result for search.
  */
-async function build(label: string, cacheDir: string): Promise<BuildFigures> {
-  const figures = await astro(label, cacheDir);
+async function build(label: string, cacheDir: string, live?: Live): Promise<BuildFigures> {
+  const figures = await astro(label, cacheDir, live);
   const search = await index(path.join(work, label));
   return { ...figures, search: search.seconds, searchPeakRssMb: search.peakRssMb, searchShards: search.shards };
 }
 
-async function astro(label: string, cacheDir: string): Promise<BuildFigures> {
+/**
+ * A full build. With `live`, as the publisher makes one while a release is live (new templates, a
+ * category renamed): the content is the live release's with what differs from it by the CMS's
+ * publishing state fetched anew (liveContentWith); else every document is read.
+ */
+async function astro(label: string, cacheDir: string, live?: Live): Promise<BuildFigures> {
   const started = performance.now();
   const site = readEnvFile(cmsEnv.SITE_ENV_FILE);
   const cmsUrl = site.CMS_URL ?? `http://127.0.0.1:${cmsEnv.PORT}`;
@@ -127,7 +144,11 @@ async function astro(label: string, cacheDir: string): Promise<BuildFigures> {
   );
   const peak = sampleRss(builds);
   try {
-    const snapshot = await fetchSnapshot(createStrapiClient({ baseUrl: cmsUrl, token: site.SITE_API_TOKEN }));
+    const cms = createStrapiClient({ baseUrl: cmsUrl, token: site.SITE_API_TOKEN });
+    // The state first: a release never records a version newer than what it shows.
+    const state = await fetchPublishState(cms);
+    const made = live && (await liveContentWith(cms, live.snapshot, diffState(live.state, state)));
+    const snapshot = made && !('reason' in made) ? made : await fetchSnapshot(cms);
     const file = path.join(work, `${label}-snapshot.json`);
     await writeSnapshot(file, snapshot);
     const fetched = (performance.now() - started) / 1000;
@@ -136,6 +157,7 @@ async function astro(label: string, cacheDir: string): Promise<BuildFigures> {
     const all = outputs.join('\n');
     const each = (re: RegExp) => outputs.map((out) => Number(re.exec(out)?.[1] ?? NaN));
     return {
+      live: { snapshot, state },
       seconds: (performance.now() - started) / 1000,
       astroPeakRssMb: peak(),
       fetch: fetched,
@@ -170,6 +192,7 @@ async function main() {
   const cache = path.join(work, 'astro-cache');
   const cold = await build('cold', cache);
   const warm = await build('warm', cache);
+  const templates = await build('templates', cache, warm.live);
   const peaks = processPeaks.stop();
   await stopChildren();
 
@@ -181,11 +204,14 @@ Site build from the CMS, ${articles} articles (+ the seed article), ${os.cpus().
 |---|---|---|---|---|---|---|---|---|
 ${row('cold image cache', cold)}
 ${row('warm image cache', warm)}
+${row('templates changed, a release live', templates)}
 "site built" is the whole full build (fetch, render, images): the site can go live then. The builds compile while
 the content is fetched ("fetch s", into the snapshot the publisher keeps), then render it split over the processes
 ("pages built s": the slowest part's render; pages: the HTML and XML files written). The search index (Pagefind, over the article pages,
 in shards of SEARCH_SHARD_PAGES) follows, as the publisher runs it once a release is live. Peak RSS is sampled every
-200 ms: the largest build process, and the Pagefind binaries.
+200 ms: the largest build process, and the Pagefind binaries. The first two read every document from the CMS (a
+first build); the third is a full build while a release is live (new templates, a category renamed), whose content is
+the live one's with what differs from it by the CMS's publishing state fetched anew, as the publisher makes it.
 
 ${largestProcessesLine(peaks, 500)}`);
   fs.rmSync(work, { recursive: true, force: true });

@@ -42,6 +42,8 @@ export type Plan =
   | { kind: 'scoped'; snapshot: Snapshot; scope: Scope; removed: string[]; summary: string };
 
 const ARTICLE = 'api::article.article';
+/** Categories are on every page (the menu): a changed one is a full build, of content made as a publish's. */
+const CATEGORY = 'api::category.category';
 /** Content types whose changes show only through the articles (and listings) that use them. */
 const SCOPED_TYPES = new Set([
   ARTICLE,
@@ -101,8 +103,28 @@ export async function planPublish(
   changes: Changes,
   keep: Skip = new Set()
 ): Promise<Plan> {
-  const unscoped = Object.keys(changes.documents).filter((uid) => !SCOPED_TYPES.has(uid));
-  if (unscoped.length) return { kind: 'full', reason: `changes to ${unscoped.join(', ')} reach every page` };
+  const content = await liveContentWith(cms, live, changes, keep);
+  return 'reason' in content ? { kind: 'full', ...content } : planChange(live, content);
+}
+
+/**
+ * The content the CMS has published now, made from `live` (the live release's) and `changes`
+ * (every document whose version differs from the one `live` was fetched at, and the files
+ * replaced): the documents changed and the articles that show them are fetched anew, with the
+ * small collections; every other article is the live release's, unchanged since by its version
+ * (cms/src/api/publishing/lib/state.ts). A publish's content, and a full build's when a release
+ * is live (its templates changed, a category was renamed): a handful of requests instead of the
+ * whole archive. Not after changes to a type no article shows (a full read finds what they reach):
+ * then the reason.
+ */
+export async function liveContentWith(
+  cms: StrapiClient,
+  live: Snapshot,
+  changes: Changes,
+  keep: Skip = new Set()
+): Promise<Snapshot | { reason: string }> {
+  const unscoped = Object.keys(changes.documents).filter((uid) => !SCOPED_TYPES.has(uid) && uid !== CATEGORY);
+  if (unscoped.length) return { reason: `changes to ${unscoped.join(', ')} reach every page` };
 
   // The articles named by the events are fetched with the small collections, not after them (a
   // round trip to the CMS less); those that show a changed author, tag, poll or photo, after.
@@ -119,7 +141,7 @@ export async function planPublish(
     redirects,
   } = keepLive({ version: 1, fetchedAt: '', articles: [], ...fetchedTaxonomies }, live, keep);
   const taxonomies = { categories, authors: authorList, tags: tagList, polls: pollList, redirects };
-  if (changedIds(live.categories, taxonomies.categories).size) return planChange(live, { ...live, ...taxonomies });
+  const categoryIds = changedIds(live.categories, taxonomies.categories);
   const authors = changedIds(live.authors, taxonomies.authors);
   const tags = changedIds(live.tags, taxonomies.tags);
   const polls = changedIds(live.polls, taxonomies.polls);
@@ -128,9 +150,10 @@ export async function planPublish(
 
   // Every article that shows a changed document, as the live release has it, plus those named.
   const refetch = new Set(changes.documents[ARTICLE] ?? []);
-  const shown = authors.size || tags.size || polls.size || photos.size || media.size;
+  const shown = categoryIds.size || authors.size || tags.size || polls.size || photos.size || media.size;
   for (const a of shown ? live.articles : []) {
     if (
+      (a.category && categoryIds.has(a.category.documentId)) ||
       a.authors.some((x) => authors.has(x.documentId)) ||
       a.tags.some((x) => tags.has(x.documentId)) ||
       (a.poll && polls.has(a.poll.documentId)) ||
@@ -141,11 +164,22 @@ export async function planPublish(
     }
   }
   for (const id of keep) refetch.delete(id);
+  const fetchedAt = new Date().toISOString();
+  if (refetch.size > live.articles.length / 4) {
+    // Read by id ranges, a whole read costs less than this many read by their ids.
+    const now = await fetchArticles(cms, undefined, keep);
+    return {
+      version: 1,
+      fetchedAt,
+      articles: keepLive({ ...live, articles: now }, live, keep).articles,
+      ...taxonomies,
+    };
+  }
   const asked = new Set(named);
   const more = [...refetch].filter((id) => !asked.has(id));
   const fetched = [...fetchedNamed, ...(more.length ? await fetchArticles(cms, more, keep) : [])];
   const articles = [...live.articles.filter((a) => !refetch.has(a.documentId)), ...fetched];
-  return planChange(live, { version: 1, fetchedAt: new Date().toISOString(), articles, ...taxonomies });
+  return { version: 1, fetchedAt, articles, ...taxonomies };
 }
 
 /**
