@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { readEnvFile } from './env-file.js';
@@ -42,6 +43,12 @@ export interface PublisherConfig {
   buildDir: string;
   /** Hash of the site's templates: when it changes, the next build is a full one. */
   templateHash: string;
+  /**
+   * Hash of the code that decides what a content snapshot holds (the site's content package, the
+   * CMS's API): when it changes, the next build reads every document again rather than reuse the
+   * live release's content (read by the code before).
+   */
+  contentHash: string;
   /** A build running longer than this is killed and counts as failed. */
   buildTimeoutMs: number;
   /** How often the CMS's published state is compared with the live release (PUBLISH_RECONCILE_SECONDS). */
@@ -130,6 +137,13 @@ export function loadConfig(
     maxDrop: Math.min(1, int(env.PUBLISH_MAX_DROP, 0.5, 'PUBLISH_MAX_DROP')),
     searchIndex: env.PUBLISH_SEARCH_INDEX !== 'off',
     templateHash: sourceHash(SITE_DIR, ['src', 'public', 'astro.config.mjs', 'package.json', 'tsconfig.json']),
+    contentHash: sourceHash(ROOT, [
+      'site/content/src',
+      'cms/config',
+      'cms/package.json',
+      // Not the admin panel's code: it shapes no answer of the API.
+      ...fs.readdirSync(path.join(ROOT, 'cms', 'src')).flatMap((name) => (name === 'admin' ? [] : [`cms/src/${name}`])),
+    ]),
     buildTimeoutMs: int(env.PUBLISH_BUILD_TIMEOUT_MS, 900_000, 'PUBLISH_BUILD_TIMEOUT_MS'),
     reconcileMs: 1000 * Math.max(1, int(env.PUBLISH_RECONCILE_SECONDS, 15, 'PUBLISH_RECONCILE_SECONDS')),
     failureRetryMs: int(env.PUBLISH_FAILURE_RETRY_MS, 30_000, 'PUBLISH_FAILURE_RETRY_MS'),

@@ -32,6 +32,7 @@ import {
   fetchPublishState,
   versionIn,
   withHeld,
+  withShown,
   withPartialInSteps,
   type PartialState,
   type PublishState,
@@ -81,6 +82,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const JOURNAL_MAX_ARTICLES = 1000;
 /** Automatic comparisons of the whole state take at most 1 / (1 + COMPARE_PACE) of the time (compareWait). */
 const COMPARE_PACE = 4;
+const CONTENT_CODE_CHANGED = 'the code that reads the content changed since the live content was read';
+
 /** The least time a full build is given per article (PUBLISH_BUILD_TIMEOUT_MS when that is more). */
 const FULL_BUILD_MS_PER_ARTICLE = 20;
 
@@ -174,6 +177,7 @@ export class Publisher {
     if (!this.releases.live()) this.requestFull('nothing is live yet');
     // A new version of the site (a deploy): its pages go live now, not with the next publish.
     else if (this.liveTemplates() !== this.config.templateHash) this.requestFull("the site's templates changed");
+    else if (this.liveContentCode() !== this.config.contentHash) this.requestFull(CONTENT_CODE_CHANGED);
     else if (!this.queue.isEmpty()) this.schedule(0);
     void this.reconcile();
     this.reconcileTimer = setInterval(() => {
@@ -626,14 +630,18 @@ export class Publisher {
                 ? 'no snapshot of the live release'
                 : 'the live release does not record what it was built from'),
       };
-      const allPages = !!changes.full || !!templatesChanged;
+      // Content the code before read (another shape, other fields) is not reused: read anew, whole.
+      const sameCode = this.liveContentCode() === this.config.contentHash;
+      const allPages = !!changes.full || !!templatesChanged || !sameCode;
+      if (live && !changes.full && !templatesChanged && !sameCode)
+        plan = { kind: 'full', reason: CONTENT_CODE_CHANGED };
       // The content now, made from the live release's: what differs from it by the versions (and
       // the articles showing that) fetched anew, every other document as the live release has it.
       // A publish's plan compares it with the live content; a full build (templates changed, a
       // category renamed, …) renders it all, without reading the whole archive again. Only with
       // nothing live, or not recorded, is everything fetched.
       let content: Snapshot | undefined;
-      if (live && liveSnapshot && liveState) {
+      if (live && liveSnapshot && liveState && sameCode) {
         if (allPages) this.startParts(liveSnapshot.articles.length);
         const made = await liveContentWith(cms, liveSnapshot, changes, keep);
         if ('reason' in made) {
@@ -650,7 +658,10 @@ export class Publisher {
       const heldDocs = [...held].map(parseKey).filter((k) => 'documentId' in k);
       if (plan.kind === 'none') {
         // Nothing on any page changes: the live release now stands for these versions too.
-        this.releases.writeState(live!.id, withHeld(await wholeState(), liveState ?? null, heldDocs));
+        this.releases.writeState(
+          live!.id,
+          withShown(withHeld(await wholeState(), liveState ?? null, heldDocs), liveSnapshot?.articles ?? [])
+        );
         this.finish({ id, kind, result: 'skipped', startedAt, summary: plan.reason });
         this.releases.discard(id);
         return this.bisection.settled(carried, claim);
@@ -671,7 +682,7 @@ export class Publisher {
           let ids: Set<string> | undefined;
           const carried = (uid: string, doc: string) =>
             uid !== ARTICLE || (ids ??= new Set(content.articles.map((a) => a.documentId))).has(doc);
-          const recorded = withHeld(whole, liveState ?? null, heldDocs, carried);
+          const recorded = withShown(withHeld(whole, liveState ?? null, heldDocs, carried), content.articles);
           this.releases.stageState(id, recorded);
           return recorded;
         });
@@ -681,7 +692,10 @@ export class Publisher {
         // The published articles, as the CMS's state counts them: the other parts compile while
         // the content is fetched.
         this.startParts(Object.keys((await wholeState()).types[ARTICLE] ?? {}).length);
-        if (content) this.log('content from the live release', { build: id, changed: keysOf(changes).length });
+        if (content) {
+          const changed = Object.values(changes.documents).reduce((n, ids) => n + ids.length, changes.media.length);
+          this.log('content from the live release', { build: id, changed });
+        }
         snapshot = {
           ...(content ?? keepLive(await fetchSnapshot(cms, keep), liveSnapshot, keep)),
           renderedAt: renderAt.toISOString(),
@@ -748,7 +762,7 @@ export class Publisher {
       this.counted = { id, articlePages };
       lap('validate');
       this.finish({ id, kind, result: 'live', startedAt, summary, phases, compiled: this.compiled });
-      await this.afterLive(id, plan.kind, snapshot);
+      await this.afterLive(id, plan.kind, snapshot, plan.kind === 'full' && !content ? 'whole' : 'live');
       return this.bisection.settled(carried, claim);
     } catch (error) {
       await skeleton; // the copy of the live release may still be filling the folder
@@ -798,7 +812,8 @@ export class Publisher {
   }
 
   /** Housekeeping once a release is live; a failure here is logged, the release stays live. */
-  private async afterLive(id: string, kind: 'full' | 'scoped', snapshot: Snapshot) {
+  /** `read`: whether the release's content was read whole from the CMS, or made from the live one's. */
+  private async afterLive(id: string, kind: 'full' | 'scoped', snapshot: Snapshot, read: 'whole' | 'live') {
     try {
       // The next release's start: a copy of this one, made while the desk reads what it published,
       // from the tree of a release retired now when it can (Releases.copyTree).
@@ -809,6 +824,7 @@ export class Publisher {
       this.search.schedule(id);
       await this.recordContent(id, kind, snapshot);
       if (kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
+      if (read === 'whole') fs.writeFileSync(this.contentCodeFile, this.config.contentHash);
       this.indexLiveSoon();
       const pruned = [...retired, ...this.releases.prune(this.config.keepReleases)];
       if (pruned.length) this.log('releases pruned', { build: id, pruned });
@@ -874,6 +890,13 @@ export class Publisher {
   }
   private liveTemplates() {
     return fs.existsSync(this.templatesFile) ? fs.readFileSync(this.templatesFile, 'utf8') : null;
+  }
+  /** Hash of the code that last read every document of the live content (config.contentHash). */
+  private get contentCodeFile() {
+    return path.join(this.config.dir, 'content-code.sha256');
+  }
+  private liveContentCode() {
+    return fs.existsSync(this.contentCodeFile) ? fs.readFileSync(this.contentCodeFile, 'utf8') : null;
   }
 
   private finish(record: Omit<BuildRecord, 'durationMs' | 'attempt'>) {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { diffPartial, diffState, withHeld, withPartial, withPartialInSteps, type PublishState } from './state';
+import {
+  diffPartial,
+  diffState,
+  UNLISTED,
+  withHeld,
+  withPartial,
+  withPartialInSteps,
+  withShown,
+  type PublishState,
+} from './state';
 import { partialStateSchema, publishStateSchema } from '@newsroom/content/publish-state';
 
 const ARTICLE = 'api::article.article';
@@ -137,5 +146,19 @@ describe('reconciliation: what the live release is missing', () => {
     const notCarried = withHeld(now, live, [{ uid: ARTICLE, documentId: 'a' }], (_uid, id) => id !== 'a');
     expect(notCarried.types[ARTICLE]).toEqual({ b: '2', c: '1' });
     expect(diffState(notCarried, now).documents).toEqual({ [ARTICLE]: ['a'] });
+  });
+
+  it('a release records the articles it shows that its state did not list, so the next comparison finds them', () => {
+    // Published between the state's read and the content's: shown, not listed.
+    const read = state({ [ARTICLE]: { a: '1' } });
+    const recorded = withShown(read, [{ documentId: 'a' }, { documentId: 'x' }]);
+    expect(recorded.types[ARTICLE]).toEqual({ a: '1', x: UNLISTED });
+    expect(read.types[ARTICLE]).toEqual({ a: '1' }); // not modified
+    // Unpublished since, its webhook lost: the comparison finds it (absent now, shown then)…
+    expect(diffState(recorded, state({ [ARTICLE]: { a: '1' } })).documents).toEqual({ [ARTICLE]: ['x'] });
+    // …and still published: found too, and fetched again with its version.
+    expect(diffState(recorded, state({ [ARTICLE]: { a: '1', x: '1' } })).documents).toEqual({ [ARTICLE]: ['x'] });
+    // Everything shown listed: the state itself, not a copy.
+    expect(withShown(read, [{ documentId: 'a' }])).toBe(read);
   });
 });

@@ -8,6 +8,8 @@ import { CmsError, type StrapiClient } from '@newsroom/content/strapi';
 import type { PendingChanges } from './events.js';
 import { noChanges } from './events.js';
 
+const ARTICLE = 'api::article.article';
+
 export {
   fetchPartialState,
   fetchPublishState,
@@ -94,6 +96,25 @@ export function withHeld(
     else forType[documentId] = version;
   }
   return { ...now, types };
+}
+
+/** The version a release records for a document it shows that its state did not list: no CMS gives it. */
+export const UNLISTED = '?';
+
+/**
+ * `state` with every article `shown` that it does not list recorded as UNLISTED. The state is
+ * read before the content, so a story published between the two is shown without a version; were
+ * it recorded as absent, its unpublishing with the webhook lost would compare equal (absent both
+ * times) and it would stay on the site. As UNLISTED it differs from whatever the CMS says next,
+ * and the next comparison fetches it again (or takes it down).
+ */
+export function withShown(state: PublishState, shown: readonly { documentId: string }[], uid = ARTICLE) {
+  const listed = state.types[uid] ?? {};
+  const unlisted = shown.filter((doc) => !(doc.documentId in listed));
+  if (!unlisted.length) return state;
+  const versions = { ...listed };
+  for (const doc of unlisted) versions[doc.documentId] = UNLISTED;
+  return { ...state, types: { ...state.types, [uid]: versions } };
 }
 
 /**

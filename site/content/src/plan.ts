@@ -151,18 +151,22 @@ export async function liveContentWith(
   // Every article that shows a changed document, as the live release has it, plus those named.
   const refetch = new Set(changes.documents[ARTICLE] ?? []);
   const shown = categoryIds.size || authors.size || tags.size || polls.size || photos.size || media.size;
-  for (const a of shown ? live.articles : []) {
-    if (
-      (a.category && categoryIds.has(a.category.documentId)) ||
-      a.authors.some((x) => authors.has(x.documentId)) ||
-      a.tags.some((x) => tags.has(x.documentId)) ||
-      (a.poll && polls.has(a.poll.documentId)) ||
-      [a.cover, ...a.photos].some((p) => p && photos.has(p.documentId)) ||
-      imageUrls(a).some((url) => url && media.has(url))
-    ) {
-      refetch.add(a.documentId);
-    }
-  }
+  /** Shows a changed document of the small collections (each read whole above). */
+  const showsListed = (a: Article) =>
+    (a.category && categoryIds.has(a.category.documentId)) ||
+    a.authors.some((x) => authors.has(x.documentId)) ||
+    a.tags.some((x) => tags.has(x.documentId)) ||
+    (a.poll && polls.has(a.poll.documentId));
+  const shows = (a: Article) =>
+    showsListed(a) ||
+    [a.cover, ...a.photos].some((p) => p && photos.has(p.documentId)) ||
+    imageUrls(a).some((url) => url && media.has(url));
+  for (const a of shown ? live.articles : []) if (shows(a)) refetch.add(a.documentId);
+  // The named articles were read beside the small collections: one that shows a document changed
+  // there may hold it as it was before that read, and is read again after it (else the lists would
+  // be newer than the copy, and no later comparison of them would find it).
+  const again = new Set(fetchedNamed.filter(showsListed).map((a) => a.documentId));
+  for (const id of again) refetch.add(id);
   for (const id of keep) refetch.delete(id);
   const fetchedAt = new Date().toISOString();
   if (refetch.size > live.articles.length / 4) {
@@ -176,8 +180,11 @@ export async function liveContentWith(
     };
   }
   const asked = new Set(named);
-  const more = [...refetch].filter((id) => !asked.has(id));
-  const fetched = [...fetchedNamed, ...(more.length ? await fetchArticles(cms, more, keep) : [])];
+  const more = [...refetch].filter((id) => !asked.has(id) || again.has(id));
+  const fetched = [
+    ...fetchedNamed.filter((a) => !again.has(a.documentId)),
+    ...(more.length ? await fetchArticles(cms, more, keep) : []),
+  ];
   const articles = [...live.articles.filter((a) => !refetch.has(a.documentId)), ...fetched];
   return { version: 1, fetchedAt, articles, ...taxonomies };
 }
