@@ -208,9 +208,15 @@ describe('the search index, in shards', () => {
     let running = 0;
     let most = 0;
     const calls: string[][] = [];
+    let threeRunning!: () => void;
+    const three = new Promise<void>((resolve) => (threeRunning = resolve));
     const index = async (shard: string, out: string) => {
       most = Math.max(most, ++running);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (running === 3) threeRunning();
+      // The first shards wait until three run at once, not for a few milliseconds that a busy
+      // machine may spend before the third starts; at most 2 s each, so that an indexer running
+      // fewer at once fails below rather than hangs.
+      await Promise.race([three, new Promise((resolve) => setTimeout(resolve, 2000))]);
       const one = indexer();
       await one.index(shard, out);
       calls.push(...one.calls);
