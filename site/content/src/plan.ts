@@ -23,11 +23,11 @@ import { differingSitemaps, sitemapFiles, sitemapPath } from './sitemaps';
 
 /**
  * What a publish must rebuild. Given the content of the live release and the documents a burst
- * of CMS events touched, re-fetches only those (plus the small collections) and works out every
- * page whose HTML changes: the articles themselves, the articles that show them as related, the
- * category, author and tag listings they were or are on, and the sitemap files that list them.
- * Home, feeds and the sitemap index are always rebuilt. When the change reaches every page (the
- * category menu), it asks for a full build.
+ * of CMS events touched, re-fetches only those (plus the small collections: liveContentWith) and
+ * works out every page whose HTML changes (planChange): the articles themselves, the articles
+ * that show them as related, the category, author and tag listings they were or are on, and the
+ * sitemap files that list them. Home, feeds and the sitemap index are always rebuilt. When the
+ * change reaches every page (the category menu), it asks for a full build.
  */
 export interface Changes {
   /** Document ids by content-type uid, e.g. "api::article.article". */
@@ -96,17 +96,6 @@ const imageUrls = (a: Article) => [
   ...a.authors.map((x) => x.avatar?.url),
 ];
 
-/** `keep`: documents to leave as the live release has them (held back after failing). */
-export async function planPublish(
-  cms: StrapiClient,
-  live: Snapshot,
-  changes: Changes,
-  keep: Skip = new Set()
-): Promise<Plan> {
-  const content = await liveContentWith(cms, live, changes, keep);
-  return 'reason' in content ? { kind: 'full', ...content } : planChange(live, content);
-}
-
 /**
  * The content the CMS has published now, made from `live` (the live release's) and `changes`
  * (every document whose version differs from the one `live` was fetched at, and the files
@@ -121,6 +110,7 @@ export async function liveContentWith(
   cms: StrapiClient,
   live: Snapshot,
   changes: Changes,
+  /** Documents to leave as the live release has them (held back after failing). */
   keep: Skip = new Set()
 ): Promise<Snapshot | { reason: string }> {
   const unscoped = Object.keys(changes.documents).filter((uid) => !SCOPED_TYPES.has(uid) && uid !== CATEGORY);
