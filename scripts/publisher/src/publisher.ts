@@ -83,6 +83,8 @@ const JOURNAL_MAX_ARTICLES = 1000;
 /** Automatic comparisons of the whole state take at most 1 / (1 + COMPARE_PACE) of the time (compareWait). */
 const COMPARE_PACE = 4;
 const CONTENT_CODE_CHANGED = 'the code that reads the content changed since the live content was read';
+/** A hash the publisher recorded in `file` (templates, content code), or null. */
+const readMark = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null);
 
 /** The least time a full build is given per article (PUBLISH_BUILD_TIMEOUT_MS when that is more). */
 const FULL_BUILD_MS_PER_ARTICLE = 20;
@@ -618,6 +620,8 @@ export class Publisher {
         .map(([key]) => key)
         .filter((key) => key.startsWith(`doc:${ARTICLE}:`) && !held.has(key));
       const templatesChanged = live && this.liveTemplates() !== this.config.templateHash;
+      // Content the code before read (another shape, other fields) is not reused: read anew, whole.
+      const sameCode = this.liveContentCode() === this.config.contentHash;
       let plan: Plan = {
         kind: 'full',
         reason:
@@ -626,20 +630,18 @@ export class Publisher {
             ? 'first build'
             : templatesChanged
               ? "the site's templates changed"
-              : !liveSnapshot
-                ? 'no snapshot of the live release'
-                : 'the live release does not record what it was built from'),
+              : !sameCode
+                ? CONTENT_CODE_CHANGED
+                : !liveSnapshot
+                  ? 'no snapshot of the live release'
+                  : 'the live release does not record what it was built from'),
       };
-      // Content the code before read (another shape, other fields) is not reused: read anew, whole.
-      const sameCode = this.liveContentCode() === this.config.contentHash;
-      const allPages = !!changes.full || !!templatesChanged || !sameCode;
-      if (live && !changes.full && !templatesChanged && !sameCode)
-        plan = { kind: 'full', reason: CONTENT_CODE_CHANGED };
+      const allPages = !!changes.full || !!templatesChanged;
       // The content now, made from the live release's: what differs from it by the versions (and
       // the articles showing that) fetched anew, every other document as the live release has it.
       // A publish's plan compares it with the live content; a full build (templates changed, a
       // category renamed, …) renders it all, without reading the whole archive again. Only with
-      // nothing live, or not recorded, is everything fetched.
+      // nothing live, nothing recorded, or other content code is everything fetched.
       let content: Snapshot | undefined;
       if (live && liveSnapshot && liveState && sameCode) {
         if (allPages) this.startParts(liveSnapshot.articles.length);
@@ -811,8 +813,10 @@ export class Publisher {
     }
   }
 
-  /** Housekeeping once a release is live; a failure here is logged, the release stays live. */
-  /** `read`: whether the release's content was read whole from the CMS, or made from the live one's. */
+  /**
+   * Housekeeping once a release is live; a failure here is logged, the release stays live. `read`:
+   * whether the release's content was read whole from the CMS, or made from the live one's.
+   */
   private async afterLive(id: string, kind: 'full' | 'scoped', snapshot: Snapshot, read: 'whole' | 'live') {
     try {
       // The next release's start: a copy of this one, made while the desk reads what it published,
@@ -889,14 +893,14 @@ export class Publisher {
     return path.join(this.config.dir, 'templates.sha256');
   }
   private liveTemplates() {
-    return fs.existsSync(this.templatesFile) ? fs.readFileSync(this.templatesFile, 'utf8') : null;
+    return readMark(this.templatesFile);
   }
   /** Hash of the code that last read every document of the live content (config.contentHash). */
   private get contentCodeFile() {
     return path.join(this.config.dir, 'content-code.sha256');
   }
   private liveContentCode() {
-    return fs.existsSync(this.contentCodeFile) ? fs.readFileSync(this.contentCodeFile, 'utf8') : null;
+    return readMark(this.contentCodeFile);
   }
 
   private finish(record: Omit<BuildRecord, 'durationMs' | 'attempt'>) {
