@@ -72,6 +72,7 @@ describe('the production shape: nginx, two CMS processes on PostgreSQL sharing R
         hookPort,
         sitePort: 0,
         searchIndex: false,
+        preparedBuilds: 1,
       },
       (message, fields) => logs.push(`${message} ${JSON.stringify(fields ?? {})}`)
     );

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -7,15 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import SQLite from 'better-sqlite3';
+import { inject } from 'vitest';
 import { generateSecrets } from '@newsroom/scripts/secrets';
 import { DEMO_DESK } from '@newsroom/contracts/desk';
+import { createDatabase, databaseUrl, dropPgDatabase, TEMPLATE_FILE } from './databases';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CMS_DIR = path.join(ROOT, 'cms');
 export const STRAPI_BIN = path.join(ROOT, 'node_modules', '.bin', 'strapi');
-
-/** PostgreSQL server the suites create throw-away databases on (trust auth on dev and CI machines). */
-export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** The real article the seed loads (cms/src/seed/fixtures/seed-article.json), as the suites compare it. */
 export interface SeedFixture {
@@ -34,9 +33,21 @@ export const DATABASES = (process.env.CMS_TEST_DATABASES ?? 'sqlite,postgres').s
 
 export const ADMIN = { email: 'editor@toasoan.example', password: 'Test1234-editor' };
 
-/** The demo desk's accounts (contracts/desk.ts) with this run's passwords, as `npm run setup` writes them. */
+/**
+ * The demo desk's accounts (contracts/desk.ts) with this run's passwords, as `npm run setup` writes
+ * them: the same in every test file of a run (they log in to CMSes started from one seeded database).
+ */
 export const DESK = Object.fromEntries(
-  DEMO_DESK.map((person) => [person.email, { ...person, password: `Tq${randomBytes(9).toString('base64url')}7` }])
+  DEMO_DESK.map((person) => [
+    person.email,
+    {
+      ...person,
+      password: `Tq${createHash('sha256')
+        .update(`${inject('testRunSecret')}:${person.email}`)
+        .digest('base64url')
+        .slice(0, 12)}7`,
+    },
+  ])
 );
 
 /** Whether a server can listen on `port` of 127.0.0.1 now. */
@@ -78,28 +89,37 @@ export async function freePort(): Promise<number> {
   throw new Error(`No free port between ${low} and ${high} on 127.0.0.1 after 100 tries.`);
 }
 
+/** The files of a CMS environment, all in `dir`. */
+function filesIn(dir: string) {
+  return {
+    // Its temporary files (uploads on their way in) where a suite can see them, and go with it.
+    TMPDIR: path.join(dir, 'tmp'),
+    ENV_PATH: path.join(dir, 'cms.env'),
+    PUBLIC_DIR: path.join(dir, 'public'),
+    SITE_ENV_FILE: path.join(dir, 'site.env'),
+    // Not site/.preview.env, the checkout's own (`npm start` and its preview service read it).
+    PREVIEW_ENV_FILE: path.join(dir, 'preview.env'),
+  };
+}
+
 /** A fresh, isolated CMS environment: its own database, uploads dir, secrets and site env file. */
 export async function isolatedEnv(database: Database, extra: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cms-'));
-  const envPath = path.join(dir, 'cms.env');
-  fs.writeFileSync(envPath, '');
-  fs.mkdirSync(path.join(dir, 'public', 'uploads'), { recursive: true });
-  fs.mkdirSync(path.join(dir, 'tmp'));
+  const files = filesIn(dir);
+  fs.writeFileSync(files.ENV_PATH, '');
+  fs.mkdirSync(path.join(files.PUBLIC_DIR, 'uploads'), { recursive: true });
+  fs.mkdirSync(files.TMPDIR);
   const env: Record<string, string> = {
-    // Its temporary files (uploads on their way in) where a suite can see them, and go with it.
-    TMPDIR: path.join(dir, 'tmp'),
+    ...files,
     // The seed's drawn photos are the same for every CMS: kept once for all of them.
     SEED_PHOTO_CACHE: path.join(os.tmpdir(), 'newsroom-seed-photos'),
-    ENV_PATH: envPath,
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
-    PUBLIC_DIR: path.join(dir, 'public'),
     SERVE_ADMIN: 'false',
     ...generateSecrets(),
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     ...Object.fromEntries(Object.values(DESK).map((person) => [person.passwordEnv, person.password])),
-    SITE_ENV_FILE: path.join(dir, 'site.env'),
     SEED_DEMO_ARTICLES: '3',
     STRAPI_TELEMETRY_DISABLED: 'true',
     CMS_SKIP_COMPILE: '1',
@@ -108,20 +128,9 @@ export async function isolatedEnv(database: Database, extra: Record<string, stri
   };
   let dropDatabase = async () => {};
   if (database === 'postgres') {
-    const name = `newsroom_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: TEST_PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(TEST_PG_URL);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: TEST_PG_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    };
+    const name = await createDatabase();
+    env.DATABASE_URL = databaseUrl(name);
+    dropDatabase = () => dropPgDatabase(name);
   } else {
     env.DATABASE_CLIENT = 'sqlite';
     env.DATABASE_FILENAME = path.join(dir, 'data.db');
@@ -129,6 +138,111 @@ export async function isolatedEnv(database: Database, extra: Record<string, stri
   return {
     dir,
     env,
+    async cleanup() {
+      await dropDatabase();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a CMS's environment sets that its seeded database depends on: what a template is made with. */
+const SEED_SETTINGS = ['SEED_DEMO_ARTICLES', 'SEED_DEMO'];
+
+/**
+ * Settings a CMS reads as it runs and never into what its first start stores: a CMS started with
+ * only these (and the seed's) can start from a copy of a database seeded earlier in the run. Any
+ * other setting (object storage, say) gets a database of its own, seeded at its start.
+ */
+const RUNTIME_SETTINGS = new Set([
+  'PUBLISH_WEBHOOK_URL',
+  'PUBLISH_WEBHOOK_SECRET',
+  'SCHEDULE_SWEEP_SECONDS',
+  'SERVE_ADMIN',
+  'SITE_ORIGINS',
+  'POLL_RATE_LIMIT',
+  'POLL_RATE_WINDOW_SECONDS',
+  'GITHUB_DISPATCH_REPO',
+  'GITHUB_DISPATCH_TOKEN',
+  'GITHUB_API_URL',
+  'GITHUB_DISPATCH_DEBOUNCE_MS',
+  'PREVIEW_URL',
+  'PREVIEW_SECRET',
+  'PREVIEW_ENV_FILE',
+]);
+
+/** A CMS stopped right after its first start (seeded, its tokens and desk made), to start copies of. */
+interface Template {
+  database: Database;
+  dir: string;
+  env: Record<string, string>;
+  /** The first start's output: what it logged seeding, making tokens and accounts. */
+  log: string;
+}
+
+/**
+ * The template for `database` seeded as `seed` says: made by the first test file that asks (the
+ * others wait for it), once per `npm test`. Null when it could not be made: then every CMS is
+ * seeded at its own start, as without templates.
+ */
+async function template(database: Database, seed: Record<string, string>): Promise<Template | null> {
+  const key = createHash('sha256')
+    .update(JSON.stringify([database, seed]))
+    .digest('hex')
+    .slice(0, 16);
+  const dir = path.join(inject('cmsTemplates'), key);
+  const ready = path.join(dir, TEMPLATE_FILE);
+  const failed = path.join(dir, 'failed');
+  try {
+    fs.mkdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const deadline = Date.now() + 300_000;
+    while (Date.now() < deadline) {
+      if (fs.existsSync(ready)) return JSON.parse(fs.readFileSync(ready, 'utf8')) as Template;
+      if (fs.existsSync(failed)) return null;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return null;
+  }
+  try {
+    const made = await isolatedEnv(database, seed);
+    const cms = await runCms(made);
+    const log = cms.log();
+    await cms.stop();
+    const result: Template = { database, dir: made.dir, env: made.env, log };
+    fs.writeFileSync(`${ready}.tmp`, JSON.stringify(result));
+    fs.renameSync(`${ready}.tmp`, ready);
+    return result;
+  } catch (error) {
+    fs.writeFileSync(failed, String((error as Error).stack ?? error));
+    return null;
+  }
+}
+
+/** A CMS environment holding a copy of `template`'s database, uploads, secrets and tokens. */
+async function copyOf(template: Template, extra: Record<string, string>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-cms-'));
+  const files = filesIn(dir);
+  fs.cpSync(template.env.PUBLIC_DIR, files.PUBLIC_DIR, { recursive: true });
+  fs.mkdirSync(files.TMPDIR);
+  for (const key of ['ENV_PATH', 'SITE_ENV_FILE', 'PREVIEW_ENV_FILE'] as const)
+    if (fs.existsSync(template.env[key])) fs.copyFileSync(template.env[key], files[key]);
+  const env: Record<string, string> = { ...template.env, ...files, PORT: String(await freePort()) };
+  let dropDatabase = async () => {};
+  if (template.database === 'postgres') {
+    const name = await createDatabase(new URL(template.env.DATABASE_URL).pathname.slice(1));
+    env.DATABASE_URL = databaseUrl(name);
+    dropDatabase = () => dropPgDatabase(name);
+  } else {
+    env.DATABASE_FILENAME = path.join(dir, 'data.db');
+    // Stopped cleanly, SQLite's journal is empty; copied with it if not.
+    for (const suffix of ['', '-wal', '-shm'])
+      if (fs.existsSync(template.env.DATABASE_FILENAME + suffix))
+        fs.copyFileSync(template.env.DATABASE_FILENAME + suffix, env.DATABASE_FILENAME + suffix);
+  }
+  return {
+    dir,
+    env: { ...env, ...extra },
     async cleanup() {
       await dropDatabase();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -151,9 +265,21 @@ export interface RunningCms {
   fullAccessToken(): Promise<string>;
 }
 
-/** Boots the real CMS (`strapi start`, compiled by the global setup, no admin panel) over HTTP. */
+/**
+ * Boots the real CMS (`strapi start`, compiled by the global setup, no admin panel) over HTTP, on a
+ * database of its own. Seeding one takes most of a first start (6-10 s of a core, more than Strapi
+ * itself): a CMS whose settings are the seed's and RUNTIME_SETTINGS only starts on a copy of a
+ * database seeded once in this run by the same code (a template), and its log begins with that
+ * first start's.
+ */
 export async function startCms(database: Database, extra: Record<string, string> = {}): Promise<RunningCms> {
-  return runCms(await isolatedEnv(database, extra));
+  const seed = Object.fromEntries(
+    Object.entries({ SEED_DEMO_ARTICLES: '3', ...extra }).filter(([key]) => SEED_SETTINGS.includes(key))
+  );
+  const runtimeOnly = Object.keys(extra).every((key) => SEED_SETTINGS.includes(key) || RUNTIME_SETTINGS.has(key));
+  const made = runtimeOnly ? await template(database, seed) : null;
+  if (!made) return runCms(await isolatedEnv(database, extra));
+  return runCms({ ...(await copyOf(made, extra)), prelude: made.log });
 }
 
 /**
@@ -199,10 +325,13 @@ async function runCms({
   dir,
   env,
   cleanup,
+  prelude = '',
 }: {
   dir: string;
   env: Record<string, string>;
   cleanup: () => Promise<void>;
+  /** What the log begins with: the output of the first start of the database's template. */
+  prelude?: string;
 }): Promise<RunningCms> {
   const url = `http://127.0.0.1:${env.PORT}`;
   let child: ChildProcess | undefined;
@@ -270,7 +399,7 @@ async function runCms({
     url,
     env,
     dir,
-    log: () => output,
+    log: () => prelude + output,
     start,
     stop,
     async destroy() {

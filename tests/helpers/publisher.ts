@@ -11,7 +11,9 @@ import type { Logger } from '@newsroom/publisher/log';
 
 /**
  * A real CMS (SQLite) whose webhooks go to a real publisher of its own, which builds into a temp
- * directory and serves the live release on a free port.
+ * directory and serves the live release on a free port. One build is kept compiled ahead, not the
+ * two a newsroom's publisher keeps (compiling one takes ~5 s of a core, and the suites share two
+ * cores); the publisher suite tests the two.
  */
 export async function startCmsWithPublisher(
   cmsEnv: Record<string, string>,
@@ -38,6 +40,7 @@ export async function startCmsWithPublisher(
       secret,
       hookPort,
       sitePort,
+      preparedBuilds: 1,
       ...options,
     },
     log

@@ -75,6 +75,8 @@ describe('publishing under fire', () => {
     PUBLISH_SEARCH_INDEX: 'off',
     PUBLISH_KEEP_RELEASES: '100000', // every release that went live stays, to be searched for drafts
     PUBLISH_FAILURE_RETRY_MS: '5000',
+    // One build compiled ahead (a newsroom's default is two): each of the many starts compiles it.
+    PUBLISH_PREPARED_BUILDS: '1',
   });
 
   async function startPublisherProcess() {

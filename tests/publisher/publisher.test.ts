@@ -93,7 +93,7 @@ describe('the publisher', () => {
         GITHUB_API_URL: `http://127.0.0.1:${githubPort}`,
         GITHUB_DISPATCH_DEBOUNCE_MS: '300',
       },
-      { debounceMs: 400, retryBaseMs: 300, maxAttempts: 2, keepReleases: 4 },
+      { debounceMs: 400, retryBaseMs: 300, maxAttempts: 2, keepReleases: 4, preparedBuilds: 2 },
       (msg, fields) => logs.push({ msg, ...fields })
     ));
     token = await cms.fullAccessToken();
