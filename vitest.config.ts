@@ -5,17 +5,37 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const root = import.meta.dirname;
 
 /**
- * The suites under tests/ (real CMS processes, builds, browsers: 20 s to 6 min each) before the
- * unit tests (milliseconds). Vitest orders files by their last durations when it has them, and
- * by size when it has not (a fresh clone, CI): then a short integration suite such as the seed's
- * (134 s) started after the larger unit test files and ran alone at the end, while the other
- * worker had nothing left. Within each group, Vitest's own order.
+ * The longest suites as measured (110-320 s each on two busy cores, against 20-100 s for the other
+ * integration suites), started first: on a fresh clone (CI) Vitest has no durations and orders
+ * files by size, and a long suite that starts late runs alone at the end while the other worker
+ * has nothing left (the seed suite's 160 s did). A file missing here only loses its place.
  */
-class IntegrationFirst extends BaseSequencer {
+const LONGEST = [
+  'tests/publisher/publisher.test.ts',
+  'tests/cms/public-surface.test.ts',
+  'tests/site/admin-desk.test.ts',
+  'tests/cms/seed.test.ts',
+  'tests/publisher/trust.test.ts',
+  'tests/publisher/chaos.test.ts',
+  'tests/cms/schedule.test.ts',
+];
+
+/**
+ * The longest suites (LONGEST, in that order), then the other suites under tests/ (real CMS
+ * processes, builds, browsers: 20-110 s each), then the unit tests (milliseconds); within the
+ * last two groups, Vitest's own order.
+ */
+class LongestFirst extends BaseSequencer {
   async sort(files: TestSpecification[]) {
     const sorted = await super.sort(files);
-    const integration = (file: TestSpecification) => path.relative(root, file.moduleId).split(path.sep)[0] === 'tests';
-    return [...sorted.filter(integration), ...sorted.filter((file) => !integration(file))];
+    const name = (file: TestSpecification) => path.relative(root, file.moduleId).split(path.sep).join('/');
+    const rank = (file: TestSpecification) => {
+      const long = LONGEST.indexOf(name(file));
+      if (long >= 0) return long;
+      return name(file).startsWith('tests/') ? LONGEST.length : LONGEST.length + 1;
+    };
+    // Array.prototype.sort is stable: Vitest's order holds within a rank.
+    return [...sorted].sort((a, b) => rank(a) - rank(b));
   }
 }
 
@@ -32,7 +52,7 @@ export default defineConfig({
       'scripts/publisher/src/**/*.test.ts',
     ],
     globalSetup: ['tests/helpers/global-setup.ts'],
-    sequence: { sequencer: IntegrationFirst },
+    sequence: { sequencer: LongestFirst },
     pool: 'forks',
     maxWorkers: 2,
     minWorkers: 1,
