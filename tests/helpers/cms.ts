@@ -204,8 +204,9 @@ async function template(database: Database, seed: Record<string, string>): Promi
     }
     return null;
   }
+  let made: Awaited<ReturnType<typeof isolatedEnv>> | undefined;
   try {
-    const made = await isolatedEnv(database, seed);
+    made = await isolatedEnv(database, seed);
     const cms = await runCms(made);
     const log = cms.log();
     await cms.stop();
@@ -215,6 +216,7 @@ async function template(database: Database, seed: Record<string, string>): Promi
     return result;
   } catch (error) {
     fs.writeFileSync(failed, String((error as Error).stack ?? error));
+    await made?.cleanup();
     return null;
   }
 }
