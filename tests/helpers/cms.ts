@@ -135,6 +135,11 @@ export async function isolatedEnv(database: Database, extra: Record<string, stri
     env.DATABASE_CLIENT = 'sqlite';
     env.DATABASE_FILENAME = path.join(dir, 'data.db');
   }
+  return withCleanup(dir, env, dropDatabase);
+}
+
+/** A CMS environment in `dir`, and how to remove it with its database. */
+function withCleanup(dir: string, env: Record<string, string>, dropDatabase: () => Promise<void>) {
   return {
     dir,
     env,
@@ -242,14 +247,7 @@ async function copyOf(template: Template, extra: Record<string, string>) {
       if (fs.existsSync(template.env.DATABASE_FILENAME + suffix))
         fs.copyFileSync(template.env.DATABASE_FILENAME + suffix, env.DATABASE_FILENAME + suffix);
   }
-  return {
-    dir,
-    env: { ...env, ...extra },
-    async cleanup() {
-      await dropDatabase();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return withCleanup(dir, { ...env, ...extra }, dropDatabase);
 }
 
 export interface RunningCms {

@@ -32,9 +32,9 @@ export default async function setup(project: TestProject) {
     for (const key of fs.readdirSync(templates)) {
       const file = path.join(templates, key, TEMPLATE_FILE);
       if (!fs.existsSync(file)) continue;
-      const { env } = JSON.parse(fs.readFileSync(file, 'utf8')) as { env: Record<string, string> };
+      const { dir, env } = JSON.parse(fs.readFileSync(file, 'utf8')) as { dir: string; env: Record<string, string> };
       if (env.DATABASE_URL) await dropPgDatabase(new URL(env.DATABASE_URL).pathname.slice(1));
-      fs.rmSync(path.dirname(env.ENV_PATH), { recursive: true, force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
     }
     fs.rmSync(templates, { recursive: true, force: true });
   };
