@@ -172,6 +172,12 @@ describe.each(DATABASES)('CMS on %s', (database) => {
       expect(siteToken).toMatch(/^[0-9a-f]{64,}$/);
       expect((await api(q('articles'), { token: siteToken })).status).toBe(200);
       expect((await api(q('publishing/state'), { token: siteToken })).status).toBe(200);
+      const digest = await api(q('publishing/state?digest'), { token: siteToken });
+      expect(digest.status).toBe(200);
+      expect(digest.json.data.digest).toMatch(/^[\w-]{20,}$/);
+      // Not to anyone else: the state and its digest tell when something was published.
+      for (const path of ['publishing/state', 'publishing/state?digest'])
+        expect((await api(q(path))).status, path).toBe(403);
       // Strapi's read-only type would list every uploaded file (those of unpublished stories too) and every account.
       for (const path of ['upload/files', 'users', 'users/me', 'users-permissions/roles'])
         expect((await api(q(path), { token: siteToken })).status, path).toBeGreaterThanOrEqual(401);

@@ -69,9 +69,10 @@ describe('publishing an editor can trust', () => {
         maxAttempts: 2,
         searchIndex: false,
         failureRetryMs: 600_000,
-        // Reconciliation runs when a test or a build asks for it, never by the clock: what a test
-        // sees found is what the path under test found.
+        // Reconciliation (and the probe of the CMS's digest) runs when a test or a build asks for
+        // it, never by the clock: what a test sees found is what the path under test found.
         reconcileMs: 3_600_000,
+        probeMs: 0,
       },
       (msg, fields) => logs.push({ msg, ...fields })
     ));
@@ -110,6 +111,26 @@ describe('publishing an editor can trust', () => {
     expect(await page(`/bai-viet/${story.slug}/`)).toBe(200);
     const doc = service.publisher.documentStatus(ARTICLE, story.documentId, null);
     expect(doc.liveVersion).toBeTruthy();
+  });
+
+  it("finds a publish whose webhook was lost as soon as the CMS's digest moves, not at the periodic comparison", async () => {
+    await settled();
+    await service.publisher.reconcile(); // the digest it compared against, recorded
+    await service.publisher.probe();
+    expect(status().lastProbe).toMatchObject({ moved: false, unannounced: false });
+    const story = await withoutWebhooks(() => create({ title: 'Tin mất webhook: chợ phiên vùng cao mở lại' }));
+    expect(await page(`/bai-viet/${story.slug}/`)).toBe(404);
+    const from = logs.length;
+    await service.publisher.probe();
+    expect(status().lastProbe).toMatchObject({ moved: true, unannounced: true });
+    // The probe compared the whole state at once, which found the story.
+    expect(logs.slice(from).map((l) => l.msg)).toContain('probe found an unannounced change');
+    expect(status().lastReconcile).toMatchObject({ differences: 1 });
+    await settled();
+    expect(await page(`/bai-viet/${story.slug}/`)).toBe(200);
+    // Caught up: the digest is the one the last comparison read.
+    await service.publisher.probe();
+    expect(status().lastProbe).toMatchObject({ moved: false });
   });
 
   it('a publish reads the state of its own documents; a change without its event is found right after and built', async () => {

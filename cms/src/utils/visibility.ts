@@ -73,6 +73,12 @@ export function visibleQuery(strapi: Core.Strapi, uid: string, documentIds?: str
  * published articles (their own media fields and their components', e.g. the SEO share image).
  */
 export async function visibleFileIds(strapi: Core.Strapi): Promise<Set<number>> {
+  const rows = (await visibleFilesQuery(strapi)) as { id: number }[];
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+/** The query behind `visibleFileIds` (distinct `id`s), to use as a subquery. */
+export function visibleFilesQuery(strapi: Core.Strapi) {
   const knex = strapi.db.connection;
   const article = metaOf(strapi, ARTICLE);
   const published = article.attributes.publishedAt.columnName ?? 'published_at';
@@ -108,12 +114,11 @@ export async function visibleFileIds(strapi: Core.Strapi): Promise<Set<number>> 
         .select(`c.${table.inverseJoinColumn!.name}`),
     ]);
   }
-  const rows = (await knex(morph.name)
+  return knex(morph.name)
     .distinct({ id: morph.joinColumn.name })
     .where((q) => {
       for (const [uid, ids] of owners) q.orWhere((o) => o.where(type, uid).whereIn(owner, ids));
-    })) as { id: number }[];
-  return new Set(rows.map((r) => Number(r.id)));
+    });
 }
 
 /** Whether the `uid` entry with this documentId is used by a published article. */

@@ -53,6 +53,11 @@ export interface PublisherConfig {
   buildTimeoutMs: number;
   /** How often the CMS's published state is compared with the live release (PUBLISH_RECONCILE_SECONDS). */
   reconcileMs: number;
+  /**
+   * How often, at most, the CMS's digest of that state is probed between comparisons
+   * (PUBLISH_PROBE_MS, 1000; 0: never): a change no webhook told of is compared at once.
+   */
+  probeMs: number;
   /** A document whose build failed is tried again after this, doubling each time (at most 10 minutes). */
   failureRetryMs: number;
   /** Extra environment for `astro build` (the tests' cache and output settings). */
@@ -146,6 +151,7 @@ export function loadConfig(
     ]),
     buildTimeoutMs: int(env.PUBLISH_BUILD_TIMEOUT_MS, 900_000, 'PUBLISH_BUILD_TIMEOUT_MS'),
     reconcileMs: 1000 * Math.max(1, int(env.PUBLISH_RECONCILE_SECONDS, 15, 'PUBLISH_RECONCILE_SECONDS')),
+    probeMs: int(env.PUBLISH_PROBE_MS, 1000, 'PUBLISH_PROBE_MS'),
     failureRetryMs: int(env.PUBLISH_FAILURE_RETRY_MS, 30_000, 'PUBLISH_FAILURE_RETRY_MS'),
     // The media library's object storage (the CMS's MEDIA_URL, written to the site's env file): the
     // build may fetch photos from there (site/astro.config.mjs).

@@ -29,6 +29,7 @@ import {
   diffState,
   draftsReadable,
   fetchPartialState,
+  fetchPublishDigest,
   fetchPublishState,
   versionIn,
   withHeld,
@@ -82,6 +83,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const JOURNAL_MAX_ARTICLES = 1000;
 /** Automatic comparisons of the whole state take at most 1 / (1 + COMPARE_PACE) of the time (compareWait). */
 const COMPARE_PACE = 4;
+/** Probes of the CMS's digest take at most 1 / (1 + PROBE_PACE) of the time (probe). */
+const PROBE_PACE = 10;
+/** How long a moved digest waits for the webhook that tells of its change before the probe compares. */
+const PROBE_GRACE_MS = 500;
 const CONTENT_CODE_CHANGED = 'the code that reads the content changed since the live content was read';
 /** A hash the publisher recorded in `file` (templates, content code), or null. */
 const readMark = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null);
@@ -140,6 +145,13 @@ export class Publisher {
   buildsStarted = 0;
   lastBuild: BuildRecord | undefined;
   lastReconcile: { at: string; durationMs: number; differences: number; queued: number; error?: string } | undefined;
+  /** The last probe of the CMS's digest: whether it had moved since the last comparison, and unannounced. */
+  lastProbe: { at: string; durationMs: number; moved: boolean; unannounced: boolean; error?: string } | undefined;
+  /** Events that queued a change, counted: a digest that moved with none between is a change no event told of. */
+  private announced = 0;
+  /** The CMS's digest read just before the last comparison's state, and the events counted then. */
+  private compared: { digest: string; announced: number } | undefined;
+  private probeTimer: unknown;
   /** The last proof that the token cannot read drafts (null until checked). */
   draftCheck: { at: string; ok: boolean; problem?: string } | null = null;
   /** The next instant a live page changes by itself (a poll opens or closes…), null when none is known. */
@@ -185,6 +197,7 @@ export class Publisher {
     this.reconcileTimer = setInterval(() => {
       if (!this.compareWait()) void this.reconcile();
     }, this.config.reconcileMs);
+    this.armProbe(this.config.probeMs);
     this.armClock();
     this.indexLiveSoon();
   }
@@ -378,6 +391,7 @@ export class Publisher {
     this.log('event received', { event: e.event, uid: e.uid, documentId });
     const changes = addEvent(noChanges(), e);
     if (isEmpty(changes)) return;
+    this.announced++;
     this.queue.add(changes, 'webhook');
     this.attempt = 0; // a new event earns a fresh set of attempts
     this.search.yieldTo(); // it runs again after, for the release then live
@@ -441,6 +455,9 @@ export class Publisher {
         return;
       }
       const cms = this.cms();
+      // The digest before the state: a change made between the two moves the next probe's.
+      const announced = this.announced;
+      const digest = await fetchPublishDigest(cms).catch(() => null); // a CMS without one: no probing
       const [state, problem] = await Promise.all([fetchPublishState(cms), this.checkDrafts(cms)]);
       // Read (~0.1 s at 100,000 articles) and compared (as long) in two turns of the event loop, not one.
       await nextTurn();
@@ -468,6 +485,7 @@ export class Publisher {
         differences = keysOf(diff).length;
         if (differences) queued = this.queue.add(diff, 'reconcile');
       }
+      this.compared = digest ? { digest: digest.digest, announced } : undefined;
       if (this.queueClock('reconcile')) {
         differences++;
         queued++;
@@ -486,6 +504,53 @@ export class Publisher {
       this.log('reconciliation failed', { error: (error as Error).message });
       this.lastCompare = { endedAt: this.timers.now(), durationMs };
     }
+  }
+
+  /**
+   * Between comparisons of the whole state, asks the CMS for a digest of it (milliseconds where the
+   * state takes seconds) and compares the whole state at once when the digest moved since the last
+   * comparison though no event came meanwhile: a change whose webhook was lost goes live within
+   * seconds, not at the next periodic comparison. A digest that moved with events is left to the
+   * comparison their build asks for. An equal digest proves nothing: the periodic comparison stays
+   * the guarantee. Paced: the next probe waits PROBE_PACE times as long as this one took.
+   */
+  async probe(): Promise<void> {
+    const compared = this.compared;
+    if (!compared || this.stopped || this.running || this.reconciling || this.compareTimer !== undefined) return;
+    if (this.scheduler.armed) return; // a build is due: the comparison after it follows
+    const at = new Date().toISOString();
+    const started = performance.now();
+    try {
+      const { digest } = await fetchPublishDigest(this.cms());
+      const durationMs = Math.round(performance.now() - started);
+      const moved = digest !== compared.digest;
+      // A webhook follows its change within milliseconds: it is given PROBE_GRACE_MS to come.
+      if (moved) await new Promise((resolve) => this.timers.setTimeout(() => resolve(undefined), PROBE_GRACE_MS));
+      // Not when a comparison ended meanwhile (it read a newer state) or an event came (its build compares).
+      const unannounced = moved && this.compared === compared && this.announced === compared.announced;
+      this.lastProbe = { at, durationMs, moved, unannounced };
+      if (unannounced && !this.stopped && !this.running && !this.scheduler.armed) {
+        this.log('probe found an unannounced change', { durationMs });
+        await this.reconcile();
+      }
+    } catch (error) {
+      const durationMs = Math.round(performance.now() - started);
+      this.lastProbe = { at, durationMs, moved: false, unannounced: false, error: (error as Error).message };
+    }
+  }
+
+  private armProbe(delay: number) {
+    if (this.stopped || !this.config.probeMs) return;
+    this.probeTimer = this.timers.setTimeout(() => {
+      this.probeTimer = undefined;
+      const before = this.lastProbe;
+      void this.probe().finally(() => {
+        const probed = this.lastProbe !== before ? this.lastProbe : undefined;
+        // A CMS that does not answer is asked again at the comparisons' pace, not every second.
+        const pace = probed?.error ? this.config.reconcileMs : PROBE_PACE * (probed?.durationMs ?? 0);
+        this.armProbe(Math.max(this.config.probeMs, pace));
+      });
+    }, delay);
   }
 
   private async drain() {
@@ -1024,6 +1089,7 @@ export class Publisher {
       lastSearchIndex: this.search.last ?? null,
       lastReconcile: this.lastReconcile ?? null,
       reconcileEverySeconds: this.config.reconcileMs / 1000,
+      lastProbe: this.lastProbe ?? null,
       /** The proof, at start and before every build, that the site token cannot read drafts. */
       draftCheck: this.draftCheck,
       buildsStarted: this.buildsStarted,
@@ -1111,6 +1177,7 @@ export class Publisher {
     clearInterval(this.reconcileTimer);
     if (this.compareTimer !== undefined) this.timers.clearTimeout(this.compareTimer);
     if (this.clockTimer !== undefined) this.timers.clearTimeout(this.clockTimer);
+    if (this.probeTimer !== undefined) this.timers.clearTimeout(this.probeTimer);
     for (const build of [...this.prepared, ...this.rendering]) build.cancel();
     this.scheduler.cancel();
     this.running?.abort.abort();

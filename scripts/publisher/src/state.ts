@@ -12,6 +12,7 @@ const ARTICLE = 'api::article.article';
 
 export {
   fetchPartialState,
+  fetchPublishDigest,
   fetchPublishState,
   withPartial,
   withPartialInSteps,

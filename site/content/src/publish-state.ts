@@ -44,6 +44,23 @@ export async function fetchPublishState(cms: StrapiClient): Promise<PublishState
   return answerAs(publishStateSchema, body?.data, "The CMS's publishing state (/api/publishing/state)");
 }
 
+export const publishDigestSchema = z.object({ generatedAt: z.string(), digest: z.string().min(1) });
+export type PublishDigest = z.infer<typeof publishDigestSchema>;
+
+/**
+ * A digest of the CMS's whole publishing state (`?digest`, cms/src/api/publishing/lib/state.ts):
+ * milliseconds where the whole state takes seconds. It moves with every change the whole state
+ * would show; an equal digest proves nothing (the whole state is still compared on its own clock).
+ */
+export async function fetchPublishDigest(cms: StrapiClient): Promise<PublishDigest> {
+  const body = await cms.get<{ data: unknown }>('publishing/state', { digest: '' });
+  return answerAs(
+    publishDigestSchema,
+    body?.data,
+    "The CMS's digest of its publishing state (/api/publishing/state?digest)"
+  );
+}
+
 /** The CMS's answer as `schema` has it, or an error naming `what` and the field that does not match. */
 function answerAs<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { MAX_PARTIAL_DOCUMENTS, partialPublishState, publishState } from '../lib/state';
+import { MAX_PARTIAL_DOCUMENTS, partialPublishState, publishDigest, publishState } from '../lib/state';
 import { PUBLISHED_TYPES } from '../../../contracts/publish-webhook';
 
 const DOCUMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -53,10 +53,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /**
      * GET /api/publishing/state: what is published, per document (see lib/state.ts); with
-     * `?documents=`, only those documents and what their visibility depends on.
+     * `?documents=`, only those documents and what their visibility depends on; with `?digest`, a
+     * digest of the whole state that costs milliseconds (publishDigest).
      */
     async find(ctx: { query: Record<string, unknown>; body: unknown; set(name: string, value: string): void }) {
       ctx.set('Cache-Control', 'no-store');
+      if ('digest' in ctx.query) {
+        ctx.body = { data: await publishDigest(strapi) };
+        return;
+      }
       if ('documents' in ctx.query) {
         ctx.body = { data: await partialPublishState(strapi, parseDocuments(ctx.query.documents)) };
         return;

@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { isEmbargoed, visibleFileIds, visibleIds } from '../../../utils/visibility';
+import { isEmbargoed, visibleFileIds, visibleFilesQuery, visibleIds, visibleQuery } from '../../../utils/visibility';
 import { PUBLISHED_TYPES } from '../../../contracts/publish-webhook';
 
 /**
@@ -260,4 +260,78 @@ export async function publishState(strapi: Core.Strapi): Promise<PublishState> {
   const visible = await visibleFileIds(strapi);
   for (const row of rows) if (visible.has(Number(row.id))) files[String(row.id)] = [row.url, iso(row.updatedAt)];
   return { generatedAt, types, files };
+}
+
+/**
+ * A digest of everything the whole state is made from, in a few aggregate queries (milliseconds
+ * where the whole state takes seconds): per published content type, its published rows (and of
+ * the embargoed types, the visible ones), the link rows they own for the relations their pages
+ * show, and the visible files. Each as a count, a sum of row ids, and the latest times or the sum
+ * of orders that change in place. Rows are never changed in place but for their times and link
+ * orders: a publish, an unpublish or an edited relation removes rows and adds rows with new, higher
+ * ids, which changes a count or a sum. The publisher asks for it every second or so and compares
+ * the whole state as soon as it moves with no event to explain it (a lost webhook); an equal digest
+ * proves nothing, and the periodic comparison of the whole state stays the guarantee.
+ */
+export async function publishDigest(strapi: Core.Strapi) {
+  const generatedAt = new Date().toISOString();
+  const knex = strapi.db.connection;
+  const aggregates: string[][] = [];
+  // Sums and times as the driver gives them (numbers, strings, dates): made comparable as text.
+  const add = async (query: QueryBuilder) => {
+    const [row] = (await query) as Record<string, unknown>[];
+    aggregates.push(Object.values(row).map((v) => (v instanceof Date ? v.toISOString() : String(v ?? ''))));
+  };
+  const media = metaOf(strapi, 'plugin::upload.file').attributes.related.joinTable as JoinTable & {
+    morphColumn: { typeColumn: { name: string }; idColumn: { name: string } };
+  };
+  for (const uid of PUBLISHED_TYPES) {
+    const meta = metaOf(strapi, uid);
+    const column = (name: string) => meta.attributes[name].columnName ?? name;
+    const owners = () => {
+      const query = knex(meta.tableName).select('id').whereNotNull(column('publishedAt'));
+      if (!isEmbargoed(uid)) return query;
+      const visible = visibleQuery(strapi, uid);
+      return visible ? query.whereIn('id', visible) : query.whereRaw('1 = 0');
+    };
+    // Not `id in (owners)` for the rows themselves: the published rows are read from the index of
+    // (published_at, document_id, updated_at) alone (database/migrations), never the articles' bodies.
+    const rows = knex(meta.tableName).whereNotNull(column('publishedAt'));
+    await add(
+      (isEmbargoed(uid) ? rows.whereIn('id', owners()) : rows)
+        .count({ n: '*' })
+        .sum({ ids: 'id' })
+        .max({ updated: column('updatedAt'), published: column('publishedAt') })
+    );
+    for (const { name, media: isMedia } of shownRelations(strapi, uid)) {
+      if (isMedia) {
+        await add(
+          knex(media.name)
+            .where(media.morphColumn.typeColumn.name, uid)
+            .andWhere('field', name)
+            .whereIn(media.morphColumn.idColumn.name, owners())
+            .count({ n: '*' })
+            .sum({ ids: 'id', orders: 'order' })
+        );
+        continue;
+      }
+      const table = meta.attributes[name].joinTable;
+      if (!table?.inverseJoinColumn) continue;
+      await add(
+        knex(table.name)
+          .whereIn(table.joinColumn.name, owners())
+          .count({ n: '*' })
+          .sum({ ids: 'id', ...(table.orderColumnName ? { orders: table.orderColumnName } : {}) })
+      );
+    }
+  }
+  const files = metaOf(strapi, 'plugin::upload.file');
+  await add(
+    knex(files.tableName)
+      .whereIn('id', visibleFilesQuery(strapi))
+      .count({ n: '*' })
+      .sum({ ids: 'id' })
+      .max({ updated: files.attributes.updatedAt.columnName ?? 'updated_at' })
+  );
+  return { generatedAt, digest: createHash('sha1').update(JSON.stringify(aggregates)).digest('base64url') };
 }
