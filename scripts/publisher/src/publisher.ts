@@ -516,7 +516,7 @@ export class Publisher {
    */
   async probe(): Promise<void> {
     const compared = this.compared;
-    if (!compared || this.stopped || this.running || this.reconciling || this.compareTimer !== undefined) return;
+    if (!compared || this.stopped || this.running || this.reconciling) return;
     if (this.scheduler.armed) return; // a build is due: the comparison after it follows
     const at = new Date().toISOString();
     const started = performance.now();
@@ -531,6 +531,10 @@ export class Publisher {
       this.lastProbe = { at, durationMs, moved, unannounced };
       if (unannounced && !this.stopped && !this.running && !this.scheduler.armed) {
         this.log('probe found an unannounced change', { durationMs });
+        // Now, and instead of the comparison a build asked for (compareSoon), which this one makes.
+        if (this.compareTimer !== undefined) this.timers.clearTimeout(this.compareTimer);
+        this.compareTimer = undefined;
+        this.compareAfter = false;
         await this.reconcile();
       }
     } catch (error) {

@@ -57,8 +57,16 @@ async function json(url: string, init: RequestInit = {}) {
 
 let adminJwt = '';
 /** performance.now() of each step of the publish being timed (see publishUntilServed). */
-const marks: { started?: number; saved?: number; event?: number; events?: string[]; build?: number; live?: number } =
-  {};
+const marks: {
+  started?: number;
+  saved?: number;
+  event?: number;
+  events?: string[];
+  build?: number;
+  live?: number;
+  probed?: number;
+  compared?: number;
+} = {};
 
 /** A full-access token, made through the admin API as an editor would. */
 async function editorToken() {
@@ -140,6 +148,8 @@ async function main() {
         marks.events = [...(marks.events ?? []), `${String(fields?.event)} ${at} s`];
       }
       if (msg === 'build started') marks.build ??= performance.now();
+      if (msg === 'probe found an unannounced change') marks.probed ??= performance.now();
+      if (msg === 'reconciliation found changes') marks.compared ??= performance.now();
       if (msg === 'release live') marks.live ??= performance.now();
       if (msg === 'release live' || msg === 'build failed') builds.push(fields as unknown as BuildRecord);
       if (msg === 'build failed') console.error(`build failed: ${fields?.error}`);
@@ -338,9 +348,23 @@ async function main() {
       100
     );
     lost.push(ms);
-    console.log(`  lost webhook ${i + 1}: served after ${(ms / 1000).toFixed(1)} s`);
+    const at = (mark?: number) => (mark ? `${((mark - started) / 1000).toFixed(1)} s` : 'never');
+    console.log(
+      `  lost webhook ${i + 1}: served after ${(ms / 1000).toFixed(1)} s (the probe's digest moved at ${at(marks.probed)}, the comparison found it at ${at(marks.compared)})`
+    );
   }
   publisher.receive = receive;
+  // The digest, as the probe reads it.
+  const probeMs: number[] = [];
+  for (let i = 0; i < 5 && publisher.config.probeMs; i++) {
+    const started = performance.now();
+    const res = await fetch(`${cmsUrl}/api/publishing/state?digest`, {
+      headers: { Authorization: `Bearer ${siteToken}` },
+    });
+    if (!res.ok) throw new Error(`The CMS answered ${res.status} for its digest`);
+    await res.json();
+    probeMs.push(performance.now() - started);
+  }
 
   // Scheduled stories: drafts an editor set to go up 20 to 30 s from now, published by the CMS at
   // their time (SCHEDULE_SWEEP_SECONDS, 5 s) and then by the publisher, with no click.
@@ -405,10 +429,10 @@ Search index caught up, from the publish call to the story searchable: ${searchM
 Scheduled stories, from their time to served: ${scheduledMs.map((ms) => s(ms)).join(', ')} s (target ≤ 60 s: ${Math.max(...scheduledMs) <= 60_000 ? 'met' : '**missed**'})
 ${largestProcessesLine(peaks, 500)}
 
-Reconciliation (every ${publisher.config.reconcileMs / 1000} s, PUBLISH_RECONCILE_SECONDS), ${articles} articles:
-| CMS answer p50 ms | CMS answer max ms | whole pass p50 ms | lost webhook → served: mean s | max s |
-|---|---|---|---|---|
-| ${Math.round(percentile(stateMs, 50))} | ${Math.round(Math.max(...stateMs))} | ${percentile(passMs, 50)} | ${s(lost.reduce((a, b) => a + b, 0) / lost.length)} | ${s(Math.max(...lost))} |`);
+Reconciliation (every ${publisher.config.reconcileMs / 1000} s, PUBLISH_RECONCILE_SECONDS; the digest probed ${publisher.config.probeMs ? `every ${publisher.config.probeMs} ms or more, PUBLISH_PROBE_MS` : 'never: PUBLISH_PROBE_MS=0'}), ${articles} articles:
+| CMS answer p50 ms | CMS answer max ms | whole pass p50 ms | digest probe p50 ms | lost webhook → served: mean s | max s |
+|---|---|---|---|---|---|
+| ${Math.round(percentile(stateMs, 50))} | ${Math.round(Math.max(...stateMs))} | ${percentile(passMs, 50)} | ${probeMs.length ? Math.round(percentile(probeMs, 50)) : '–'} | ${s(lost.reduce((a, b) => a + b, 0) / lost.length)} | ${s(Math.max(...lost))} |`);
   fs.rmSync(work, { recursive: true, force: true });
 }
 
