@@ -336,6 +336,9 @@ async function main() {
   publisher.receive = () => {};
   const lost: number[] = [];
   for (let i = 0; i < 3; i++) {
+    // Each on a quiet publisher (the builds it keeps compiled, ready): the way back from a lost
+    // webhook alone, not the compiling of the previous publish's replacement build.
+    await untilQuiet();
     const started = performance.now();
     const ms = await publishUntilServed(
       {
@@ -350,7 +353,7 @@ async function main() {
     lost.push(ms);
     const at = (mark?: number) => (mark ? `${((mark - started) / 1000).toFixed(1)} s` : 'never');
     console.log(
-      `  lost webhook ${i + 1}: served after ${(ms / 1000).toFixed(1)} s (the probe's digest moved at ${at(marks.probed)}, the comparison found it at ${at(marks.compared)})`
+      `  lost webhook ${i + 1}: served after ${(ms / 1000).toFixed(1)} s (the probe's digest moved at ${at(marks.probed)}, the comparison found it at ${at(marks.compared)}, build from ${at(marks.build)}, live at ${at(marks.live)}; build ${builds.at(-1)?.compiled}, ms ${JSON.stringify(builds.at(-1)?.phases)})`
     );
   }
   publisher.receive = receive;
