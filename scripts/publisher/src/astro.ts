@@ -25,6 +25,26 @@ export interface RunOptions {
   priority?: number;
 }
 
+/**
+ * Runs process `pid` at niceness `priority`. A detached command leads a session of its own, and
+ * where Linux groups the CPU by session (autogroup, on by default on desktops and many servers) a
+ * niceness only ranks the processes inside that group: the command would still get as much of the
+ * cores as the publish it should give way to. Its group's niceness ranks it among the others.
+ * https://man7.org/linux/man-pages/man7/sched.7.html ("The autogroup feature")
+ */
+function giveWay(pid: number, priority: number) {
+  try {
+    os.setPriority(pid, priority);
+  } catch {
+    // not allowed here: it runs at the publisher's own priority
+  }
+  try {
+    fs.writeFileSync(`/proc/${pid}/autogroup`, String(priority));
+  } catch {
+    // not Linux, autogroup off, or not allowed: the niceness above is all there is
+  }
+}
+
 /** Runs a command to completion, capturing its output; rejects with the tail of that output. */
 export function runCaptured(
   command: string,
@@ -42,13 +62,7 @@ export function runCaptured(
       stdio: onChild ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     onChild?.(child);
-    if (priority !== undefined && child.pid !== undefined) {
-      try {
-        os.setPriority(child.pid, priority);
-      } catch {
-        // not allowed here: it runs at the publisher's own priority
-      }
-    }
+    if (priority !== undefined && child.pid !== undefined) giveWay(child.pid, priority);
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
