@@ -274,19 +274,21 @@ export class Publisher {
     return ready.find((build) => build.state === 'waiting') ?? ready[0];
   }
 
-  /** Starts the copy of the live release the next build will start from, unless one is made of it already. */
-  private prepareSkeleton() {
-    const live = this.releases.live();
-    if (this.skeleton && this.skeleton.of === live?.id) return;
+  /**
+   * Starts the copy of the live release (or of `id`, a release about to go live) the next build
+   * will start from, unless one is made of it already.
+   */
+  private prepareSkeleton(id = this.releases.live()?.id) {
+    if (this.skeleton && this.skeleton.of === id) return;
     this.dropSkeleton(this.skeleton);
     this.skeleton = undefined;
-    if (!live) return;
+    if (!id) return;
     const dir = path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
-    const done = this.releases.copyTree(live.id, dir).then(
+    const done = this.releases.copyTree(id, dir).then(
       () => true,
       () => false
     );
-    this.skeleton = { of: live.id, dir, done };
+    this.skeleton = { of: id, dir, done };
   }
 
   private dropSkeleton(skeleton: Publisher['skeleton']) {
@@ -802,6 +804,11 @@ export class Publisher {
       // It searches the live release's index until it is indexed itself: without the shards where
       // a story it no longer has as it was (unpublished, or changed) would be found.
       if (live) this.releases.narrowSearchIndex(id, supersededSlugs(liveState, releaseState, liveSnapshot));
+      // A full build's tree is complete: its copy for the next publish (a whole `cp -al`, seconds
+      // of the kernel's time at 100,000 articles) starts now, while it is validated, not once it
+      // is live. A publish that comes in the meantime then waits less for it, or not at all; a
+      // release that is refused is not live, and the copy is dropped (prepare).
+      if (plan.kind === 'full') this.prepareSkeleton(id);
       // A scoped release is the live one but where this build wrote or removed: its pages are
       // counted from the live release's count.
       const counted = this.counted?.id === live?.id ? this.counted : undefined;

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mergeInto, Releases, syncTree } from './releases';
+import { execFileSync } from 'node:child_process';
+import { linkTreeAsync, mergeInto, Releases, syncTree } from './releases';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -322,6 +323,56 @@ describe('copyTree (the next release starts as the live one, from a retired tree
     const copy = path.join(releases.workDir, 'copy');
     await releases.copyTree(v2, copy);
     expect(sorted(copy)).toEqual(sorted(releases.path(v2)));
+  });
+
+  /** A release's shape: a top-level folder of many pages (more than `pages`), loose files, nested listings, a symlink. */
+  function archive(pages: number) {
+    const from = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-link-'));
+    dirs.push(from);
+    for (let i = 0; i < pages; i++) {
+      fs.mkdirSync(path.join(from, 'bai-viet', `tin-${i}`), { recursive: true });
+      fs.writeFileSync(path.join(from, 'bai-viet', `tin-${i}`, 'index.html'), `tin ${i}`);
+    }
+    fs.writeFileSync(path.join(from, 'bai-viet', 'ban-tin.xml'), 'feed');
+    fs.mkdirSync(path.join(from, 'bai-viet', 'trong'));
+    fs.chmodSync(path.join(from, 'bai-viet'), 0o750);
+    fs.mkdirSync(path.join(from, 'chuyen-muc', 'thoi-su', 'trang', '2'), { recursive: true });
+    fs.writeFileSync(path.join(from, 'chuyen-muc', 'thoi-su', 'trang', '2', 'index.html'), 'page 2');
+    fs.writeFileSync(path.join(from, 'index.html'), 'home');
+    fs.symlinkSync('../../search/x', path.join(from, 'pagefind'));
+    fs.mkdirSync(path.join(from, 'bo-qua'));
+    fs.writeFileSync(path.join(from, 'bo-qua', 'index.html'), 'left out');
+    return from;
+  }
+
+  it('links a tree with several cp at once, a large folder in batches, as one cp -al does', async () => {
+    const from = archive(23);
+    const expected = `${from}-cp`;
+    dirs.push(expected);
+    execFileSync('cp', ['-al', from, expected]);
+    fs.rmSync(path.join(expected, 'bo-qua'), { recursive: true });
+    const to = `${from}-batched`;
+    dirs.push(to);
+    await linkTreeAsync(from, to, new Set(['bo-qua']), { batch: 5, parallel: 3 });
+    expect(sorted(to)).toEqual(sorted(expected));
+    // The folder made here rather than by cp keeps its mode.
+    expect(fs.statSync(path.join(to, 'bai-viet')).mode & 0o777).toBe(0o750);
+  });
+
+  it('links the same tree in Node when there is no cp to run', async () => {
+    const from = archive(12);
+    const to = `${from}-node`;
+    dirs.push(to);
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-path-'));
+    dirs.push(empty);
+    vi.stubEnv('PATH', empty);
+    try {
+      await linkTreeAsync(from, to, new Set(['bo-qua']), { batch: 5 });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    fs.rmSync(path.join(from, 'bo-qua'), { recursive: true });
+    expect(sorted(to)).toEqual(sorted(from));
   });
 
   it('refuses a changed path that leaves the release', () => {
