@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { publishStateSchema, type PublishState } from '@newsroom/content/publish-state';
 import {
@@ -479,21 +478,21 @@ const LINK_BATCH = 2000;
 /**
  * `linkTree` in the background, by `cp -al` (a C loop, several times faster on 25,000 files than
  * one Node call per file), leaving the event loop free. Most of a copy is the kernel making a
- * folder per page (~0.1 ms each on this ext4, against ~0.013 ms a hard link: ~18 s at 100,000
- * articles in one `cp`), so a top-level folder with more than `batch` entries (the article pages)
- * is linked by several `cp` at once, `batch` entries each, one per core (two halved the copy
- * here). Not niced: the copy is made as soon as a release goes live, for the next publish, and a
- * publish that comes soon after waits for it; niced, it lost the cores to the next build's compile
- * and made such a publish wait 2-3 s more. Falls back to `linkTree` without GNU cp. `skip`:
- * top-level entries left out.
+ * folder per page (~0.1 ms each on this ext4, against ~0.013 ms a hard link: 18-35 s at 100,000
+ * articles in one `cp`), so a top-level folder of more than `batch` entries (the article pages) is
+ * linked by `parallel` `cp` at once, `batch` entries each (four took 14-28 s where one took 21-35 s,
+ * the same tree in turns). Not niced: the copy is made as soon as a release is complete, for the
+ * next publish, and a publish that comes soon after waits for it; niced, it lost the cores to the
+ * next build's compile and made such a publish wait 2-3 s more. Falls back to `linkTree` without
+ * GNU cp. `skip`: top-level entries left out.
  */
 export async function linkTreeAsync(
   from: string,
   to: string,
   skip: ReadonlySet<string> = new Set(),
-  { batch = LINK_BATCH, parallel = Math.min(4, os.availableParallelism()) } = {}
+  { batch = LINK_BATCH, parallel = 4 } = {}
 ): Promise<void> {
-  const jobs = linkJobs(from, to, skip, batch);
+  const jobs = await linkJobs(from, to, skip, batch);
   try {
     let next = 0;
     const worker = async () => {
@@ -521,27 +520,27 @@ interface LinkJob {
 
 /**
  * Makes folder `to` (as `from`'s mode) and lists the `cp` runs that fill it: its entries in
- * batches, a top-level folder of more than `batch` entries made here too and its entries batched.
+ * batches, and a top-level folder of more than `batch` entries made here too, its entries batched.
  */
-function linkJobs(from: string, to: string, skip: ReadonlySet<string>, batch: number, top = true): LinkJob[] {
-  fs.mkdirSync(to, { mode: fs.statSync(from).mode & 0o7777 });
+async function linkJobs(from: string, to: string, skip: ReadonlySet<string>, batch: number): Promise<LinkJob[]> {
   const jobs: LinkJob[] = [];
-  let names: string[] = [];
-  const flush = () => {
-    if (names.length) jobs.push({ cwd: from, names, into: to });
-    names = [];
+  const batched = (cwd: string, into: string, names: string[]) => {
+    for (let i = 0; i < names.length; i += batch) jobs.push({ cwd, names: names.slice(i, i + batch), into });
   };
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    if (top && skip.has(entry.name)) continue;
+  const folder = async (src: string, dest: string) =>
+    fs.promises.mkdir(dest, { mode: (await fs.promises.stat(src)).mode & 0o7777 });
+  await folder(from, to);
+  const loose: string[] = [];
+  for (const entry of await fs.promises.readdir(from, { withFileTypes: true })) {
+    if (skip.has(entry.name)) continue;
     const src = path.join(from, entry.name);
-    if (top && entry.isDirectory() && fs.readdirSync(src).length > batch) {
-      jobs.push(...linkJobs(src, path.join(to, entry.name), skip, batch, false));
-      continue;
-    }
-    names.push(entry.name);
-    if (names.length >= batch) flush();
+    const names = entry.isDirectory() ? await fs.promises.readdir(src) : [];
+    if (names.length > batch) {
+      await folder(src, path.join(to, entry.name));
+      batched(src, path.join(to, entry.name), names);
+    } else loose.push(entry.name);
   }
-  flush();
+  batched(from, to, loose);
   return jobs;
 }
 
