@@ -375,6 +375,28 @@ describe('copyTree (the next release starts as the live one, from a retired tree
     expect(sorted(to)).toEqual(sorted(from));
   });
 
+  it('keeps no spare that cannot be brought up to the live release (a full build came between)', async () => {
+    const { releases, publish } = setup();
+    const v1 = publish('v1');
+    const v2 = publish('v2');
+    releases.derived(v2, v1, ['index.html']);
+    const v3 = publish('v3'); // a full build: written whole, no lineage
+    releases.prune(1);
+    expect(releases.list()).toEqual([v3]);
+    expect(fs.readdirSync(releases.workDir).filter((f) => f.startsWith('spare-'))).toEqual([]);
+    // After a publish derived from it, the release it replaced is kept, and the next copy starts from it.
+    const v4 = publish('v4');
+    releases.derived(v4, v3, ['index.html']);
+    releases.prune(1);
+    const spares = fs.readdirSync(releases.workDir).filter((f) => f.startsWith('spare-'));
+    expect(spares).toHaveLength(1);
+    const spare = fs.statSync(path.join(releases.workDir, spares[0])).ino;
+    const copy = path.join(releases.workDir, 'copy');
+    await releases.copyTree(v4, copy);
+    expect(fs.statSync(copy).ino).toBe(spare);
+    expect(fs.readFileSync(path.join(copy, 'index.html'), 'utf8')).toBe('v4');
+  });
+
   it('refuses a changed path that leaves the release', () => {
     const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-sync-'));
     dirs.push(tree);

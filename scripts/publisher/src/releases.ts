@@ -154,14 +154,16 @@ export class Releases {
 
   /**
    * Takes release `id` out of the releases, keeping its tree as a spare for copyTree when its
-   * lineage is known; its content files stay until prune finds no release needs them (the next
+   * lineage reaches the live release; its content files stay until prune finds no release needs them (the next
    * release's journal entry may be the change from them).
    */
-  private retire(id: string) {
+  private retire(id: string, live: string | undefined) {
     const tree = this.path(id);
     this.states.delete(id);
     fs.rmSync(this.statePath(id), { force: true });
-    if (this.lineage.has(id) && this.spares.length < MAX_SPARES) {
+    // Only a tree copyTree can bring up to the live release is worth keeping: one from before a
+    // full build (which has no lineage) never can, and would wait in the work folder for nothing.
+    if (live && this.changedBetween(id, live) && this.spares.length < MAX_SPARES) {
       const dir = path.join(this.workDir, `spare-${process.pid}-${++this.spareCount}`);
       try {
         fs.renameSync(tree, dir);
@@ -330,7 +332,7 @@ export class Releases {
       .slice(0, Math.max(0, versions.length - keep))
       .flat()
       .filter((id) => id !== live);
-    for (const id of doomed) this.retire(id);
+    for (const id of doomed) this.retire(id, live);
     return doomed;
   }
 
