@@ -551,7 +551,10 @@ async function linkJobs(from: string, to: string, skip: ReadonlySet<string>, bat
 
 function copyLinks({ cwd, names, into }: LinkJob): Promise<void> {
   return new Promise((resolve, reject) => {
-    const cp = spawn('cp', ['-R', '-l', '-P', '-t', into, '--', ...names], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const cp = spawn('cp', ['-R', '-l', '-P', '-t', into, '--', ...names], {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     cp.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     cp.on('error', reject);
