@@ -498,21 +498,19 @@ export async function linkTreeAsync(
   { batch = LINK_BATCH, parallel = 4 } = {}
 ): Promise<void> {
   const jobs = await linkJobs(from, to, skip, batch);
+  let failed: Error | undefined;
+  let next = 0;
+  const worker = async () => {
+    while (!failed && next < jobs.length) await copyLinks(jobs[next++]).catch((error: Error) => (failed ??= error));
+  };
+  // Every cp has exited before the tree is made again another way: none writes into it then.
+  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
+  if (!failed) return;
   try {
-    let next = 0;
-    const worker = async () => {
-      while (next < jobs.length) await copyLinks(jobs[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
-  } catch (error) {
-    try {
-      fs.rmSync(to, { recursive: true, force: true });
-      linkTree(from, to, skip);
-    } catch (fallback) {
-      throw new Error(
-        `Could not link ${from} to ${to}: ${(fallback as Error).message} (cp: ${(error as Error).message})`
-      );
-    }
+    fs.rmSync(to, { recursive: true, force: true });
+    linkTree(from, to, skip);
+  } catch (fallback) {
+    throw new Error(`Could not link ${from} to ${to}: ${(fallback as Error).message} (cp: ${failed.message})`);
   }
 }
 
