@@ -804,7 +804,7 @@ export class Publisher {
       // It searches the live release's index until it is indexed itself: without the shards where
       // a story it no longer has as it was (unpublished, or changed) would be found.
       if (live) this.releases.narrowSearchIndex(id, supersededSlugs(liveState, releaseState, liveSnapshot));
-      // A full build's tree is complete: its copy for the next publish (a whole `cp -al`, seconds
+      // A full build's tree is complete: its copy for the next publish (every folder linked anew, seconds
       // of the kernel's time at 100,000 articles) starts now, while it is validated, not once it
       // is live. A publish that comes in the meantime then waits less for it, or not at all; a
       // release that is refused is not live, and the copy is dropped (prepare).
