@@ -67,13 +67,6 @@ interface Running {
   abort: AbortController;
 }
 
-/** A hard-link copy of release `of` being made in `dir`; `done` resolves false when it failed. */
-interface Skeleton {
-  of: string;
-  dir: string;
-  done: Promise<boolean>;
-}
-
 const RECENT_EVENTS = 20;
 /** How long the desk is quiet before the whole state is compared after a build that read only its events' documents. */
 const COMPARE_AFTER_MS = 1500;
@@ -142,7 +135,7 @@ export class Publisher {
    * A hard-link copy of the live release (`of`), made in the background once it went live: the
    * next scoped release starts as it, instead of waiting for a copy made while its change renders.
    */
-  private skeleton: Skeleton | undefined;
+  private skeleton: { of: string; dir: string; done: Promise<boolean> } | undefined;
   private skeletonCount = 0;
   private stopped = false;
   private attempt = 0;
@@ -283,15 +276,13 @@ export class Publisher {
 
   /**
    * Starts the copy of the live release (or of `id`, a release about to go live) the next build
-   * will start from, unless one is made of it already: from the copy made of another release when
-   * there is one (retarget), else by linking the tree.
+   * will start from, unless one is made of it already.
    */
   private prepareSkeleton(id = this.releases.live()?.id) {
-    const skeleton = this.skeleton;
-    if (skeleton && skeleton.of === id) return;
+    if (this.skeleton && this.skeleton.of === id) return;
+    this.dropSkeleton(this.skeleton);
     this.skeleton = undefined;
-    if (!id) return this.dropSkeleton(skeleton);
-    if (skeleton) return void (this.skeleton = this.retarget(skeleton, id));
+    if (!id) return;
     const dir = path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
     const done = this.releases.copyTree(id, dir).then(
       () => true,
@@ -300,64 +291,30 @@ export class Publisher {
     this.skeleton = { of: id, dir, done };
   }
 
-  /**
-   * The copy of one release turned into a copy of release `id` once it is made, by comparing the
-   * trees (Releases.convergeTree): after a full build at 100,000 articles, its folders stay and only
-   * the files that differ are linked again, where a copy made anew makes 100,000 folders.
-   */
-  private retarget(skeleton: Skeleton, id: string): Skeleton {
-    const done = skeleton.done
-      .then(async () => {
-        const started = Date.now();
-        const converged = await this.releases.convergeTree(skeleton.dir, id);
-        if (converged)
-          this.log('release copy converged', { from: skeleton.of, to: id, ms: Date.now() - started, ...converged });
-        return true;
-      })
-      .catch(() => false);
-    return { of: id, dir: skeleton.dir, done };
-  }
-
-  private dropSkeleton(skeleton: Skeleton | undefined) {
+  private dropSkeleton(skeleton: Publisher['skeleton']) {
     if (skeleton) void skeleton.done.then(() => this.releases.removeLater(skeleton.dir));
   }
 
   /**
-   * Keeps the copy of release `of` a build took and did not need (it rendered everything) as the
-   * next copy to prepare from, when none is being made: a full build's copy is then converged from
-   * it (retarget) rather than linked anew.
-   */
-  private keepSkeleton(of: string, dir: string) {
-    if (this.skeleton) return this.releases.removeLater(dir);
-    const kept = path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
-    try {
-      fs.renameSync(dir, kept);
-    } catch {
-      return this.releases.removeLater(dir);
-    }
-    this.skeleton = { of, dir: kept, done: Promise.resolve(true) };
-  }
-
-  /**
    * Fills releases/<id> with hard links of the live release `live`: by moving the prepared copy
-   * there (waiting for it to finish; converged to `live` first when it is of another release),
-   * else by copying now. Resolves false when the copy failed.
+   * there when it is of `live` (waiting for it to finish), else by copying now. Resolves false when
+   * the copy failed.
    */
   private takeSkeleton(live: string, id: string): Promise<boolean> {
-    let skeleton = this.skeleton;
+    const skeleton = this.skeleton;
     this.skeleton = undefined;
     const to = this.releases.path(id);
-    if (!skeleton)
+    if (skeleton?.of !== live) {
+      this.dropSkeleton(skeleton);
       return this.releases.copyTree(live, to).then(
         () => true,
         () => false
       );
-    if (skeleton.of !== live) skeleton = this.retarget(skeleton, live);
-    const { dir, done } = skeleton;
-    return done.then(async (copied) => {
+    }
+    return skeleton.done.then(async (copied) => {
       try {
         if (!copied) return false;
-        await fs.promises.rename(dir, to);
+        await fs.promises.rename(skeleton.dir, to);
         // What a live release changes after it went live: the search index it links to.
         this.releases.relinkSearchIndex(live, id);
         return true;
@@ -769,8 +726,7 @@ export class Publisher {
         lap('plan');
       }
       kind = plan.kind;
-      // A build of every page does not start from the live release: its copy waits for the next one.
-      if (plan.kind !== 'scoped' && (await skeleton)) this.keepSkeleton(live!.id, this.releases.path(id));
+      if (plan.kind !== 'scoped' && (await skeleton)) this.releases.removeLater(this.releases.path(id));
       // The versions this release carries: the CMS's, but held documents' as they are live.
       const heldDocs = [...held].map(parseKey).filter((k) => 'documentId' in k);
       if (plan.kind === 'none') {

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { convergeTree, convergeTreeApart } from './converge-tree';
 import { linkTreeAsync, mergeInto, Releases, syncTree } from './releases';
 
 const dirs: string[] = [];
@@ -396,94 +395,6 @@ describe('copyTree (the next release starts as the live one, from a retired tree
     await releases.copyTree(v4, copy);
     expect(fs.statSync(copy).ino).toBe(spare);
     expect(fs.readFileSync(path.join(copy, 'index.html'), 'utf8')).toBe('v4');
-  });
-
-  it('converges the copy of one release into a copy of another, whatever lies between them', async () => {
-    const rand = random(7);
-    for (let round = 0; round < 30; round++) {
-      // Two releases of one archive, as a full build leaves them: some pages the same files
-      // (hard links), some written anew, added or gone; a page's folder turned into a file and back;
-      // a folder's mode changed; the search index linked elsewhere.
-      const from = archive(8 + Math.floor(rand() * 10));
-      const other = `${from}-other`;
-      dirs.push(other);
-      execFileSync('cp', ['-al', from, other]);
-      for (const name of fs.readdirSync(path.join(from, 'bai-viet'))) {
-        const page = path.join(from, 'bai-viet', name);
-        const action = rand();
-        if (action < 0.2) fs.rmSync(page, { recursive: true });
-        else if (action < 0.4 && fs.statSync(page).isDirectory()) {
-          // Written anew, sometimes the same bytes: only the inode tells.
-          const file = path.join(page, 'index.html');
-          const same = fs.existsSync(file) && rand() < 0.5 ? fs.readFileSync(file) : `${name} anew`;
-          fs.rmSync(file, { force: true });
-          fs.writeFileSync(file, same);
-        } else if (action < 0.5) {
-          fs.rmSync(page, { recursive: true });
-          fs.writeFileSync(page, `${name} as a file`);
-        } else if (action < 0.6 && fs.statSync(page).isDirectory()) {
-          fs.mkdirSync(path.join(page, 'anh'));
-          fs.writeFileSync(path.join(page, 'anh', 'index.html'), 'gallery');
-        }
-      }
-      if (rand() < 0.5) fs.writeFileSync(path.join(other, 'bai-viet', 'ban-tin.xml.extra'), 'only in the copy');
-      if (rand() < 0.5) {
-        fs.rmSync(path.join(other, 'chuyen-muc'), { recursive: true });
-        fs.writeFileSync(path.join(other, 'chuyen-muc'), 'a file where a folder was');
-      }
-      fs.mkdirSync(path.join(from, 'moi', 'sau'), { recursive: true, mode: 0o700 });
-      fs.writeFileSync(path.join(from, 'moi', 'sau', 'index.html'), 'new folder');
-      fs.rmSync(path.join(from, 'pagefind'));
-      fs.symlinkSync(`../../search/${round}`, path.join(from, 'pagefind'));
-      fs.rmSync(path.join(other, 'bo-qua', 'index.html'));
-      fs.symlinkSync('somewhere', path.join(other, 'bo-qua', 'index.html'));
-
-      const before = sorted(other);
-      const done = convergeTree(other, from);
-      expect(sorted(other), `round ${round}`).toEqual(sorted(from));
-      expect(fs.statSync(path.join(other, 'moi')).mode & 0o777).toBe(0o700);
-      // Only what differed was linked again: an unchanged page is the same folder, its file kept.
-      expect(done.kept).toBe(before.filter((e) => e.startsWith('file') && sorted(from).includes(e)).length);
-      expect(done.linked + done.kept).toBe(sorted(from).filter((e) => !e.startsWith('dir')).length);
-      fs.rmSync(from, { recursive: true });
-    }
-  });
-
-  it('converges in a process of its own, and names what it could not read', async () => {
-    const from = archive(6);
-    const other = `${from}-other`;
-    dirs.push(other);
-    execFileSync('cp', ['-al', from, other]);
-    fs.writeFileSync(path.join(from, 'index.html.new'), 'home anew');
-    fs.renameSync(path.join(from, 'index.html.new'), path.join(from, 'index.html'));
-    fs.rmSync(path.join(from, 'bai-viet', 'tin-3'), { recursive: true });
-    const folder = fs.statSync(path.join(other, 'bai-viet', 'tin-1')).ino;
-    const done = await convergeTreeApart(other, from);
-    expect(sorted(other)).toEqual(sorted(from));
-    expect(done).toMatchObject({ linked: 1, removed: 1, folders: 0 });
-    expect(fs.statSync(path.join(other, 'bai-viet', 'tin-1')).ino).toBe(folder);
-    await expect(convergeTreeApart(other, `${from}-missing`)).rejects.toThrow(/ENOENT.*-missing/);
-  });
-
-  it('makes a full build’s copy from the copy of the release before it (Releases.convergeTree)', async () => {
-    const { releases, publish } = setup();
-    const v1 = publish('v1');
-    for (const slug of ['a', 'b']) {
-      fs.mkdirSync(path.join(releases.path(v1), 'bai-viet', slug), { recursive: true });
-      fs.writeFileSync(path.join(releases.path(v1), 'bai-viet', slug, 'index.html'), slug);
-    }
-    const copy = path.join(releases.workDir, 'skeleton');
-    await releases.copyTree(v1, copy);
-    const v2 = publish('v2'); // a full build: every page written anew
-    fs.cpSync(path.join(releases.path(v1), 'bai-viet'), path.join(releases.path(v2), 'bai-viet'), { recursive: true });
-    const folder = fs.statSync(path.join(copy, 'bai-viet', 'a')).ino;
-    expect(await releases.convergeTree(copy, v2)).toMatchObject({ linked: 3, folders: 0 });
-    expect(sorted(copy)).toEqual(sorted(releases.path(v2)));
-    expect(fs.statSync(path.join(copy, 'bai-viet', 'a')).ino).toBe(folder);
-    // Where there is no copy to start from, the tree is linked anew.
-    const fresh = path.join(releases.workDir, 'fresh');
-    expect(await releases.convergeTree(fresh, v2)).toBeNull();
-    expect(sorted(fresh)).toEqual(sorted(releases.path(v2)));
   });
 
   it('refuses a changed path that leaves the release', () => {

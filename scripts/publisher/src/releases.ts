@@ -11,7 +11,6 @@ import {
 } from '@newsroom/content/release-content';
 import type { Snapshot, SnapshotDelta } from '@newsroom/content/snapshot';
 import { withoutPages } from '@newsroom/content/search-index';
-import { convergeTreeApart, type Convergence } from './converge-tree';
 
 /** Releases whose lineage is remembered (a few dozen paths each). */
 const MAX_LINEAGE = 1000;
@@ -151,23 +150,6 @@ export class Releases {
       this.removeLater(spare.dir);
     }
     await linkTreeAsync(source, to, skip);
-  }
-
-  /**
-   * Makes the tree `dir`, a copy of another release (or what is left of one), a copy of release
-   * `from` by comparing the two (convergeTree, in a process of its own): the folders of the pages
-   * both have stay, and only what differs is linked again. Falls back to linking the tree anew.
-   */
-  async convergeTree(dir: string, from: string): Promise<Convergence | null> {
-    if (fs.existsSync(dir)) {
-      try {
-        return await convergeTreeApart(dir, this.path(from));
-      } catch {
-        this.removeLater(dir);
-      }
-    }
-    await this.copyTree(from, dir);
-    return null;
   }
 
   /**
