@@ -411,6 +411,8 @@ async function main() {
   // it starts from a copy of the new release, made (linked anew) while that was validated.
   await untilQuiet();
   const renamed = categories[0] as { documentId: string; name: string };
+  // Its name as seeded, also when a run stopped before putting it back.
+  const seededName = renamed.name.replace(/ \(đổi tên\)$/, '');
   const rename = (name: string) =>
     json(`${cmsUrl}/api/categories/${renamed.documentId}`, {
       method: 'PUT',
@@ -419,7 +421,7 @@ async function main() {
     });
   const renameBuilds = builds.length;
   const renameStarted = performance.now();
-  await rename(`${renamed.name} (đổi tên)`);
+  await rename(`${seededName} (đổi tên)`);
   let rebuilt: BuildRecord | undefined;
   while (!(rebuilt = builds.slice(renameBuilds).find((b) => b.kind === 'full' && b.result === 'live'))) {
     const failed = builds.slice(renameBuilds).find((b) => b.result === 'failed');
@@ -452,7 +454,7 @@ async function main() {
   }
   const peaks = processPeaks.stop();
   await service.close();
-  await rename(renamed.name);
+  await rename(seededName);
   await stopChildren();
 
   const mean = (key: string) =>
