@@ -256,15 +256,20 @@ export class Publisher {
   private prepare() {
     if (this.stopped) return;
     this.prepareSkeleton();
+    const live = this.releases.live();
+    // The lean snapshot of the live content's checkpoint (recordContent): the base of the job.
+    const checkpoint = live && this.snapshotCache?.id === live.id && this.checkpoint?.id ? this.checkpoint.id : null;
+    this.keepPrepared(live && this.releases.leanSnapshot(checkpoint ?? this.releases.journalBase(live.id) ?? live.id));
+  }
+
+  /** Tops the builds kept ready up to config.preparedBuilds, each told to preload `base` (when it is on disk). */
+  private keepPrepared(base: string | null) {
+    if (this.stopped) return;
     this.prepared = this.prepared.filter((build) => build.ready);
     while (this.prepared.length < this.config.preparedBuilds) {
       const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
       this.prepared.push(new PreparedBuild(dir, this.astroOptions()));
     }
-    const live = this.releases.live();
-    // The lean snapshot of the live content's checkpoint (recordContent): the base of the job.
-    const checkpoint = live && this.snapshotCache?.id === live.id && this.checkpoint?.id ? this.checkpoint.id : null;
-    const base = live && this.releases.leanSnapshot(checkpoint ?? this.releases.journalBase(live.id) ?? live.id);
     if (base && fs.existsSync(base)) for (const build of this.prepared) build.preload(base);
   }
 
@@ -645,6 +650,8 @@ export class Publisher {
     /** The whole state this release records, being made (see below), and being written. */
     let whole: Promise<PublishState> | undefined;
     let staged: Promise<PublishState> | undefined;
+    /** Whether a full build wrote its lean snapshot while rendering (see below). */
+    let leanWritten = Promise.resolve(false);
     // The next release starts as hard links of the live one: prepared after it went live, or made
     // while the change is rendered.
     const startLive = this.releases.live();
@@ -775,6 +782,19 @@ export class Publisher {
         };
         await writeSnapshot(this.releases.snapshot(id), snapshot);
         lap('fetch');
+        // The base of the publishes after this release (recordContent would write it once live): written
+        // and read by the build kept ready while the pages render, so that a story published the moment
+        // a full build is live (a category renamed, new templates) only renders, not reads the whole
+        // archive's content first (seconds at 100,000 articles).
+        const lean = this.releases.leanSnapshot(id);
+        leanWritten = writeSnapshot(lean, leanSnapshot(snapshot)).then(
+          () => {
+            if (this.running?.id === id) for (const build of this.prepared) build.preload(lean);
+            return true;
+          },
+          // Written again once live (recordContent), where a failure is logged.
+          () => false
+        );
         // Rendering every page takes as long as the archive is large (~4 ms an article here): a
         // full build is given at least FULL_BUILD_MS_PER_ARTICLE an article, not stopped as hung.
         const allowed = Math.max(this.config.buildTimeoutMs, snapshot.articles.length * FULL_BUILD_MS_PER_ARTICLE);
@@ -784,6 +804,9 @@ export class Publisher {
           timeoutMs = allowed;
         }
         written = await this.buildFull(id, abort.signal, lap);
+        // The builds taken for the render are replaced now, compiling while this release is validated
+        // and goes live, rather than once it is live.
+        this.keepPrepared((await leanWritten) ? this.releases.leanSnapshot(id) : null);
       } else {
         snapshot = plan.snapshot;
         // Written while the pages render, on this process's idle thread.
@@ -840,10 +863,12 @@ export class Publisher {
       this.counted = { id, articlePages };
       lap('validate');
       this.finish({ id, kind, result: 'live', startedAt, summary, phases, compiled: this.compiled });
-      await this.afterLive(id, plan.kind, snapshot, plan.kind === 'full' && !content ? 'whole' : 'live');
+      const readWhole = plan.kind === 'full' && !content;
+      await this.afterLive(id, plan.kind, snapshot, readWhole ? 'whole' : 'live', await leanWritten);
       return this.bisection.settled(carried, claim);
     } catch (error) {
       await skeleton; // the copy of the live release may still be filling the folder
+      await leanWritten; // and the lean snapshot being written, before it is removed
       await staged?.catch(() => undefined); // and its state being written beside it
       this.releases.discard(id);
       // The versions the failed build was to carry: a held document is held at its own.
@@ -893,7 +918,13 @@ export class Publisher {
    * Housekeeping once a release is live; a failure here is logged, the release stays live. `read`:
    * whether the release's content was read whole from the CMS, or made from the live one's.
    */
-  private async afterLive(id: string, kind: 'full' | 'scoped', snapshot: Snapshot, read: 'whole' | 'live') {
+  private async afterLive(
+    id: string,
+    kind: 'full' | 'scoped',
+    snapshot: Snapshot,
+    read: 'whole' | 'live',
+    leanWritten: boolean
+  ) {
     try {
       // The next release's start: a copy of this one, made while the desk reads what it published,
       // from the tree of a release retired now when it can (Releases.copyTree).
@@ -902,7 +933,7 @@ export class Publisher {
       // The live release's content, for the next publish (kept in memory, and on disk for restarts).
       this.snapshotCache = { id, snapshot };
       this.search.schedule(id);
-      await this.recordContent(id, kind, snapshot);
+      await this.recordContent(id, kind, snapshot, leanWritten);
       if (kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
       if (read === 'whole') fs.writeFileSync(this.contentCodeFile, this.config.contentHash);
       this.indexLiveSoon();
@@ -922,7 +953,7 @@ export class Publisher {
    * the change has grown past JOURNAL_MAX_ARTICLES (or after a full build), the release is the
    * new checkpoint, written whole.
    */
-  private async recordContent(id: string, kind: 'full' | 'scoped', snapshot: Snapshot) {
+  private async recordContent(id: string, kind: 'full' | 'scoped', snapshot: Snapshot, leanWritten = false) {
     const checkpoint = this.checkpoint;
     if (kind === 'scoped' && checkpoint && fs.existsSync(this.releases.snapshot(checkpoint.id))) {
       const delta = snapshotDelta(checkpoint.snapshot, snapshot);
@@ -936,7 +967,7 @@ export class Publisher {
     }
     // A full build's snapshot is on disk already (the build read it).
     if (kind === 'scoped') await writeSnapshot(this.releases.snapshot(id), snapshot);
-    await writeSnapshot(this.releases.leanSnapshot(id), leanSnapshot(snapshot));
+    if (!leanWritten) await writeSnapshot(this.releases.leanSnapshot(id), leanSnapshot(snapshot));
     this.checkpoint = { id, snapshot };
   }
 

@@ -443,7 +443,7 @@ async function main() {
   );
   const afterFull = builds.slice(afterFullBuilds).find((b) => b.result === 'live');
   console.log(
-    `  right after a full build with a release live (a category renamed; live after ${s(rebuilt.durationMs)} s): a story served after ${s(afterFullMs)} s (${afterFull?.summary}; ms ${JSON.stringify(afterFull?.phases)})`
+    `  right after a full build with a release live (a category renamed; live after ${s(rebuilt.durationMs)} s): a story served after ${s(afterFullMs)} s (${afterFull?.summary}; build ${afterFull?.compiled}; ms ${JSON.stringify(afterFull?.phases)})`
   );
   // Leave the bench database as it was seeded.
   for (const documentId of created) {
@@ -466,7 +466,7 @@ Publish → served, ${articles} articles, ${publishes} publishes, ${os.cpus().le
 | ${articles} | ${s(percentile(latencies, 50))} | ${s(percentile(latencies, 95))} | ${s(Math.max(...latencies))} | ${s(full.durationMs)} |
 
 Where a publish's time goes (mean ms): the debounce (~100 for a lone action, up to ${publisher.config.debounceMs} in a burst), the CMS's publishing state ${mean('state')}, plan ${mean('plan')}, render (the change handed to the waiting build, its pages) ${mean('render')}, assemble ${mean('assemble')}, validate + switch ${mean('validate')}; the rest is the webhook and the first request.
-Right after a full build with a release live (a category renamed; the build live after ${s(rebuilt.durationMs)} s): a story served after ${s(afterFullMs)} s, of which waiting for the copy of the new release ${afterFull?.phases?.assemble ?? '?'} ms (assemble) and rendering (the builds kept compiled are made anew for the new release) ${afterFull?.phases?.render ?? '?'} ms.
+Right after a full build with a release live (a category renamed; the build live after ${s(rebuilt.durationMs)} s): a story served after ${s(afterFullMs)} s, of which waiting for the copy of the new release ${afterFull?.phases?.assemble ?? '?'} ms (assemble) and rendering ${afterFull?.phases?.render ?? '?'} ms (the build it took: ${afterFull?.compiled ?? '?'}; the builds kept compiled are replaced while the full build is validated, and read its content while it renders).
 Back to back (a second story published the moment the first is served; PUBLISH_PREPARED_BUILDS=${publisher.config.preparedBuilds} builds kept compiled): served after ${backToBack.map((b) => `${s(b.ms)} s (${b.compiled})`).join(', ')}.
 From live to served (ms): p50 ${Math.round(percentile(liveToServed, 50))}, max ${Math.round(Math.max(...liveToServed))}; the publisher's event loop held up during the publishes (ms): p99 ${Math.round(loopDelay.percentile(99) / 1e6)}, max ${Math.round(loopDelay.max / 1e6)}.
 Full build phases (ms): ${JSON.stringify(full.phases)}; peak resident memory of this process (the publisher, its site server, the bench): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB
