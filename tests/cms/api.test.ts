@@ -214,6 +214,21 @@ describe.each(DATABASES)('CMS on %s', (database) => {
       expect(b.slug).toBe('hop-bao-thuong-ky-thang-11-2');
     });
 
+    it('a title more than 64 stories share takes the first free suffix past them, and a freed one first', async () => {
+      // The suffixes are looked up 64 at a time (documents/slugs.ts): base to base-64, then on.
+      const base = 'nang-cap-de-bien-xa-hai-binh';
+      const given = [base, ...Array.from({ length: 64 }, (_, i) => `${base}-${i + 2}`)];
+      const made = await Promise.all(given.map((slug) => createArticle({ title: 'Bất kỳ', slug })));
+      expect(made.map((a) => a.slug)).toEqual(given);
+      expect((await createArticle({ title: 'Nâng cấp đê biển xã Hải Bình' })).slug).toBe(`${base}-66`);
+      // A slug freed in the first 64 (its story deleted) is the next one taken.
+      const freed = made[39];
+      expect(freed.slug).toBe(`${base}-40`);
+      const del = await api(q(`articles/${freed.documentId}`), { method: 'DELETE', token });
+      expect(del.status, del.text).toBe(204);
+      expect((await createArticle({ title: 'Nâng cấp đê biển xã Hải Bình' })).slug).toBe(`${base}-40`);
+    });
+
     it('a very long title gets a slug of at most 120 characters, cut between words', async () => {
       const title = 'Hội nghị triển khai nhiệm vụ bảo đảm an ninh trật tự '.repeat(4).trim().slice(0, 250);
       const { slug } = await createArticle({ title });

@@ -11,26 +11,45 @@ export const SLUG_SOURCES: Partial<Record<UID.ContentType, string>> = {
 
 type Data = Record<string, unknown>;
 
-/** `base`, or `base-2`, `base-3`… — the first slug no other document of `uid` holds (one query). */
+/** Slugs asked for in one query: `base` to `base-64` (a title more common than that asks again). */
+const SLUGS_A_QUERY = 64;
+
+/**
+ * `base`, or `base-2`, `base-3`… — the first slug no other document of `uid` holds. Asked by
+ * equality (`slug IN (…)`), which the slug index answers (bootstrap/indexes.ts): a prefix match
+ * (`LIKE 'base-%'`) read the whole table on every write, as SQLite's LIKE ignores case and
+ * PostgreSQL's needs another kind of index: 35 ms at 10,000 articles, 0.5–0.6 s at 100,000
+ * (SQLite here; 0.3–0.6 ms by equality), in every story's create and save.
+ */
 async function uniqueSlug(strapi: Core.Strapi, uid: UID.ContentType, base: string, documentId?: string) {
-  const fallback = slugBase(uid, base);
-  const rows: { slug: string }[] = await strapi.db.query(uid).findMany({
-    select: ['slug'],
-    where: {
-      $or: [{ slug: fallback }, { slug: { $startsWith: `${fallback}-` } }],
-      ...(documentId ? { documentId: { $ne: documentId } } : {}),
-    },
-  });
-  return firstFreeSlug(fallback, new Set(rows.map((r) => r.slug)));
+  const slugs = slugsOf(slugBase(uid, base));
+  for (;;) {
+    const candidates = Array.from({ length: SLUGS_A_QUERY }, () => slugs.next().value);
+    const rows: { slug: string }[] = await strapi.db.query(uid).findMany({
+      select: ['slug'],
+      where: { slug: { $in: candidates }, ...(documentId ? { documentId: { $ne: documentId } } : {}) },
+    });
+    const taken = new Set(rows.map((r) => r.slug));
+    const free = candidates.find((slug) => !taken.has(slug));
+    if (free) return free;
+  }
 }
 
 /** A document's slug before de-duplication: its normalised `wanted` slug, or the type's name when that is empty. */
 export const slugBase = (uid: string, wanted: string) => wanted || uid.split('.').pop()!;
 
-/** `base`, or `base-2`, `base-3`…: the first that is not `taken`. Every path that names a document uses this. */
+/** `base`, `base-2`, `base-3`…: the slugs a document may take, in the order it takes the first free one. */
+function* slugsOf(base: string): Generator<string, never> {
+  yield base;
+  for (let n = 2; ; n++) yield `${base}-${n}`;
+}
+
+/** `base`, or `base-2`, `base-3`…: the first that is not `taken`. Every path that names a document uses this order. */
 export function firstFreeSlug(base: string, taken: ReadonlySet<string>) {
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+  const slugs = slugsOf(base);
+  let slug = slugs.next().value;
+  while (taken.has(slug)) slug = slugs.next().value;
+  return slug;
 }
 
 /**
