@@ -6,6 +6,7 @@ import {
   fetchSnapshot,
   InvalidContentError,
   keepLive,
+  leanArticle,
   leanSnapshot,
   snapshotDelta,
   toContent,
@@ -787,7 +788,7 @@ export class Publisher {
         // a full build is live (a category renamed, new templates) only renders, not reads the whole
         // archive's content first (seconds at 100,000 articles).
         const lean = this.releases.leanSnapshot(id);
-        leanWritten = writeSnapshot(lean, leanSnapshot(snapshot)).then(
+        leanWritten = writeSnapshot(lean, snapshot, leanArticle).then(
           () => {
             if (this.running?.id === id) for (const build of this.prepared) build.preload(lean);
             return true;
@@ -961,13 +962,13 @@ export class Publisher {
         this.releases.writeJournal(id, checkpoint.id, delta);
         // The builds' base: written again should it be missing (a publisher stopped while writing it).
         const lean = this.releases.leanSnapshot(checkpoint.id);
-        if (!fs.existsSync(lean)) await writeSnapshot(lean, leanSnapshot(checkpoint.snapshot));
+        if (!fs.existsSync(lean)) await writeSnapshot(lean, checkpoint.snapshot, leanArticle);
         return;
       }
     }
     // A full build's snapshot is on disk already (the build read it).
     if (kind === 'scoped') await writeSnapshot(this.releases.snapshot(id), snapshot);
-    if (!leanWritten) await writeSnapshot(this.releases.leanSnapshot(id), leanSnapshot(snapshot));
+    if (!leanWritten) await writeSnapshot(this.releases.leanSnapshot(id), snapshot, leanArticle);
     this.checkpoint = { id, snapshot };
   }
 

@@ -373,16 +373,17 @@ const WRITE_CHUNK = 250;
  * serialised a few hundred at a time, giving the event loop back in between: a snapshot of 10,000
  * articles in one JSON.stringify held the publisher (and the site it serves) for about a second.
  * The file is JSON with one article per line (JSON.stringify escapes every newline inside a
- * value), so that readSnapshot can read one too large to be a single string.
+ * value), so that readSnapshot can read one too large to be a single string. `each`: what is
+ * written of each article (leanArticle writes the lean snapshot without a second list of them all).
  */
-export async function writeSnapshot(file: string, snapshot: Snapshot) {
+export async function writeSnapshot(file: string, snapshot: Snapshot, each: (a: Article) => Article = (a) => a) {
   const { articles, ...rest } = snapshot;
   const head = JSON.stringify(rest);
   const out = await fs.promises.open(`${file}.tmp`, 'w');
   try {
     await out.write(`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"articles":[\n`);
     for (let i = 0; i < articles.length; i += WRITE_CHUNK) {
-      const chunk = articles.slice(i, i + WRITE_CHUNK).map((a) => JSON.stringify(a));
+      const chunk = articles.slice(i, i + WRITE_CHUNK).map((a) => JSON.stringify(each(a)));
       await out.write(`${i ? ',\n' : ''}${chunk.join(',\n')}`);
       await new Promise((resolve) => setImmediate(resolve));
     }
