@@ -433,6 +433,87 @@ describe('the publisher', () => {
     expect(status().lastBuild).toMatchObject({ result: 'live', kind: 'full' });
   }, 180_000);
 
+  it('a story published and one taken down while a full build renders go live beside it; the full build then goes live brought up to date', async () => {
+    await settled();
+    const [category] = (await api(`${cms.url}/api/categories?sort=id:asc&pagination[pageSize]=1`, { token })).json
+      .data as { documentId: string; name: string }[];
+    const taken = await publishArticle('Bài được gỡ trong lúc dựng lại toàn trang');
+    await settled();
+    // A category renamed: the menu is on every page, so every page is rendered again.
+    const renamed = 'Chuyên mục đổi tên trong lúc dựng lại toàn trang';
+    const rename = await api(`${cms.url}/api/categories/${category.documentId}?status=published`, {
+      method: 'PUT',
+      token,
+      body: { data: { name: renamed } },
+    });
+    expect(rename.status, rename.text).toBe(200);
+    // Its render held, as an archive of 100,000 stories or a busy machine holds it (minutes).
+    let full: ReturnType<typeof status>['fullBuild'] = null;
+    const deadline = Date.now() + 60_000;
+    while (!full?.processes.length && Date.now() < deadline) {
+      const now = status().fullBuild;
+      if (now?.state === 'rendering' && now.processes.length) full = now;
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(full, JSON.stringify(status())).not.toBeNull();
+    const signal = (name: NodeJS.Signals) => {
+      for (const pid of full!.processes) {
+        try {
+          process.kill(-pid, name); // the render's process group
+        } catch {
+          // already gone
+        }
+      }
+    };
+    signal('SIGSTOP');
+    let story: Awaited<ReturnType<typeof publishArticle>>;
+    try {
+      story = await publishArticle('Tin đăng trong lúc dựng lại toàn trang');
+      expect(story.build).toMatchObject({ result: 'live', kind: 'scoped' });
+      expect(logs).toContainEqual(
+        expect.objectContaining({ msg: 'build started', build: story.build.id, beside: full!.build })
+      );
+      expect((await page(`/bai-viet/${story.article.slug}/`)).status).toBe(200);
+      // The category stays as it is live until the full build shows it renamed, on every page.
+      const home = (await page('/')).text;
+      expect(home).toContain(category.name);
+      expect(home).not.toContain(renamed);
+      const before = status().lastBuild?.id;
+      const unpublish = await fetch(
+        `${cms.url}/content-manager/collection-types/api::article.article/${taken.article.documentId}/actions/unpublish`,
+        {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${await cms.adminJwt()}`, 'Content-Type': 'application/json' },
+          body: '{}',
+        }
+      );
+      expect(unpublish.status, await unpublish.text()).toBe(200);
+      expect(await nextBuild(before)).toMatchObject({ result: 'live', kind: 'scoped' });
+      expect((await page(`/bai-viet/${taken.article.slug}/`)).status).toBe(404);
+      // All of it while the full build was still rendering.
+      expect(status().fullBuild).toMatchObject({ build: full!.build, state: 'rendering' });
+    } finally {
+      signal('SIGCONT');
+    }
+    await settled();
+    // The full build went live with both: the story it did not carry, the takedown it did not know.
+    expect(status().lastBuild).toMatchObject({ result: 'live', kind: 'full' });
+    expect(status().lastBuild!.summary).toContain('brought up to date');
+    expect(status().fullBuild).toBeNull();
+    expect((await page(`/bai-viet/${story!.article.slug}/`)).status).toBe(200);
+    expect((await page(`/bai-viet/${taken.article.slug}/`)).status).toBe(404);
+    expect((await page('/')).text).toContain(renamed);
+    // Exactly what the CMS serves now, document for document, and page for page a full build of it.
+    const recorded = new Releases(dir).readContent(status().live!.release)!.snapshot;
+    const now = await fetchSnapshot(
+      createStrapiClient({ baseUrl: cms.url, token: service.publisher.config.siteToken })
+    );
+    const byId = (rows: { documentId: string }[] = []) =>
+      [...rows].sort((a, b) => a.documentId.localeCompare(b.documentId));
+    for (const key of ['articles', 'categories'] as const) expect(byId(recorded[key]), key).toEqual(byId(now[key]));
+    await expectSameAsFullBuild();
+  }, 240_000);
+
   it('a build that fails (CMS down) leaves the live site byte for byte as it was, and says why', async () => {
     await settled();
     const live = status().live!.release;

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { createStrapiClient } from '@newsroom/content/strapi';
 import {
   fetchSnapshot,
@@ -62,10 +63,51 @@ export interface BuildRecord {
   compiled?: PreparedBuild['state'] | 'new';
 }
 
+/** A build under way: the release it makes, and the build processes rendering it. */
 interface Running {
   id: string;
   startedAt: number;
   abort: AbortController;
+  /** The builds rendering the release (their folders are removed when the build ends). */
+  rendering: PreparedBuild[];
+  /** How the build process was when the render was handed over (BuildRecord.compiled). */
+  compiled?: BuildRecord['compiled'];
+}
+
+/**
+ * A full build rendering beside the publishes (a category renamed, new templates: every page). It
+ * renders the content the CMS had published when it started; the stories published meanwhile go
+ * live on the live release, by scoped builds that keep what needs every page (the categories, the
+ * templates) as it is live. Once rendered and validated it is `ready`, and the next build brings
+ * its tree up to date with whatever changed since it started (the whole state compared, the change
+ * rendered on its tree): only then is it live. Nothing published meanwhile goes missing from the
+ * site, nothing taken down comes back.
+ */
+interface FullBuild {
+  job: Running;
+  /** Why every page is rendered. */
+  reason: string;
+  /** What was pending when it started, and the revision of the full build asked for (if one was). */
+  claim: Claim;
+  /** The live release when it started: when it is still live and nothing new came, it goes live as it is. */
+  liveAtStart: string | null;
+  /** A publish found a change only a full build makes (another category renamed): it waits for this one. */
+  waiting: boolean;
+  /** Its tree has been taken by the build bringing it up to date (its own folder is gone). */
+  adopted: boolean;
+  ended: Promise<void>;
+  ready?: {
+    snapshot: Snapshot;
+    state: PublishState;
+    articlePages: number;
+    /** Whether its content was read whole from the CMS (else made from the live one's). */
+    read: 'whole' | 'live';
+    phases: Record<string, number>;
+    summary: string;
+    startedAt: string;
+    carried: ChangeKey[];
+    compiled: BuildRecord['compiled'];
+  };
 }
 
 const RECENT_EVENTS = 20;
@@ -94,6 +136,7 @@ const readMark = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 
 
 /** The least time a full build is given per article (PUBLISH_BUILD_TIMEOUT_MS when that is more). */
 const FULL_BUILD_MS_PER_ARTICLE = 20;
+const CATEGORY = 'api::category.category';
 
 /**
  * Turns CMS changes into live releases, and makes sure every published change gets there.
@@ -127,10 +170,8 @@ export class Publisher {
   private readonly search: SearchIndexer;
   /** Builds compiled ahead of time for the next publishes (config.preparedBuilds), oldest first. */
   private prepared: PreparedBuild[] = [];
-  /** How the current build's process was when its render was handed over (BuildRecord.compiled). */
-  private compiled: BuildRecord['compiled'];
-  /** The builds rendering the current release (their folders are removed when the build ends). */
-  private rendering: PreparedBuild[] = [];
+  /** The full build rendering beside the publishes, if one is (FullBuild). */
+  private full: FullBuild | undefined;
   private preparedCount = 0;
   /**
    * A hard-link copy of the live release (`of`), made in the background once it went live: the
@@ -350,11 +391,17 @@ export class Publisher {
   }
 
   /**
-   * Renders `snapshot` (only `scope`, when given; with `delta` applied to it, when given) with the
-   * prepared build; returns it.
+   * Renders `snapshot` (only `scope`, when given; with `delta` applied to it, when given) with
+   * `build` (the prepared one); returns it.
    */
-  private async render(snapshot: string, scope: string | null, signal: AbortSignal, delta?: string) {
-    const build = this.takePrepared();
+  private async render(
+    job: Running,
+    snapshot: string,
+    scope: string | null,
+    delta?: string,
+    build = this.takePrepared(job)
+  ) {
+    const { signal } = job.abort;
     try {
       await build.run({ snapshot, scope, delta: delta ?? null }, signal);
     } catch (error) {
@@ -363,13 +410,13 @@ export class Publisher {
     return build;
   }
 
-  /** The build compiled ahead of time (or a new one, when it is not ready), as the current release's. */
-  private takePrepared() {
+  /** The build compiled ahead of time (or a new one, when it is not ready), as `job`'s. */
+  private takePrepared(job: Running) {
     const prepared = this.nextPrepared();
-    this.compiled = prepared?.state ?? 'new';
+    job.compiled = prepared?.state ?? 'new';
     const build = prepared ?? this.newBuild();
     this.prepared = this.prepared.filter((other) => other !== build);
-    this.rendering.push(build);
+    job.rendering.push(build);
     return build;
   }
 
@@ -384,9 +431,9 @@ export class Publisher {
    * while the content is fetched: one per further process (PUBLISH_BUILD_PROCESSES), when the
    * archive is large enough for a second compile to pay (splitFullBuildsFrom).
    */
-  private startParts(articles: number) {
-    if (this.rendering.length || articles < this.config.splitFullBuildsFrom) return;
-    for (let part = 1; part < this.config.buildProcesses; part++) this.rendering.push(this.newBuild(part));
+  private startParts(job: Running, articles: number) {
+    if (job.rendering.length || articles < this.config.splitFullBuildsFrom) return;
+    for (let part = 1; part < this.config.buildProcesses; part++) job.rendering.push(this.newBuild(part));
   }
 
   /** Takes one Strapi event; the build follows after the debounce (scheduler.ts: ~0.1 s for a lone event). */
@@ -566,12 +613,18 @@ export class Publisher {
   }
 
   private async drain() {
-    if (this.running || this.stopped || this.queue.isEmpty()) return;
+    if (this.running || this.stopped) return;
+    const full = this.full;
+    // A full build rendering: the publishes go on beside it, but for what only a full build makes.
+    const beside = full && !full.ready ? full : undefined;
+    if (beside?.waiting) return; // the build that brings it up to date makes it
+    if (this.queue.isEmpty() && !full?.ready) return;
     if (this.releases.paused()) {
       this.log('publishing paused', { reason: this.releases.paused(), note: 'npm run rollback -- --resume' });
       return;
     }
-    const claim = this.queue.claim();
+    const claim = beside ? this.queue.claim((key) => !madeByFullBuild(key)) : this.queue.claim();
+    if (beside && !claim.revs.size) return; // only what the full build makes is pending
     this.search.yieldTo(); // it runs again after, for the release then live
     this.attempt++;
     try {
@@ -582,33 +635,38 @@ export class Publisher {
       );
       const kept = await building;
       this.queue.settle(claim, kept);
-      this.attempt = 0;
+      // A full build handed to render beside the publishes has not succeeded yet: its attempts count on.
+      if (!this.full || this.full === full) this.attempt = 0;
       // It read only its events' documents: the whole state is compared once the desk is quiet
       // for a moment (see partialCheck), not while the next publish reads the CMS.
       if (this.compareAfter) this.compareSoon();
     } catch (error) {
-      if (this.stopped) return;
-      if (this.bisection.failed(error)) {
-        this.attempt = 0; // narrowing down is not a retry
-        this.schedule(0); // the rest goes on at once, without what was held back
-        return;
-      }
-      if (this.attempt < this.config.maxAttempts) {
-        const delay = this.config.retryBaseMs * 2 ** (this.attempt - 1);
-        this.log('build retry scheduled', { inMs: delay, attempt: this.attempt + 1 });
-        this.scheduler.retry(delay);
-        return;
-      }
-      // Nothing is dropped: the changes stay queued, and the next event or reconciliation retries.
-      this.log('build given up', {
-        attempts: this.attempt,
-        note: 'the changes stay pending; the next event or reconciliation retries',
-      });
-      this.attempt = 0;
+      if (!this.stopped) this.retryAfter(error);
       return;
     }
-    if (!this.queue.isEmpty()) this.schedule();
+    if (!this.queue.isEmpty() || this.full?.ready) this.schedule();
     else if (this.config.searchIndex) void this.search.run();
+  }
+
+  /** After a build failed: the next one at once (a document held back), later (a retry), or at the next change. */
+  private retryAfter(error: unknown) {
+    if (this.bisection.failed(error)) {
+      this.attempt = 0; // narrowing down is not a retry
+      this.schedule(0); // the rest goes on at once, without what was held back
+      return;
+    }
+    if (this.attempt < this.config.maxAttempts) {
+      const delay = this.config.retryBaseMs * 2 ** (this.attempt - 1);
+      this.log('build retry scheduled', { inMs: delay, attempt: this.attempt + 1 });
+      this.scheduler.retry(delay);
+      return;
+    }
+    // Nothing is dropped: the changes stay queued, and the next event or reconciliation retries.
+    this.log('build given up', {
+      attempts: this.attempt,
+      note: 'the changes stay pending; the next event or reconciliation retries',
+    });
+    this.attempt = 0;
   }
 
   /** A failed version is tried again after PUBLISH_FAILURE_RETRY_MS (30 s), then twice as long each time, at most 10 minutes. */
@@ -616,27 +674,48 @@ export class Publisher {
     return Math.max(1000, Math.min(this.config.failureRetryMs * 2 ** (attempts - 1), 600_000));
   }
 
-  /** Builds and publishes what `claim` asks (and whatever else the CMS has that is not live); returns the keys kept pending. */
+  /** The marker of a release being made: it is removed at start should the publisher be killed meanwhile. */
+  private marker(id: string) {
+    return path.join(this.releases.workDir, `${id}.building`);
+  }
+
+  /**
+   * Builds and publishes what `claim` asks (and whatever else the CMS has that is not live); returns
+   * the keys kept pending. A change that needs every page is handed to a full build rendering
+   * beside the publishes (startFull); the build after it has rendered brings it up to date.
+   */
   private async build(claim: Claim): Promise<Set<string>> {
     const cms = this.cms();
+    const full = this.full;
+    /** A full build rendered and validated: this build brings it up to date and makes it live. */
+    const candidate = full?.ready ? full : undefined;
+    /** A full build rendering: this build publishes beside it, on the live release. */
+    const beside = full && !candidate ? full : undefined;
     const id = this.releases.newId();
-    const abort = new AbortController();
-    this.running = { id, startedAt: Date.now(), abort };
+    const job: Running = { id, startedAt: Date.now(), abort: new AbortController(), rendering: [] };
+    this.running = job;
+    if (candidate && this.unchangedSince(candidate, claim)) {
+      try {
+        return await this.fullAsItIs(candidate, claim);
+      } finally {
+        this.running = undefined;
+        this.prepare();
+      }
+    }
     let timedOut = false;
-    let timeoutMs = this.config.buildTimeoutMs;
-    const stop = () => {
+    const timeoutMs = this.config.buildTimeoutMs;
+    const deadline = setTimeout(() => {
       timedOut = true;
-      abort.abort();
-    };
-    let deadline = setTimeout(stop, timeoutMs);
-    this.buildsStarted++;
+      job.abort.abort();
+    }, timeoutMs);
+    if (!candidate) this.buildsStarted++; // bringing a full build up to date is part of it
     const startedAt = new Date().toISOString();
     // The instant this release shows (poll boxes, the news sitemap's window): see @newsroom/content/clock.
     const renderAt = new Date(this.timers.now());
     // Marks releases/<id> unfinished until this build ends, should the publisher be killed.
-    fs.writeFileSync(path.join(this.releases.workDir, `${id}.building`), '');
-    this.log('build started', { build: id, attempt: this.attempt, changes: claim.changes });
-    this.compiled = undefined;
+    fs.writeFileSync(this.marker(id), '');
+    const alongside = candidate ? { completes: candidate.job.id } : beside ? { beside: beside.job.id } : {};
+    this.log('build started', { build: id, attempt: this.attempt, changes: claim.changes, ...alongside });
     let kind: BuildRecord['kind'] = 'full';
     const phases: Record<string, number> = {};
     let mark = performance.now();
@@ -651,19 +730,26 @@ export class Publisher {
     /** The whole state this release records, being made (see below), and being written. */
     let whole: Promise<PublishState> | undefined;
     let staged: Promise<PublishState> | undefined;
-    /** Whether a full build wrote its lean snapshot while rendering (see below). */
-    let leanWritten = Promise.resolve(false);
+    /** This build's release is now the full build's, rendering beside the publishes (startFull). */
+    let handedOff = false;
+    const live = this.releases.live();
+    /** The release this one is made from: the live one, or the full build it brings up to date. */
+    const base = candidate ? { id: candidate.job.id } : live;
     // The next release starts as hard links of the live one: prepared after it went live, or made
-    // while the change is rendered.
-    const startLive = this.releases.live();
-    const skeleton = startLive && !claim.changes.full ? this.takeSkeleton(startLive.id, id) : Promise.resolve(false);
+    // while the change is rendered. One bringing a full build up to date takes that one's tree.
+    const skeleton =
+      !candidate && live && !claim.changes.full ? this.takeSkeleton(live.id, id) : Promise.resolve(false);
     try {
-      const live = startLive;
       const liveSnapshot = live && this.snapshotOf(live.id);
       const liveState = live && this.releases.readState(live.id);
+      const baseSnapshot = candidate ? candidate.ready!.snapshot : liveSnapshot;
+      const baseState = candidate ? candidate.ready!.state : liveState;
+      // Its content is the base of this build's render, and of the journal entry recording it.
+      if (candidate) this.checkpoint = { id: candidate.job.id, snapshot: candidate.ready!.snapshot };
       // What the CMS has published now (of the documents the events name, when that is enough:
-      // see partialCheck); and the proof that this token sees nothing else.
-      const partial = this.partialCheck(claim, liveState, liveSnapshot);
+      // see partialCheck); and the proof that this token sees nothing else. Against a full build's
+      // content, the whole state: what went live beside it was settled by other builds.
+      const partial = candidate ? null : this.partialCheck(claim, liveState, liveSnapshot);
       const [read, problem] = await Promise.all([
         partial ? fetchPartialState(cms, partial) : fetchPublishState(cms),
         this.checkDrafts(cms),
@@ -681,55 +767,71 @@ export class Publisher {
         partial && !(doc in (read.types[uid] ?? {})) ? versionIn(liveState, uid, doc) : versionIn(read, uid, doc);
       this.compareAfter = !!partial;
       lap('state');
-      // Whatever differs from the live release is part of this build, announced or not. With a
+      // Whatever differs from the base release is part of this build, announced or not. With a
       // partial state that is among the documents it names: a photo the story points to whose
       // caption changed without its event is re-rendered on every story showing it, before its new
       // version is recorded. Beyond them, the comparison after this build finds it.
-      const found = !liveState
+      const found = !baseState
         ? null
         : partial
-          ? diffPartial(liveState, read as PartialState)
-          : diffState(liveState, read as PublishState);
-      const changes = found ? mergeChanges(claim.changes, found) : claim.changes;
+          ? diffPartial(liveState!, read as PartialState)
+          : diffState(baseState, read as PublishState);
+      let changes = found ? mergeChanges(claim.changes, found) : claim.changes;
+      // The full build asked for is the one this build completes; asked for again since, it is another.
+      if (candidate && claim.revs.get('full') === candidate.claim.revs.get('full'))
+        changes = { ...changes, full: null };
       const held = new Set<ChangeKey>([...this.queue.held(versionNow), ...this.bisection.held()]);
+      // Beside a full build, the categories (on every page) stay as they are live: it makes them.
+      if (beside) {
+        const known = [baseState, partial ? null : (read as PublishState)].flatMap((st) =>
+          Object.keys(st?.types[CATEGORY] ?? {})
+        );
+        for (const doc of [...known, ...(changes.documents[CATEGORY] ?? [])]) held.add(docKey(CATEGORY, doc));
+      }
       const keep = new Set([...held].map(parseKey).flatMap((k) => ('documentId' in k ? [k.documentId] : [])));
       // Only articles are split and held back when a render fails: the other documents also live
       // inside the articles that show them, so holding them alone would not keep them out.
       carried = keysOf(changes)
         .map(([key]) => key)
         .filter((key) => key.startsWith(`doc:${ARTICLE}:`) && !held.has(key));
-      const templatesChanged = live && this.liveTemplates() !== this.config.templateHash;
+      // A full build renders with this publisher's templates and reads with its code; beside one,
+      // the publishes render with them too.
+      const templatesChanged = !full && live && this.liveTemplates() !== this.config.templateHash;
       // Content the code before read (another shape, other fields) is not reused: read anew, whole.
-      const sameCode = this.liveContentCode() === this.config.contentHash;
+      const sameCode = !!candidate || this.liveContentCode() === this.config.contentHash;
       let plan: Plan = {
         kind: 'full',
         reason:
           changes.full ??
-          (!live
+          (!base
             ? 'first build'
             : templatesChanged
               ? "the site's templates changed"
               : !sameCode
                 ? CONTENT_CODE_CHANGED
-                : !liveSnapshot
+                : !baseSnapshot
                   ? 'no snapshot of the live release'
                   : 'the live release does not record what it was built from'),
       };
       const allPages = !!changes.full || !!templatesChanged;
-      // The content now, made from the live release's: what differs from it by the versions (and
-      // the articles showing that) fetched anew, every other document as the live release has it.
-      // A publish's plan compares it with the live content; a full build (templates changed, a
+      // The content now, made from the base release's: what differs from it by the versions (and
+      // the articles showing that) fetched anew, every other document as the base release has it.
+      // A publish's plan compares it with the base content; a full build (templates changed, a
       // category renamed, …) renders it all, without reading the whole archive again. Only with
       // nothing live, nothing recorded, or other content code is everything fetched.
       let content: Snapshot | undefined;
-      if (live && liveSnapshot && liveState && sameCode) {
-        if (allPages) this.startParts(liveSnapshot.articles.length);
-        const made = await liveContentWith(cms, liveSnapshot, changes, keep);
+      if (base && baseSnapshot && baseState && sameCode) {
+        let made = await liveContentWith(cms, baseSnapshot, changes, keep);
+        if (beside && !('reason' in made)) {
+          made = withLiveCategories(made, baseSnapshot) ?? {
+            reason: 'a story is in a category the live release does not have yet',
+          };
+        }
         if ('reason' in made) {
           if (!allPages) plan = { kind: 'full', reason: made.reason };
         } else {
           content = made;
-          if (!allPages) plan = withClock(planChange(liveSnapshot, made), liveSnapshot, renderAt);
+          if (!allPages) plan = withClock(planChange(baseSnapshot, made), baseSnapshot, renderAt);
         }
         lap('plan');
       }
@@ -737,84 +839,62 @@ export class Publisher {
       if (plan.kind !== 'scoped' && (await skeleton)) this.releases.removeLater(this.releases.path(id));
       // The versions this release carries: the CMS's, but held documents' as they are live.
       const heldDocs = [...held].map(parseKey).filter((k) => 'documentId' in k);
+      if (plan.kind === 'full') {
+        if (beside) {
+          // Only a full build makes it (another category renamed…): the one after the one rendering.
+          beside.waiting = true;
+          this.log('publish waits for the full build', { build: id, full: beside.job.id, reason: plan.reason });
+          this.releases.discard(id);
+          return new Set(claim.revs.keys());
+        }
+        if (candidate) {
+          this.dropFull(candidate, 'a change since it started needs every page again');
+          this.buildsStarted++;
+        }
+        handedOff = true;
+        this.startFull(job, {
+          claim,
+          reason: plan.reason,
+          content,
+          keep,
+          state: await wholeState(),
+          baseState: baseState ?? null,
+          heldDocs,
+          baseSnapshot: baseSnapshot ?? null,
+          renderAt,
+          carried,
+          startedAt,
+          phases,
+        });
+        // Pending until the full build is live.
+        return new Set(claim.revs.keys());
+      }
       if (plan.kind === 'none') {
-        // Nothing on any page changes: the live release now stands for these versions too.
-        this.releases.writeState(
-          live!.id,
-          withShown(withHeld(await wholeState(), liveState ?? null, heldDocs), liveSnapshot?.articles ?? [])
+        // Nothing on any page changes: the base release now stands for these versions too.
+        const recorded = withShown(
+          withHeld(await wholeState(), baseState ?? null, heldDocs),
+          baseSnapshot?.articles ?? []
         );
-        this.finish({ id, kind, result: 'skipped', startedAt, summary: plan.reason });
+        if (candidate) return await this.fullAsItIs(candidate, claim, recorded);
+        this.releases.writeState(live!.id, recorded);
+        this.finish(job, { id, kind, result: 'skipped', startedAt, summary: plan.reason });
         this.releases.discard(id);
         return this.bisection.settled(carried, claim);
       }
-      summary = plan.kind === 'full' ? `full build: ${plan.reason}` : plan.summary;
+      summary = candidate ? `full build: ${candidate.reason}; brought up to date: ${plan.summary}` : plan.summary;
       this.log('build planned', { build: id, kind, summary });
-      let snapshot: Snapshot;
-      let written: string[];
-      /** Where a scoped release's tree differs from the live one's (Releases.derived). */
-      let touched: string[] | undefined;
-      /**
-       * The versions this release carries, written beside their place (Releases.stageState): the
-       * CMS's, but held documents' as they are live, and a held article the new content does not
-       * carry (its live copy was not at hand) as absent, so that reconciliation brings it back.
-       */
-      const stageState = (content: Snapshot) => {
-        staged = wholeState().then((whole) => {
-          let ids: Set<string> | undefined;
-          const carried = (uid: string, doc: string) =>
-            uid !== ARTICLE || (ids ??= new Set(content.articles.map((a) => a.documentId))).has(doc);
-          const recorded = withShown(withHeld(whole, liveState ?? null, heldDocs, carried), content.articles);
-          this.releases.stageState(id, recorded);
-          return recorded;
-        });
-        staged.catch(() => undefined); // awaited below, or by the failure's cleanup
-      };
-      if (plan.kind === 'full') {
-        // The published articles, as the CMS's state counts them: the other parts compile while
-        // the content is fetched.
-        this.startParts(Object.keys((await wholeState()).types[ARTICLE] ?? {}).length);
-        if (content) {
-          const changed = Object.values(changes.documents).reduce((n, ids) => n + ids.length, changes.media.length);
-          this.log('content from the live release', { build: id, changed });
-        }
-        snapshot = {
-          ...(content ?? keepLive(await fetchSnapshot(cms, keep), liveSnapshot, keep)),
-          renderedAt: renderAt.toISOString(),
-        };
-        await writeSnapshot(this.releases.snapshot(id), snapshot);
-        lap('fetch');
-        // The base of the publishes after this release (recordContent would write it once live): written
-        // and read by the build kept ready while the pages render, so that a story published the moment
-        // a full build is live (a category renamed, new templates) only renders, not reads the whole
-        // archive's content first (seconds at 100,000 articles).
-        const lean = this.releases.leanSnapshot(id);
-        leanWritten = writeSnapshot(lean, snapshot, leanArticle).then(
-          () => {
-            if (this.running?.id === id) for (const build of this.prepared) build.preload(lean);
-            return true;
-          },
-          // Written again once live (recordContent), where a failure is logged.
-          () => false
-        );
-        // Rendering every page takes as long as the archive is large (~4 ms an article here): a
-        // full build is given at least FULL_BUILD_MS_PER_ARTICLE an article, not stopped as hung.
-        const allowed = Math.max(this.config.buildTimeoutMs, snapshot.articles.length * FULL_BUILD_MS_PER_ARTICLE);
-        if (allowed > timeoutMs) {
-          clearTimeout(deadline);
-          deadline = setTimeout(stop, allowed - (Date.now() - this.running.startedAt));
-          timeoutMs = allowed;
-        }
-        written = await this.buildFull(id, abort.signal, lap);
-        // The builds taken for the render are replaced now, compiling while this release is validated
-        // and goes live, rather than once it is live.
-        this.keepPrepared((await leanWritten) ? this.releases.leanSnapshot(id) : null);
-      } else {
-        snapshot = plan.snapshot;
-        // Written while the pages render, on this process's idle thread.
-        stageState(snapshot);
-        ({ written, touched } = await this.buildScoped(id, plan, liveSnapshot!, skeleton, abort.signal, lap));
-      }
-      if (!staged) stageState(snapshot);
+      const snapshot = plan.snapshot;
+      // The versions this release carries, written beside their place while its pages render
+      // (Releases.stageState); a held article the new content does not carry (its live copy was
+      // not at hand) as absent, so that reconciliation brings it back.
+      staged = wholeState().then((whole) => {
+        const recorded = recordedState(whole, baseState ?? null, heldDocs, snapshot.articles);
+        this.releases.stageState(id, recorded);
+        return recorded;
+      });
+      staged.catch(() => undefined); // awaited below, or by the failure's cleanup
+      const tree = candidate ? () => this.adopt(candidate, id) : () => skeleton;
+      const { written, touched } = await this.buildScoped(job, plan, base!.id, baseSnapshot!, tree, lap);
       // The same files from the same content, built whole or in part.
       const redirects = writeRedirects(this.releases.path(id), snapshot);
       if (redirects.skipped.length) {
@@ -824,106 +904,367 @@ export class Publisher {
           some: redirects.skipped.slice(0, 5),
         });
       }
-      const releaseState = await staged!;
-      // It searches the live release's index until it is indexed itself: without the shards where
-      // a story it no longer has as it was (unpublished, or changed) would be found.
-      if (live) this.releases.narrowSearchIndex(id, supersededSlugs(liveState, releaseState, liveSnapshot));
-      // A full build's tree is complete: its copy for the next publish (every folder linked anew, seconds
-      // of the kernel's time at 100,000 articles) starts now, while it is validated, not once it
-      // is live. A publish that comes in the meantime then waits less for it, or not at all; a
-      // release that is refused is not live, and the copy is dropped (prepare).
-      if (plan.kind === 'full') this.prepareSkeleton(id);
+      const releaseState = await staged;
+      if (live) {
+        // The full build's tree links to the index of the release live when it rendered: to today's.
+        if (candidate) this.releases.relinkSearchIndex(live.id, id);
+        // It searches the live release's index until it is indexed itself: without the shards where
+        // a story it no longer has as it was (unpublished, or changed) would be found.
+        this.releases.narrowSearchIndex(id, supersededSlugs(liveState, releaseState, liveSnapshot));
+      }
+      // A full build's tree is complete: its copy for the next publish (every folder linked anew,
+      // seconds of the kernel's time at 100,000 articles) starts now, while it is validated.
+      if (candidate) this.prepareSkeleton(id);
       // A scoped release is the live one but where this build wrote or removed: its pages are
-      // counted from the live release's count.
-      const counted = this.counted?.id === live?.id ? this.counted : undefined;
+      // counted from the live release's count. A full build's tree is counted whole.
+      const counted = !candidate && this.counted?.id === live?.id ? this.counted : undefined;
       const { articlePages } = validateRelease({
         dir: this.releases.path(id),
         snapshot,
-        base:
-          plan.kind === 'scoped' && counted
-            ? {
-                dir: this.releases.path(counted.id),
-                articlePages: counted.articlePages,
-                touched: [...written, ...plan.removed],
-              }
-            : undefined,
-        // The live release's content says how many articles it has, without listing its pages.
-        liveArticles: liveSnapshot
-          ? liveSnapshot.articles.length
-          : live
-            ? articleCount(this.releases.path(live.id))
-            : null,
+        base: counted && {
+          dir: this.releases.path(counted.id),
+          articlePages: counted.articlePages,
+          touched: [...written, ...plan.removed],
+        },
+        liveArticles: this.liveArticles(live, liveSnapshot),
         maxDrop: this.config.maxDrop,
         written,
       });
       const paused = this.releases.paused();
       if (paused) throw new Error(`Publishing is paused (${paused}): npm run rollback -- --resume.`);
       this.releases.commitState(id, releaseState);
-      if (touched) this.releases.derived(id, live!.id, [...touched, ...redirects.touched]);
+      if (!candidate) this.releases.derived(id, live!.id, [...touched, ...redirects.touched]);
       this.releases.activate(id);
       this.counted = { id, articlePages };
       lap('validate');
-      this.finish({ id, kind, result: 'live', startedAt, summary, phases, compiled: this.compiled });
-      const readWhole = plan.kind === 'full' && !content;
-      await this.afterLive(id, plan.kind, snapshot, readWhole ? 'whole' : 'live', await leanWritten);
-      return this.bisection.settled(carried, claim);
+      if (candidate) {
+        this.endFull(candidate);
+        const { phases: rendered, startedAt: began, compiled } = candidate.ready!;
+        const update = Object.values(phases).reduce((sum, ms) => sum + ms, 0);
+        this.finish(candidate.job, {
+          id,
+          kind: 'full',
+          result: 'live',
+          startedAt: began,
+          summary,
+          phases: { ...rendered, update },
+          compiled,
+        });
+      } else this.finish(job, { id, kind, result: 'live', startedAt, summary, phases, compiled: job.compiled });
+      const marks = { templates: !!candidate, contentCode: candidate?.ready!.read === 'whole' };
+      await this.afterLive(id, 'scoped', snapshot, marks, false);
+      return this.bisection.settled(candidate ? [...candidate.ready!.carried, ...carried] : carried, claim);
     } catch (error) {
       await skeleton; // the copy of the live release may still be filling the folder
-      await leanWritten; // and the lean snapshot being written, before it is removed
       await staged?.catch(() => undefined); // and its state being written beside it
-      this.releases.discard(id);
+      if (!handedOff) this.releases.discard(id);
+      // Its tree was the full build's: that one goes, and is made again.
+      if (candidate?.adopted) this.dropFull(candidate, 'bringing it up to date failed');
       // The versions the failed build was to carry: a held document is held at its own.
       state ??= (await whole) ?? null;
-      const message = timedOut
-        ? `the build ran longer than ${Math.round(timeoutMs / 1000)} s and was stopped (PUBLISH_BUILD_TIMEOUT_MS)`
-        : abort.signal.aborted
-          ? 'cancelled'
-          : (error as Error).message;
-      this.finish({ id, kind, result: 'failed', startedAt, summary, error: message });
-      if (error instanceof InvalidContentError) throw Object.assign(error, { state });
-      // A build out of memory under the heap limit is nobody's story either: it is built again without the limit.
-      const oom = error instanceof RenderError && outOfMemory(message) && !!this.config.buildMaxHeapMb;
-      if (oom && !this.heapLimitLifted) {
-        this.heapLimitLifted = true;
-        // The builds kept ready were started under the limit too: the retry must not take one.
-        for (const build of this.prepared) {
-          build.cancel();
-          this.releases.removeLater(build.dir);
-        }
-        this.prepared = [];
-        this.log('build heap limit lifted', {
-          build: id,
-          limitMb: this.config.buildMaxHeapMb,
-          note: 'a build ran out of memory under PUBLISH_BUILD_MAX_HEAP_MB: builds now have Node’s own limit; raise it',
-        });
-      }
-      // Only a render failure may be a document's doing: a refused release (the mass-drop guard),
-      // the CMS, the disk or a timeout are nobody's story, and are retried as they are.
-      const attributable = error instanceof RenderError && !timedOut && !abort.signal.aborted && !oom;
-      throw new BuildError(message, carried, state, attributable);
+      throw this.failure(job, error, { kind, startedAt, summary, carried, state, timedOut, timeoutMs });
     } finally {
       clearTimeout(deadline);
-      for (const f of [`${id}.scope.json`, `${id}.lean.json`, `${id}.delta.json`, `${id}.building`])
-        fs.rmSync(path.join(this.releases.workDir, f), { force: true });
-      for (const build of this.rendering) {
-        build.cancel(); // a part started for a build that failed before rendering
-        this.releases.removeLater(build.dir);
+      if (!handedOff) {
+        for (const f of [`${id}.scope.json`, `${id}.lean.json`, `${id}.delta.json`, `${id}.building`])
+          fs.rmSync(path.join(this.releases.workDir, f), { force: true });
+        for (const build of job.rendering) {
+          build.cancel(); // a part started for a build that failed before rendering
+          this.releases.removeLater(build.dir);
+        }
       }
-      this.rendering = [];
       this.running = undefined;
       this.prepare();
     }
   }
 
   /**
-   * Housekeeping once a release is live; a failure here is logged, the release stays live. `read`:
-   * whether the release's content was read whole from the CMS, or made from the live one's.
+   * Records a build that failed; returns what to throw: the content the schema refused, or a
+   * BuildError saying whether a document it carried may be the cause (bisection.ts).
+   */
+  private failure(
+    job: Running,
+    error: unknown,
+    failed: {
+      kind: BuildRecord['kind'];
+      startedAt: string;
+      summary?: string;
+      carried: ChangeKey[];
+      state: PublishState | null;
+      timedOut: boolean;
+      timeoutMs: number;
+    }
+  ) {
+    const { signal } = job.abort;
+    const message = failed.timedOut
+      ? `the build ran longer than ${Math.round(failed.timeoutMs / 1000)} s and was stopped (PUBLISH_BUILD_TIMEOUT_MS)`
+      : signal.aborted
+        ? 'cancelled'
+        : (error as Error).message;
+    const { kind, startedAt, summary } = failed;
+    this.finish(job, { id: job.id, kind, result: 'failed', startedAt, summary, error: message });
+    if (error instanceof InvalidContentError) return Object.assign(error, { state: failed.state });
+    // A build out of memory under the heap limit is nobody's story either: it is built again without the limit.
+    const oom = error instanceof RenderError && outOfMemory(message) && !!this.config.buildMaxHeapMb;
+    if (oom && !this.heapLimitLifted) {
+      this.heapLimitLifted = true;
+      // The builds kept ready were started under the limit too: the retry must not take one.
+      for (const build of this.prepared) {
+        build.cancel();
+        this.releases.removeLater(build.dir);
+      }
+      this.prepared = [];
+      this.log('build heap limit lifted', {
+        build: job.id,
+        limitMb: this.config.buildMaxHeapMb,
+        note: 'a build ran out of memory under PUBLISH_BUILD_MAX_HEAP_MB: builds now have Node’s own limit; raise it',
+      });
+    }
+    // Only a render failure may be a document's doing: a refused release (the mass-drop guard),
+    // the CMS, the disk or a timeout are nobody's story, and are retried as they are.
+    const attributable = error instanceof RenderError && !failed.timedOut && !signal.aborted && !oom;
+    return new BuildError(message, failed.carried, failed.state, attributable);
+  }
+
+  /**
+   * Starts the full build `job` (its release id already taken) beside the publishes: it renders
+   * every page of the content the CMS has published now, and is validated, while the stories
+   * published meanwhile go live on the live release; the next build then brings it up to date.
+   */
+  private startFull(
+    job: Running,
+    args: {
+      claim: Claim;
+      reason: string;
+      /** The content, when made from the live one's (else read whole from the CMS). */
+      content: Snapshot | undefined;
+      keep: ReadonlySet<string>;
+      /** What the CMS has published now (the versions it carries, but those of `heldDocs`). */
+      state: PublishState;
+      /** The state of the release its content was made from, and the documents kept as they are there. */
+      baseState: PublishState | null;
+      heldDocs: { uid: string; documentId: string }[];
+      baseSnapshot: Snapshot | null;
+      renderAt: Date;
+      carried: ChangeKey[];
+      startedAt: string;
+      phases: Record<string, number>;
+    }
+  ) {
+    const attempt = this.attempt;
+    const full: FullBuild = {
+      job,
+      reason: args.reason,
+      claim: args.claim,
+      liveAtStart: this.releases.live()?.id ?? null,
+      waiting: false,
+      adopted: false,
+      ended: Promise.resolve(),
+    };
+    this.full = full;
+    this.releases.pin(job.id);
+    this.log('full build rendering beside the publishes', { build: job.id, reason: args.reason });
+    full.ended = this.renderFull(full, args).then(
+      (ready) => {
+        if (this.full !== full) return;
+        full.ready = ready;
+        this.log('full build rendered', { build: job.id, note: 'brought up to date by the next build, then live' });
+        // The build that brings it up to date starts from its content: read while it waits.
+        for (const build of this.prepared) build.preload(this.releases.leanSnapshot(job.id));
+        this.schedule(0);
+      },
+      (error) => {
+        if (this.full === full) this.dropFull(full);
+        if (this.stopped) return;
+        this.attempt = Math.max(this.attempt, attempt); // publishes beside it reset the count
+        this.retryAfter(error);
+      }
+    );
+  }
+
+  /** Renders and validates the full build `full` (startFull); returns what the build bringing it up to date needs. */
+  private async renderFull(full: FullBuild, args: Parameters<Publisher['startFull']>[1]) {
+    const { job } = full;
+    const { id } = job;
+    let timedOut = false;
+    let timeoutMs = this.config.buildTimeoutMs;
+    const stop = () => {
+      timedOut = true;
+      job.abort.abort();
+    };
+    let deadline = setTimeout(stop, timeoutMs);
+    const phases = { ...args.phases };
+    let mark = performance.now();
+    const lap = (name: string) => {
+      const now = performance.now();
+      phases[name] = Math.round(now - mark);
+      mark = now;
+    };
+    const summary = `full build: ${args.reason}`;
+    let leanWritten = Promise.resolve(false);
+    try {
+      // The published articles, as the CMS's state counts them: the other parts compile while
+      // the content is fetched.
+      this.startParts(job, Object.keys(args.state.types[ARTICLE] ?? {}).length);
+      if (args.content) this.log('content from the live release', { build: id });
+      const snapshot: Snapshot = {
+        ...(args.content ?? keepLive(await fetchSnapshot(this.cms(), args.keep), args.baseSnapshot, args.keep)),
+        renderedAt: args.renderAt.toISOString(),
+      };
+      await writeSnapshot(this.releases.snapshot(id), snapshot);
+      lap('fetch');
+      // The base of the build that brings it up to date, and of the publishes after it: written
+      // while the pages render.
+      const lean = this.releases.leanSnapshot(id);
+      leanWritten = writeSnapshot(lean, snapshot, leanArticle).then(
+        () => true,
+        () => false
+      );
+      // Rendering every page takes as long as the archive is large (~4 ms an article here): a
+      // full build is given at least FULL_BUILD_MS_PER_ARTICLE an article, not stopped as hung.
+      const allowed = Math.max(this.config.buildTimeoutMs, snapshot.articles.length * FULL_BUILD_MS_PER_ARTICLE);
+      if (allowed > timeoutMs) {
+        clearTimeout(deadline);
+        deadline = setTimeout(stop, allowed - (Date.now() - job.startedAt));
+        timeoutMs = allowed;
+      }
+      const written = await this.buildFull(job, lap);
+      const recorded = recordedState(args.state, args.baseState, args.heldDocs, snapshot.articles);
+      const redirects = writeRedirects(this.releases.path(id), snapshot);
+      if (redirects.skipped.length) {
+        this.log('redirects left out', {
+          build: id,
+          count: redirects.skipped.length,
+          some: redirects.skipped.slice(0, 5),
+        });
+      }
+      const live = this.releases.live();
+      const { articlePages } = validateRelease({
+        dir: this.releases.path(id),
+        snapshot,
+        liveArticles: this.liveArticles(live, live && this.snapshotOf(live.id)),
+        maxDrop: this.config.maxDrop,
+        written,
+      });
+      this.releases.writeState(id, recorded);
+      if (!(await leanWritten)) await writeSnapshot(lean, snapshot, leanArticle);
+      lap('validate');
+      return {
+        snapshot,
+        state: recorded,
+        articlePages,
+        read: args.content ? ('live' as const) : ('whole' as const),
+        phases,
+        summary,
+        startedAt: args.startedAt,
+        carried: args.carried,
+        compiled: job.compiled,
+      };
+    } catch (error) {
+      await leanWritten; // the lean snapshot being written, before it is removed
+      throw this.failure(job, error, {
+        kind: 'full',
+        startedAt: args.startedAt,
+        summary,
+        carried: args.carried,
+        state: args.state,
+        timedOut,
+        timeoutMs,
+      });
+    } finally {
+      clearTimeout(deadline);
+      for (const build of job.rendering) {
+        build.cancel();
+        this.releases.removeLater(build.dir);
+      }
+      job.rendering = [];
+    }
+  }
+
+  /**
+   * Whether the full build `full` can go live as it rendered: the release live when it started
+   * still is, and nothing came since (`claim`, what is pending now, is what it started with).
+   */
+  private unchangedSince(full: FullBuild, claim: Claim) {
+    if ((this.releases.live()?.id ?? null) !== full.liveAtStart) return false;
+    if (claim.revs.size !== full.claim.revs.size) return false;
+    for (const [key, rev] of claim.revs) if (full.claim.revs.get(key) !== rev) return false;
+    return true;
+  }
+
+  /** Makes the full build `full` live as it rendered (with `state`, the versions it stands for now, when compared). */
+  private async fullAsItIs(full: FullBuild, claim: Claim, state?: PublishState) {
+    const ready = full.ready!;
+    const { id } = full.job;
+    if (state) this.releases.writeState(id, state);
+    const live = this.releases.live();
+    if (live) {
+      this.releases.relinkSearchIndex(live.id, id);
+      const superseded = supersededSlugs(
+        this.releases.readState(live.id),
+        state ?? ready.state,
+        this.snapshotOf(live.id)
+      );
+      this.releases.narrowSearchIndex(id, superseded);
+    }
+    const paused = this.releases.paused();
+    if (paused) throw new Error(`Publishing is paused (${paused}): npm run rollback -- --resume.`);
+    this.prepareSkeleton(id);
+    this.releases.activate(id);
+    this.counted = { id, articlePages: ready.articlePages };
+    this.endFull(full);
+    const { summary, startedAt, phases, compiled } = ready;
+    this.finish(full.job, { id, kind: 'full', result: 'live', startedAt, summary, phases, compiled });
+    await this.afterLive(id, 'full', ready.snapshot, { templates: true, contentCode: ready.read === 'whole' }, true);
+    return this.bisection.settled(ready.carried, claim);
+  }
+
+  /** The build bringing `full` up to date takes its tree as its own release's, `id` (it is not served: no copy). */
+  private async adopt(full: FullBuild, id: string) {
+    try {
+      await fs.promises.rename(this.releases.path(full.job.id), this.releases.path(id));
+      full.adopted = true;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The full build `full` is live (as itself, or as the release that brought it up to date). */
+  private endFull(full: FullBuild) {
+    const { id } = full.job;
+    this.releases.unpin(id);
+    fs.rmSync(this.marker(id), { force: true });
+    if (full.adopted) this.releases.forgetState(id);
+    if (this.full === full) this.full = undefined;
+  }
+
+  /** Drops the full build `full` without making it live (it failed, or another must be made). */
+  private dropFull(full: FullBuild, reason?: string) {
+    const { id } = full.job;
+    if (reason) this.log('full build dropped', { build: id, reason });
+    full.job.abort.abort();
+    this.releases.unpin(id);
+    this.releases.discard(id);
+    fs.rmSync(this.marker(id), { force: true });
+    if (this.full === full) this.full = undefined;
+    // The publishes after start from the live content's checkpoint again.
+    if (this.checkpoint?.id === id) {
+      this.checkpoint = undefined;
+      this.snapshotCache = undefined;
+    }
+  }
+
+  /**
+   * Housekeeping once a release is live; a failure here is logged, the release stays live.
+   * `marks`: whether it completes a full build with this publisher's templates, and whether its
+   * content was read whole from the CMS with this publisher's code (else made from the live one's).
    */
   private async afterLive(
     id: string,
     kind: 'full' | 'scoped',
     snapshot: Snapshot,
-    read: 'whole' | 'live',
+    marks: { templates: boolean; contentCode: boolean },
     leanWritten: boolean
   ) {
     try {
@@ -935,8 +1276,8 @@ export class Publisher {
       this.snapshotCache = { id, snapshot };
       this.search.schedule(id);
       await this.recordContent(id, kind, snapshot, leanWritten);
-      if (kind === 'full') fs.writeFileSync(this.templatesFile, this.config.templateHash);
-      if (read === 'whole') fs.writeFileSync(this.contentCodeFile, this.config.contentHash);
+      if (marks.templates) fs.writeFileSync(this.templatesFile, this.config.templateHash);
+      if (marks.contentCode) fs.writeFileSync(this.contentCodeFile, this.config.contentHash);
       this.indexLiveSoon();
       const pruned = [...retired, ...this.releases.prune(this.config.keepReleases)];
       if (pruned.length) this.log('releases pruned', { build: id, pruned });
@@ -1011,21 +1352,32 @@ export class Publisher {
     return readMark(this.contentCodeFile);
   }
 
-  private finish(record: Omit<BuildRecord, 'durationMs' | 'attempt'>) {
-    const durationMs = Date.now() - (this.running?.startedAt ?? Date.now());
+  /** How many articles the live release has: from its content, or by counting its pages; null when nothing is live. */
+  private liveArticles(live: { id: string } | null, content: Snapshot | null | undefined) {
+    return content ? content.articles.length : live ? articleCount(this.releases.path(live.id)) : null;
+  }
+
+  private finish(job: Running, record: Omit<BuildRecord, 'durationMs' | 'attempt'>) {
+    const durationMs = Date.now() - job.startedAt;
     this.lastBuild = { ...record, durationMs, attempt: this.attempt };
     const { id, ...fields } = this.lastBuild;
     const msg = { live: 'release live', failed: 'build failed', skipped: 'build skipped' }[record.result];
     this.log(msg, { build: id, ...fields });
   }
 
-  private async buildFull(id: string, signal: AbortSignal, lap: (phase: string) => void) {
+  /** Renders every page of `job`'s release (its snapshot on disk) into its folder; returns the pages. */
+  private async buildFull(job: Running, lap: (phase: string) => void) {
+    const { id } = job;
     const dir = this.releases.path(id);
-    const parts = [...this.rendering]; // started by startParts, if the archive is large enough
+    const snapshot = this.releases.snapshot(id);
+    const parts = [...job.rendering]; // started by startParts, if the archive is large enough
     if (parts.length) this.log('build split', { build: id, processes: parts.length + 1 });
+    const first = this.takePrepared(job);
+    // Replaced at once: the publishes beside this build take the next.
+    this.prepare();
     const build = parts.length
-      ? await this.renderParts([this.takePrepared(), ...parts], this.releases.snapshot(id), signal)
-      : await this.render(this.releases.snapshot(id), null, signal);
+      ? await this.renderParts(job, [first, ...parts], snapshot)
+      : await this.render(job, snapshot, null, undefined, first);
     moveInto(build.outDir, dir);
     lap('render');
     // Search keeps working (on the previous index) until this release is indexed.
@@ -1035,7 +1387,8 @@ export class Publisher {
   }
 
   /** Every page, rendered by `builds` between them (renderInParts); the pages end in the first one's output. */
-  private async renderParts(builds: PreparedBuild[], snapshot: string, signal: AbortSignal) {
+  private async renderParts(job: Running, builds: PreparedBuild[], snapshot: string) {
+    const { signal } = job.abort;
     try {
       await renderInParts(builds, snapshot, signal);
     } catch (error) {
@@ -1044,21 +1397,25 @@ export class Publisher {
     return builds[0];
   }
 
+  /**
+   * Renders a scoped plan on the tree of release `baseId` (whose content is `baseSnapshot`): `tree`
+   * puts that tree, as hard links, where `job`'s release goes, and resolves false when it could not.
+   */
   private async buildScoped(
-    id: string,
+    job: Running,
     plan: Extract<Plan, { kind: 'scoped' }>,
-    liveSnapshot: Snapshot,
-    skeleton: Promise<boolean>,
-    signal: AbortSignal,
+    baseId: string,
+    baseSnapshot: Snapshot,
+    tree: () => Promise<boolean>,
     lap: (phase: string) => void
   ) {
-    const live = this.releases.live()!;
+    const { id } = job;
     const scopeFile = path.join(this.releases.workDir, `${id}.scope.json`);
     fs.writeFileSync(scopeFile, JSON.stringify(plan.scope));
-    const out = (await this.renderChange(id, plan, live.id, liveSnapshot, scopeFile, signal)).outDir;
+    const out = (await this.renderChange(job, plan, baseId, baseSnapshot, scopeFile)).outDir;
     lap('render');
     const dir = this.releases.path(id);
-    if (!(await skeleton)) throw new Error(`Could not copy the live release ${live.id} as hard links.`);
+    if (!(await tree())) throw new Error(`Could not copy the release ${baseId} as hard links.`);
     for (const gone of plan.removed) fs.rmSync(path.join(dir, gone), { recursive: true, force: true });
     const written = pageFiles(out);
     // Every file the build wrote, the pages and what they use, and what went; the search index the copy was relinked to.
@@ -1069,32 +1426,32 @@ export class Publisher {
   }
 
   /**
-   * Renders a scoped plan. The build starts from the lean snapshot of the live content's
+   * Renders a scoped plan. The build starts from the lean snapshot of the base content's
    * checkpoint (read while it waited for the job) and is handed only the change since
-   * (snapshotDelta): the articles added, changed or gone, and those it renders, whole. When that file is not on disk, it gets the whole content,
-   * lean but for the articles it renders.
+   * (snapshotDelta): the articles added, changed or gone, and those it renders, whole. When that
+   * file is not on disk, it gets the whole content, lean but for the articles it renders.
    */
   private async renderChange(
-    id: string,
+    job: Running,
     plan: Extract<Plan, { kind: 'scoped' }>,
-    liveId: string,
-    liveSnapshot: Snapshot,
-    scopeFile: string,
-    signal: AbortSignal
+    baseId: string,
+    baseSnapshot: Snapshot,
+    scopeFile: string
   ) {
+    const { id } = job;
     const rendered = new Set(plan.scope.articles);
-    // The live content's checkpoint (snapshotOf made it so): its lean snapshot and what changed since.
-    const checkpoint = this.checkpoint ?? { id: liveId, snapshot: liveSnapshot };
+    // The base content's checkpoint (snapshotOf, or the full build's content): its lean snapshot and what changed since.
+    const checkpoint = this.checkpoint ?? { id: baseId, snapshot: baseSnapshot };
     const base = this.releases.leanSnapshot(checkpoint.id);
     if (fs.existsSync(base)) {
       const deltaFile = path.join(this.releases.workDir, `${id}.delta.json`);
       const delta = snapshotDelta(checkpoint.snapshot, plan.snapshot, (a) => rendered.has(a.slug));
       await fs.promises.writeFile(deltaFile, JSON.stringify(delta));
-      return this.render(base, scopeFile, signal, deltaFile);
+      return this.render(job, base, scopeFile, deltaFile);
     }
     const leanFile = path.join(this.releases.workDir, `${id}.lean.json`);
     await writeSnapshot(leanFile, leanSnapshot(plan.snapshot, rendered));
-    return this.render(leanFile, scopeFile, signal);
+    return this.render(job, leanFile, scopeFile);
   }
 
   private astroOptions() {
@@ -1112,10 +1469,23 @@ export class Publisher {
    */
   status(detail = true) {
     const live = this.releases.live();
+    const building = this.running ?? this.full?.job;
     const failures = this.queue.failures();
     return {
       live: live && { release: live.id, since: live.since },
-      building: this.running ? { build: this.running.id, since: new Date(this.running.startedAt).toISOString() } : null,
+      building: building ? { build: building.id, since: new Date(building.startedAt).toISOString() } : null,
+      /** A full build rendering beside the publishes, or rendered and waiting to be brought up to date. */
+      fullBuild: this.full
+        ? {
+            build: this.full.job.id,
+            reason: this.full.reason,
+            since: new Date(this.full.job.startedAt).toISOString(),
+            state: this.full.ready ? ('rendered' as const) : ('rendering' as const),
+            waiting: this.full.waiting,
+            /** The processes rendering it (an operator may lower their priority, or see them stall). */
+            processes: this.full.job.rendering.flatMap((build) => build.pid ?? []),
+          }
+        : null,
       queued: !this.queue.isEmpty(),
       pending: { changes: this.queue.size, oldest: this.queue.oldest() },
       /** A build is due: 'debounce' (changes came in) or 'retry' (after a failure); null when none is. */
@@ -1170,7 +1540,7 @@ export class Publisher {
     return {
       ...base,
       state: 'pending' as const,
-      building: Boolean(this.running),
+      building: Boolean(this.running || this.full),
       url,
       reconcileEverySeconds: this.config.reconcileMs / 1000,
     };
@@ -1210,8 +1580,8 @@ export class Publisher {
    * Resolves once the build that was running when the service stopped has ended (its folders
    * given back), so that a publisher started after it on the same directory never meets them.
    */
-  ended() {
-    return this.building ?? Promise.resolve();
+  async ended() {
+    await Promise.all([this.building, this.full?.ended]);
   }
 
   /** Cancels timers and any running build or indexing (the service is stopping). */
@@ -1221,9 +1591,11 @@ export class Publisher {
     if (this.compareTimer !== undefined) this.timers.clearTimeout(this.compareTimer);
     if (this.clockTimer !== undefined) this.timers.clearTimeout(this.clockTimer);
     if (this.probeTimer !== undefined) this.timers.clearTimeout(this.probeTimer);
-    for (const build of [...this.prepared, ...this.rendering]) build.cancel();
+    for (const build of [...this.prepared, ...(this.running?.rendering ?? []), ...(this.full?.job.rendering ?? [])])
+      build.cancel();
     this.scheduler.cancel();
     this.running?.abort.abort();
+    this.full?.job.abort.abort();
     this.search.yieldTo();
   }
 }
@@ -1239,4 +1611,42 @@ export function supersededSlugs(live: PublishState | null, next: PublishState, c
   const ids = new Set<string>();
   for (const doc in before) if (after[doc] !== before[doc]) ids.add(doc);
   return ids.size ? content.articles.filter((a) => ids.has(a.documentId)).map((a) => a.slug) : [];
+}
+
+/**
+ * The versions a release carries: the CMS's (`whole`), but held documents' as the base release has
+ * them, and a held article `articles` does not carry (its copy was not at hand) as absent, so that
+ * reconciliation brings it back; and the articles it shows (withShown).
+ */
+function recordedState(
+  whole: PublishState,
+  base: PublishState | null,
+  held: { uid: string; documentId: string }[],
+  articles: Snapshot['articles']
+) {
+  let ids: Set<string> | undefined;
+  const carried = (uid: string, doc: string) =>
+    uid !== ARTICLE || (ids ??= new Set(articles.map((a) => a.documentId))).has(doc);
+  return withShown(withHeld(whole, base, held, carried), articles);
+}
+
+/** What only a full build makes (every page shows it): a full build asked for, a category. */
+const madeByFullBuild = (key: ChangeKey) => key === 'full' || key.startsWith(`doc:${CATEGORY}:`);
+
+/**
+ * A publish beside a full build shows the categories as the live release has them (the full build
+ * shows them as they are now): the list, and in the articles it fetched anew. Null when one of those
+ * is in a category the live release does not have: only a full build can show it.
+ */
+export function withLiveCategories(content: Snapshot, live: Snapshot): Snapshot | null {
+  const liveCategories = new Map(live.categories.map((c) => [c.documentId, c]));
+  const unchanged = new Set(live.articles);
+  let missing = false;
+  const articles = content.articles.map((a) => {
+    if (unchanged.has(a) || !a.category) return a;
+    const category = liveCategories.get(a.category.documentId);
+    if (!category) missing = true;
+    return category && !isDeepStrictEqual(category, a.category) ? { ...a, category } : a;
+  });
+  return missing ? null : { ...content, categories: live.categories, articles };
 }

@@ -148,11 +148,12 @@ export class ChangeQueue {
     return added;
   }
 
-  /** Everything pending, for a build to work on (it stays pending until `settle`). */
-  claim(): Claim {
+  /** Everything pending (that `wanted` takes), for a build to work on (it stays pending until `settle`). */
+  claim(wanted: (key: ChangeKey) => boolean = () => true): Claim {
+    const entries = [...this.pending].filter(([key]) => wanted(key));
     return {
-      changes: changesOf(this.pending.entries()),
-      revs: new Map([...this.pending].map(([key, e]) => [key, e.rev])),
+      changes: changesOf(entries),
+      revs: new Map(entries.map(([key, e]) => [key, e.rev])),
     };
   }
 

@@ -176,6 +176,18 @@ export class Releases {
     this.removeLater(tree);
   }
 
+  /**
+   * Releases being made that are not live yet (a full build rendering beside the publishes, or
+   * waiting to be brought up to date): their trees and content files are neither retired nor pruned.
+   */
+  private pinned = new Set<string>();
+  pin(id: string) {
+    this.pinned.add(id);
+  }
+  unpin(id: string) {
+    this.pinned.delete(id);
+  }
+
   /** Sortable and unique: 20261129-043012-123. */
   newId() {
     const now = this.now();
@@ -250,6 +262,12 @@ export class Releases {
    */
   readContent = (id: string, known?: { id: string; snapshot: Snapshot }) =>
     readReleaseContent(this.snapshotsDir, id, known);
+
+  /** Removes release `id`'s state (its release went live under another id). */
+  forgetState(id: string) {
+    this.states.delete(id);
+    fs.rmSync(this.statePath(id), { force: true });
+  }
 
   copyState(from: string, to: string) {
     if (fs.existsSync(this.statePath(from))) fs.copyFileSync(this.statePath(from), this.statePath(to));
@@ -331,7 +349,7 @@ export class Releases {
     const doomed = versions
       .slice(0, Math.max(0, versions.length - keep))
       .flat()
-      .filter((id) => id !== live);
+      .filter((id) => id !== live && !this.pinned.has(id));
     for (const id of doomed) this.retire(id, live);
     return doomed;
   }
@@ -343,7 +361,7 @@ export class Releases {
   prune(keep: number) {
     const doomed = this.retireBeyond(keep);
     // The snapshots kept releases' journal entries are the change from stay, as long as one does.
-    const kept = new Set(this.list());
+    const kept = new Set([...this.list(), ...this.pinned]);
     const bases = new Set([...kept].flatMap((id) => this.journalBase(id) ?? []));
     for (const name of fs.readdirSync(this.snapshotsDir)) {
       const id = /^([^.]+)(\.lean)?\.json$/.exec(name)?.[1]; // not states: discard removes those

@@ -422,6 +422,29 @@ async function main() {
   const renameBuilds = builds.length;
   const renameStarted = performance.now();
   await rename(`${seededName} (đổi tên)`);
+  // A story published while the full build renders: it goes live beside it, on the live release.
+  while (publisher.status().fullBuild?.state !== 'rendering') {
+    if (builds.slice(renameBuilds).some((b) => b.kind === 'full')) break; // rendered already
+    if (performance.now() - renameStarted > 600_000)
+      throw new Error('The full build after the category rename did not start rendering within 10 minutes.');
+    await sleep(20);
+  }
+  const duringBuilds = builds.length;
+  const duringMs = await publishUntilServed(
+    {
+      title: `Bài xuất bản trong lúc dựng lại toàn trang lúc ${new Date().toISOString()}`,
+      lead: 'Bài này được xuất bản trong lúc bản dựng toàn trang đang chạy.',
+      category: categories[1].documentId,
+    },
+    performance.now(),
+    300_000,
+    25
+  );
+  const during = builds.slice(duringBuilds).find((b) => b.result === 'live');
+  const fullThen = publisher.status().fullBuild?.state ?? 'live already';
+  console.log(
+    `  during a full build (a category renamed): a story served after ${s(duringMs)} s (${during?.kind} build, ${during?.summary}; the full build then: ${fullThen}; ms ${JSON.stringify(during?.phases)})`
+  );
   let rebuilt: BuildRecord | undefined;
   while (!(rebuilt = builds.slice(renameBuilds).find((b) => b.kind === 'full' && b.result === 'live'))) {
     const failed = builds.slice(renameBuilds).find((b) => b.result === 'failed');
@@ -466,6 +489,7 @@ Publish → served, ${articles} articles, ${publishes} publishes, ${os.cpus().le
 | ${articles} | ${s(percentile(latencies, 50))} | ${s(percentile(latencies, 95))} | ${s(Math.max(...latencies))} | ${s(full.durationMs)} |
 
 Where a publish's time goes (mean ms): the debounce (~100 for a lone action, up to ${publisher.config.debounceMs} in a burst), the CMS's publishing state ${mean('state')}, plan ${mean('plan')}, render (the change handed to the waiting build, its pages) ${mean('render')}, assemble ${mean('assemble')}, validate + switch ${mean('validate')}; the rest is the webhook and the first request.
+During a full build (a category renamed), a story served after ${s(duringMs)} s (the full build then: ${fullThen}; it renders beside the publishes, and is brought up to date before it goes live).
 Right after a full build with a release live (a category renamed; the build live after ${s(rebuilt.durationMs)} s): a story served after ${s(afterFullMs)} s, of which waiting for the copy of the new release ${afterFull?.phases?.assemble ?? '?'} ms (assemble) and rendering ${afterFull?.phases?.render ?? '?'} ms (the build it took: ${afterFull?.compiled ?? '?'}; the builds kept compiled are replaced while the full build is validated, and read its content while it renders).
 Back to back (a second story published the moment the first is served; PUBLISH_PREPARED_BUILDS=${publisher.config.preparedBuilds} builds kept compiled): served after ${backToBack.map((b) => `${s(b.ms)} s (${b.compiled})`).join(', ')}.
 From live to served (ms): p50 ${Math.round(percentile(liveToServed, 50))}, max ${Math.round(Math.max(...liveToServed))}; the publisher's event loop held up during the publishes (ms): p99 ${Math.round(loopDelay.percentile(99) / 1e6)}, max ${Math.round(loopDelay.max / 1e6)}.
