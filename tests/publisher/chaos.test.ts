@@ -267,6 +267,15 @@ describe('publishing under fire', () => {
           body: { data: { caption: `Chú thích ảnh mới ${++counter}` } },
         })
       );
+    } else if (r < 0.58) {
+      // On every page (the menu): a full build, rendering beside the publishes that go on meanwhile.
+      await write('category rename', () =>
+        api(`${cms.url}/api/categories/${pick(categories)}?status=published`, {
+          method: 'PUT',
+          token,
+          body: { data: { name: `Chuyên mục ${++counter}` } },
+        })
+      );
     } else if (r < 0.6) {
       await write('tag rename', () =>
         api(`${cms.url}/api/tags/${pick(tags)}`, {

@@ -1,7 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { createStrapiClient } from '@newsroom/content/strapi';
 import {
   fetchSnapshot,
@@ -41,6 +40,7 @@ import {
   type PublishState,
 } from './state.js';
 import { ARTICLE, Bisection, BuildError, RenderError } from './bisection.js';
+import { CATEGORY, madeByFullBuild, withLiveCategories } from './beside.js';
 import { routes } from '@newsroom/content/routes';
 import { PUBLISHED_TYPES } from '@newsroom/contracts/publish-webhook';
 import { writeRedirects } from '@newsroom/content/redirects';
@@ -136,7 +136,6 @@ const readMark = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 
 
 /** The least time a full build is given per article (PUBLISH_BUILD_TIMEOUT_MS when that is more). */
 const FULL_BUILD_MS_PER_ARTICLE = 20;
-const CATEGORY = 'api::category.category';
 
 /**
  * Turns CMS changes into live releases, and makes sure every published change gets there.
@@ -1628,25 +1627,4 @@ function recordedState(
   const carried = (uid: string, doc: string) =>
     uid !== ARTICLE || (ids ??= new Set(articles.map((a) => a.documentId))).has(doc);
   return withShown(withHeld(whole, base, held, carried), articles);
-}
-
-/** What only a full build makes (every page shows it): a full build asked for, a category. */
-const madeByFullBuild = (key: ChangeKey) => key === 'full' || key.startsWith(`doc:${CATEGORY}:`);
-
-/**
- * A publish beside a full build shows the categories as the live release has them (the full build
- * shows them as they are now): the list, and in the articles it fetched anew. Null when one of those
- * is in a category the live release does not have: only a full build can show it.
- */
-export function withLiveCategories(content: Snapshot, live: Snapshot): Snapshot | null {
-  const liveCategories = new Map(live.categories.map((c) => [c.documentId, c]));
-  const unchanged = new Set(live.articles);
-  let missing = false;
-  const articles = content.articles.map((a) => {
-    if (unchanged.has(a) || !a.category) return a;
-    const category = liveCategories.get(a.category.documentId);
-    if (!category) missing = true;
-    return category && !isDeepStrictEqual(category, a.category) ? { ...a, category } : a;
-  });
-  return missing ? null : { ...content, categories: live.categories, articles };
 }
