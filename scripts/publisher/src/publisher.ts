@@ -61,6 +61,8 @@ export interface BuildRecord {
    * rendered), 'preloading', 'compiling', or 'new' (none was prepared).
    */
   compiled?: PreparedBuild['state'] | 'new';
+  /** A full build brought up to date before it went live: the id it rendered under (its logs name it). */
+  rendered?: string;
 }
 
 /** A build under way: the release it makes, and the build processes rendering it. */
@@ -948,6 +950,7 @@ export class Publisher {
           summary,
           phases: { ...rendered, update },
           compiled,
+          rendered: candidate.job.id,
         });
       } else this.finish(job, { id, kind, result: 'live', startedAt, summary, phases, compiled: job.compiled });
       const marks = { templates: !!candidate, contentCode: candidate?.ready!.read === 'whole' };
