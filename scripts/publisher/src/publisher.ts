@@ -736,10 +736,8 @@ export class Publisher {
     const live = this.releases.live();
     /** The release this one is made from: the live one, or the full build it brings up to date. */
     const base = candidate ? { id: candidate.job.id } : live;
-    // The next release starts as hard links of the live one: prepared after it went live, or made
-    // while the change is rendered. One bringing a full build up to date takes that one's tree.
-    const skeleton =
-      !candidate && live && !claim.changes.full ? this.takeSkeleton(live.id, id) : Promise.resolve(false);
+    /** The tree this release starts as: taken once its plan is scoped (see below). */
+    let skeleton = Promise.resolve(false);
     try {
       const liveSnapshot = live && this.snapshotOf(live.id);
       const liveState = live && this.releases.readState(live.id);
@@ -837,7 +835,6 @@ export class Publisher {
         lap('plan');
       }
       kind = plan.kind;
-      if (plan.kind !== 'scoped' && (await skeleton)) this.releases.removeLater(this.releases.path(id));
       // The versions this release carries: the CMS's, but held documents' as they are live.
       const heldDocs = [...held].map(parseKey).filter((k) => 'documentId' in k);
       if (plan.kind === 'full') {
@@ -894,6 +891,9 @@ export class Publisher {
         return recorded;
       });
       staged.catch(() => undefined); // awaited below, or by the failure's cleanup
+      // The next release starts as hard links of the live one: prepared after it went live, or made
+      // while the change is rendered. One bringing a full build up to date takes that one's tree.
+      if (!candidate) skeleton = this.takeSkeleton(live!.id, id);
       const tree = candidate ? () => this.adopt(candidate, id) : () => skeleton;
       const { written, touched } = await this.buildScoped(job, plan, base!.id, baseSnapshot!, tree, lap);
       // The same files from the same content, built whole or in part.
