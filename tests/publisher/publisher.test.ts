@@ -452,12 +452,35 @@ describe('the publisher', () => {
     expect(status().lastBuild).toMatchObject({ result: 'live', kind: 'full' });
   }, 180_000);
 
-  it('a story published and one taken down while a full build renders go live beside it; the full build then goes live brought up to date', async () => {
+  /** The full build rendering now, other than `not`, once its processes render (null after a minute). */
+  async function fullBuildRendering(not?: string) {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const full = status().fullBuild;
+      if (full?.state === 'rendering' && full.processes.length && full.build !== not) return full;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`No full build rendering: ${JSON.stringify(status())}`);
+  }
+
+  /** Sends `signal` to the process groups rendering a full build (SIGSTOP: its render held, as an archive of 100,000 holds it). */
+  const signalRender = (full: { processes: number[] }, signal: NodeJS.Signals) => {
+    for (const pid of full.processes) {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+  };
+
+  it('stories published and taken down while a full build renders go live beside it, and stay so when it dies and when it goes live', async () => {
     await settled();
     const [category] = (await api(`${cms.url}/api/categories?sort=id:asc&pagination[pageSize]=1`, { token })).json
       .data as { documentId: string; name: string }[];
     const taken = await publishArticle('Bài được gỡ trong lúc dựng lại toàn trang');
     await settled();
+    const from = logs.length;
     // A category renamed: the menu is on every page, so every page is rendered again.
     const renamed = 'Chuyên mục đổi tên trong lúc dựng lại toàn trang';
     const rename = await api(`${cms.url}/api/categories/${category.documentId}?status=published`, {
@@ -466,37 +489,38 @@ describe('the publisher', () => {
       body: { data: { name: renamed } },
     });
     expect(rename.status, rename.text).toBe(200);
-    // Its render held, as an archive of 100,000 stories or a busy machine holds it (minutes).
-    let full: ReturnType<typeof status>['fullBuild'] = null;
-    const deadline = Date.now() + 60_000;
-    while (!full?.processes.length && Date.now() < deadline) {
-      const now = status().fullBuild;
-      if (now?.state === 'rendering' && now.processes.length) full = now;
-      else await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(full, JSON.stringify(status())).not.toBeNull();
-    const signal = (name: NodeJS.Signals) => {
-      for (const pid of full!.processes) {
-        try {
-          process.kill(-pid, name); // the render's process group
-        } catch {
-          // already gone
-        }
-      }
-    };
-    signal('SIGSTOP');
+    const first = await fullBuildRendering();
+    signalRender(first, 'SIGSTOP');
     let story: Awaited<ReturnType<typeof publishArticle>>;
     try {
       story = await publishArticle('Tin đăng trong lúc dựng lại toàn trang');
       expect(story.build).toMatchObject({ result: 'live', kind: 'scoped' });
       expect(logs).toContainEqual(
-        expect.objectContaining({ msg: 'build started', build: story.build.id, beside: full!.build })
+        expect.objectContaining({ msg: 'build started', build: story.build.id, beside: first.build })
       );
-      expect((await page(`/bai-viet/${story.article.slug}/`)).status).toBe(200);
       // The category stays as it is live until the full build shows it renamed, on every page.
       const home = (await page('/')).text;
       expect(home).toContain(category.name);
       expect(home).not.toContain(renamed);
+      expect(status().fullBuild).toMatchObject({ build: first.build, state: 'rendering' });
+    } finally {
+      // Its render dies (out of memory, killed): it is built again.
+      signalRender(first, 'SIGKILL');
+    }
+    // From now until all is live, readers always get the story.
+    const href = `/bai-viet/${story!.article.slug}/`;
+    const served: number[] = [];
+    let watch = true;
+    const watching = (async () => {
+      while (watch) {
+        served.push((await page(href)).status);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const second = await fullBuildRendering(first.build);
+    signalRender(second, 'SIGSTOP');
+    try {
+      // A takedown beside the second.
       const before = status().lastBuild?.id;
       const unpublish = await fetch(
         `${cms.url}/content-manager/collection-types/api::article.article/${taken.article.documentId}/actions/unpublish`,
@@ -509,17 +533,21 @@ describe('the publisher', () => {
       expect(unpublish.status, await unpublish.text()).toBe(200);
       expect(await nextBuild(before)).toMatchObject({ result: 'live', kind: 'scoped' });
       expect((await page(`/bai-viet/${taken.article.slug}/`)).status).toBe(404);
-      // All of it while the full build was still rendering.
-      expect(status().fullBuild).toMatchObject({ build: full!.build, state: 'rendering' });
+      expect(status().fullBuild).toMatchObject({ build: second.build, state: 'rendering' });
     } finally {
-      signal('SIGCONT');
+      signalRender(second, 'SIGCONT');
     }
     await settled();
-    // The full build went live with both: the story it did not carry, the takedown it did not know.
-    expect(status().lastBuild).toMatchObject({ result: 'live', kind: 'full' });
+    watch = false;
+    await watching;
+    expect(served.length).toBeGreaterThan(0);
+    expect(served.filter((code) => code !== 200)).toEqual([]);
+    expect(logs.slice(from)).toContainEqual(expect.objectContaining({ msg: 'build failed', build: first.build }));
+    // The second went live with both: the story it carried, the takedown it did not know of.
+    expect(status().lastBuild).toMatchObject({ result: 'live', kind: 'full', rendered: second.build });
     expect(status().lastBuild!.summary).toContain('brought up to date');
     expect(status().fullBuild).toBeNull();
-    expect((await page(`/bai-viet/${story!.article.slug}/`)).status).toBe(200);
+    expect((await page(href)).status).toBe(200);
     expect((await page(`/bai-viet/${taken.article.slug}/`)).status).toBe(404);
     expect((await page('/')).text).toContain(renamed);
     // Exactly what the CMS serves now, document for document, and page for page a full build of it.
