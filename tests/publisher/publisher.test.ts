@@ -559,6 +559,10 @@ describe('the publisher', () => {
       [...rows].sort((a, b) => a.documentId.localeCompare(b.documentId));
     for (const key of ['articles', 'categories'] as const) expect(byId(recorded[key]), key).toEqual(byId(now[key]));
     await expectSameAsFullBuild();
+    // The next publish starts from the copy of the full build's tree, brought up to the release that went live.
+    const next = await publishArticle('Tin đăng ngay sau bản dựng toàn trang');
+    expect(next.build).toMatchObject({ result: 'live', kind: 'scoped' });
+    await expectSameAsFullBuild();
   }, 240_000);
 
   it('a build that fails (CMS down) leaves the live site byte for byte as it was, and says why', async () => {

@@ -65,6 +65,15 @@ export interface BuildRecord {
   rendered?: string;
 }
 
+/** A hard-link copy of release `of`'s tree in the work folder, being made (`done`: whether it was). */
+interface Skeleton {
+  of: string;
+  dir: string;
+  done: Promise<boolean>;
+  /** Set once it is made. */
+  finished?: boolean;
+}
+
 /** A build under way: the release it makes, and the build processes rendering it. */
 interface Running {
   id: string;
@@ -97,6 +106,8 @@ interface FullBuild {
   waiting: boolean;
   /** Its tree has been taken by the build bringing it up to date (its own folder is gone). */
   adopted: boolean;
+  /** A copy of its tree, made while it is validated: the next publish's start once it is live (skeletonFrom). */
+  copy?: Skeleton;
   ended: Promise<void>;
   ready?: {
     snapshot: Snapshot;
@@ -178,7 +189,7 @@ export class Publisher {
    * A hard-link copy of the live release (`of`), made in the background once it went live: the
    * next scoped release starts as it, instead of waiting for a copy made while its change renders.
    */
-  private skeleton: { of: string; dir: string; done: Promise<boolean> } | undefined;
+  private skeleton: Skeleton | undefined;
   private skeletonCount = 0;
   private stopped = false;
   private attempt = 0;
@@ -339,8 +350,46 @@ export class Publisher {
     this.skeleton = { of: id, dir, done };
   }
 
-  private dropSkeleton(skeleton: Publisher['skeleton']) {
+  private dropSkeleton(skeleton: Skeleton | undefined) {
     if (skeleton) void skeleton.done.then(() => this.releases.removeLater(skeleton.dir));
+  }
+
+  /** Starts a hard-link copy of release `id`'s whole tree in the work folder. */
+  private copyOf(id: string): Skeleton {
+    const dir = path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
+    const copy: Skeleton = { of: id, dir, done: Promise.resolve(false) };
+    copy.done = this.releases.linkCopy(id, dir).then(
+      () => (copy.finished = true),
+      () => false
+    );
+    return copy;
+  }
+
+  /**
+   * The copy the next publish starts from, for release `id`: the full build `full`'s tree with
+   * `touched` changed. Its copy, made while it was validated, brought up to `id` by those paths
+   * (Releases.copyTree, from a spare), instead of linking every folder again.
+   */
+  private skeletonFrom(full: FullBuild, id: string, touched: string[]) {
+    const copy = full.copy;
+    full.copy = undefined;
+    if (!copy) return this.prepareSkeleton(id);
+    this.dropSkeleton(this.skeleton);
+    if (id === copy.of) {
+      this.skeleton = copy;
+      return;
+    }
+    this.releases.derived(id, copy.of, touched);
+    const dir = path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
+    const done = copy.done.then(async (made) => {
+      if (!made) return false;
+      this.releases.addSpare(copy.dir, copy.of);
+      return this.releases.copyTree(id, dir).then(
+        () => true,
+        () => false
+      );
+    });
+    this.skeleton = { of: id, dir, done };
   }
 
   /**
@@ -913,26 +962,25 @@ export class Publisher {
         // a story it no longer has as it was (unpublished, or changed) would be found.
         this.releases.narrowSearchIndex(id, supersededSlugs(liveState, releaseState, liveSnapshot));
       }
-      // A full build's tree is complete: its copy for the next publish (every folder linked anew,
-      // seconds of the kernel's time at 100,000 articles) starts now, while it is validated.
-      if (candidate) this.prepareSkeleton(id);
       // A scoped release is the live one but where this build wrote or removed: its pages are
-      // counted from the live release's count. A full build's tree is counted whole.
-      const counted = !candidate && this.counted?.id === live?.id ? this.counted : undefined;
+      // counted from the live release's count; one that brings a full build up to date, from the full
+      // build's (on the copy of its tree, when that is made), else whole.
+      const counted = candidate
+        ? candidate.copy?.finished && { dir: candidate.copy.dir, articlePages: candidate.ready!.articlePages }
+        : this.counted?.id === live?.id &&
+          this.counted && { ...this.counted, dir: this.releases.path(this.counted.id) };
       const { articlePages } = validateRelease({
         dir: this.releases.path(id),
         snapshot,
-        base: counted && {
-          dir: this.releases.path(counted.id),
-          articlePages: counted.articlePages,
-          touched: [...written, ...plan.removed],
-        },
+        base: counted ? { ...counted, touched: [...written, ...plan.removed] } : undefined,
         liveArticles: this.liveArticles(live, liveSnapshot),
         maxDrop: this.config.maxDrop,
         written,
       });
       const paused = this.releases.paused();
       if (paused) throw new Error(`Publishing is paused (${paused}): npm run rollback -- --resume.`);
+      // The next publish's copy: the full build's, brought up to this release by the paths it changed.
+      if (candidate) this.skeletonFrom(candidate, id, [...touched, ...redirects.touched]);
       this.releases.commitState(id, releaseState);
       if (!candidate) this.releases.derived(id, live!.id, [...touched, ...redirects.touched]);
       this.releases.activate(id);
@@ -1140,6 +1188,9 @@ export class Publisher {
           some: redirects.skipped.slice(0, 5),
         });
       }
+      // Its tree is complete: its copy for the publish after it goes live (every folder linked anew,
+      // seconds of the kernel's time at 100,000 articles) starts now, while it is validated.
+      full.copy = this.copyOf(id);
       const live = this.releases.live();
       const { articlePages } = validateRelease({
         dir: this.releases.path(id),
@@ -1211,7 +1262,7 @@ export class Publisher {
     }
     const paused = this.releases.paused();
     if (paused) throw new Error(`Publishing is paused (${paused}): npm run rollback -- --resume.`);
-    this.prepareSkeleton(id);
+    this.skeletonFrom(full, id, []);
     this.releases.activate(id);
     this.counted = { id, articlePages: ready.articlePages };
     this.endFull(full);
@@ -1245,6 +1296,7 @@ export class Publisher {
   private dropFull(full: FullBuild, reason?: string) {
     const { id } = full.job;
     if (reason) this.log('full build dropped', { build: id, reason });
+    this.dropSkeleton(full.copy);
     full.job.abort.abort();
     this.releases.unpin(id);
     this.releases.discard(id);

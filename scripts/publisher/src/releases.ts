@@ -152,6 +152,17 @@ export class Releases {
     await linkTreeAsync(source, to, skip);
   }
 
+  /** Fills `to` (which must not exist) with hard links of release `from`'s whole tree. */
+  linkCopy(from: string, to: string) {
+    return linkTreeAsync(this.path(from), to);
+  }
+
+  /** `dir`, a complete hard-link copy of release `of`'s tree, is a spare for copyTree (see spares). */
+  addSpare(dir: string, of: string) {
+    if (this.spares.length >= MAX_SPARES) this.removeLater(this.spares.shift()!.dir);
+    this.spares.push({ dir, of });
+  }
+
   /**
    * Takes release `id` out of the releases, keeping its tree as a spare for copyTree when its
    * lineage reaches the live release; its content files stay until prune finds no release needs them (the next
