@@ -477,13 +477,16 @@ export class Publisher {
   }
 
   /**
-   * The other builds of a full build of `articles` articles, started now so that they compile
-   * while the content is fetched: one per further process (PUBLISH_BUILD_PROCESSES), when the
-   * archive is large enough for a second compile to pay (splitFullBuildsFrom).
+   * The builds that render a full build of `articles` articles, started now so that they compile
+   * while its content is fetched: one, or one per process (PUBLISH_BUILD_PROCESSES) when the archive
+   * is large enough for a second compile to pay (splitFullBuildsFrom). New ones: the builds kept
+   * compiled are left to the publishes beside it (a burst of renames and publishes otherwise left
+   * them all compiling at once, and a takedown waited ~10 s for one).
    */
-  private startParts(job: Running, articles: number) {
-    if (job.rendering.length || articles < this.config.splitFullBuildsFrom) return;
-    for (let part = 1; part < this.config.buildProcesses; part++) job.rendering.push(this.newBuild(part));
+  private startRender(job: Running, articles: number) {
+    if (job.rendering.length) return;
+    const processes = articles < this.config.splitFullBuildsFrom ? 1 : this.config.buildProcesses;
+    for (let part = 0; part < processes; part++) job.rendering.push(this.newBuild(part));
   }
 
   /** Takes one Strapi event; the build follows after the debounce (scheduler.ts: ~0.1 s for a lone event). */
@@ -685,8 +688,8 @@ export class Publisher {
       );
       const kept = await building;
       this.queue.settle(claim, kept);
-      // A full build handed to render beside the publishes has not succeeded yet: its attempts count on.
-      if (!this.full || this.full === full) this.attempt = 0;
+      // (A full build handed to render beside the publishes took its attempt's number along: startFull.)
+      this.attempt = 0;
       // It read only its events' documents: the whole state is compared once the desk is quiet
       // for a moment (see partialCheck), not while the next publish reads the CMS.
       if (this.compareAfter) this.compareSoon();
@@ -1155,7 +1158,7 @@ export class Publisher {
     try {
       // The published articles, as the CMS's state counts them: the other parts compile while
       // the content is fetched.
-      this.startParts(job, Object.keys(args.state.types[ARTICLE] ?? {}).length);
+      this.startRender(job, Object.keys(args.state.types[ARTICLE] ?? {}).length);
       if (args.content) this.log('content from the live release', { build: id });
       const snapshot: Snapshot = {
         ...(args.content ?? keepLive(await fetchSnapshot(this.cms(), args.keep), args.baseSnapshot, args.keep)),
@@ -1424,13 +1427,11 @@ export class Publisher {
     const { id } = job;
     const dir = this.releases.path(id);
     const snapshot = this.releases.snapshot(id);
-    const parts = [...job.rendering]; // started by startParts, if the archive is large enough
+    const [first, ...parts] = job.rendering; // started by startRender
     if (parts.length) this.log('build split', { build: id, processes: parts.length + 1 });
-    const first = this.takePrepared(job);
-    // Replaced at once: the publishes beside this build take the next.
-    this.prepare();
+    job.compiled = first.state;
     const build = parts.length
-      ? await this.renderParts(job, [first, ...parts], snapshot)
+      ? await this.renderParts(job, job.rendering, snapshot)
       : await this.render(job, snapshot, null, undefined, first);
     moveInto(build.outDir, dir);
     lap('render');
