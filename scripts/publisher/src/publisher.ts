@@ -1129,7 +1129,7 @@ export class Publisher {
       (error) => {
         if (this.full === full) this.dropFull(full);
         if (this.stopped) return;
-        this.attempt = Math.max(this.attempt, attempt); // publishes beside it reset the count
+        this.attempt = Math.max(this.attempt, attempt); // its own count, not the publishes' beside it
         this.retryAfter(error);
       }
     );
@@ -1156,8 +1156,8 @@ export class Publisher {
     const summary = `full build: ${args.reason}`;
     let leanWritten = Promise.resolve(false);
     try {
-      // The published articles, as the CMS's state counts them: the other parts compile while
-      // the content is fetched.
+      // The published articles, as the CMS's state counts them: its builds compile while the
+      // content is fetched.
       this.startRender(job, Object.keys(args.state.types[ARTICLE] ?? {}).length);
       if (args.content) this.log('content from the live release', { build: id });
       const snapshot: Snapshot = {
