@@ -148,6 +148,19 @@ describe('the publisher', () => {
     return { article: res.json.data as { documentId: string; slug: string }, category, build };
   }
 
+  /** Unpublishes an article as the desk does: the admin's own action. */
+  async function unpublishArticle(documentId: string) {
+    const res = await fetch(
+      `${cms.url}/content-manager/collection-types/api::article.article/${documentId}/actions/unpublish`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${await cms.adminJwt()}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      }
+    );
+    expect(res.status, await res.text()).toBe(200);
+  }
+
   /** Where an article must appear (or not) once published: its page, home, category, feeds, sitemap. */
   async function whereListed(slug: string, categorySlug: string) {
     const href = `/bai-viet/${slug}/`;
@@ -317,15 +330,7 @@ describe('the publisher', () => {
     const href = `/bai-viet/${published.article.slug}/`;
     expect(searchableUrls(path.join(dir, 'current', 'pagefind'))).toContain(href);
     const before = status().lastBuild?.id;
-    const res = await fetch(
-      `${cms.url}/content-manager/collection-types/api::article.article/${published.article.documentId}/actions/unpublish`,
-      {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${await cms.adminJwt()}`, 'Content-Type': 'application/json' },
-        body: '{}',
-      }
-    );
-    expect(res.status, await res.text()).toBe(200);
+    await unpublishArticle(published.article.documentId);
     expect(await nextBuild(before)).toMatchObject({ result: 'live', kind: 'scoped' });
     // From the moment its release is live, before that release is indexed: search reaches no
     // bundle holding it (the live index's, narrowed), neither through the list nor by address.
@@ -522,15 +527,7 @@ describe('the publisher', () => {
     try {
       // A takedown beside the second.
       const before = status().lastBuild?.id;
-      const unpublish = await fetch(
-        `${cms.url}/content-manager/collection-types/api::article.article/${taken.article.documentId}/actions/unpublish`,
-        {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${await cms.adminJwt()}`, 'Content-Type': 'application/json' },
-          body: '{}',
-        }
-      );
-      expect(unpublish.status, await unpublish.text()).toBe(200);
+      await unpublishArticle(taken.article.documentId);
       expect(await nextBuild(before)).toMatchObject({ result: 'live', kind: 'scoped' });
       expect((await page(`/bai-viet/${taken.article.slug}/`)).status).toBe(404);
       expect(status().fullBuild).toMatchObject({ build: second.build, state: 'rendering' });
