@@ -25,7 +25,7 @@ describe('an editor publishes from the admin', () => {
 
   beforeAll(async () => {
     ({ cms, service, dir } = await startCmsWithPublisher(
-      { SERVE_ADMIN: 'true', SEED_DEMO_ARTICLES: '4' },
+      { SERVE_ADMIN: 'true', SEED_DEMO_ARTICLES: '3' },
       { debounceMs: 500 },
       (msg, fields) => {
         if (msg === 'release live') liveBuilds.push({ at: Date.now(), kind: fields?.kind });
