@@ -555,6 +555,10 @@ describe('the publisher', () => {
     // The second went live with both: the story it carried, the takedown it did not know of.
     expect(status().lastBuild).toMatchObject({ result: 'live', kind: 'full', rendered: second.build });
     expect(status().lastBuild!.summary).toContain('brought up to date');
+    // From the state of what went live beside it (the takedown) and what was pending, not the whole archive's.
+    expect(logs.slice(from)).toContainEqual(
+      expect.objectContaining({ msg: 'build planned', build: status().lastBuild!.id, state: 'partial' })
+    );
     expect(status().fullBuild).toBeNull();
     expect((await page(href)).status).toBe(200);
     expect((await page(`/bai-viet/${taken.article.slug}/`)).status).toBe(404);
