@@ -345,7 +345,7 @@ export class Publisher {
     const dir = path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
     const done = this.releases.copyTree(id, dir).then(
       () => true,
-      () => false
+      (error: unknown) => this.copyFailed(id, error)
     );
     this.skeleton = { of: id, dir, done };
   }
@@ -360,7 +360,7 @@ export class Publisher {
     const copy: Skeleton = { of: id, dir, done: Promise.resolve(false) };
     copy.done = this.releases.linkCopy(id, dir).then(
       () => (copy.finished = true),
-      () => false
+      (error: unknown) => this.copyFailed(id, error)
     );
     return copy;
   }
@@ -386,7 +386,7 @@ export class Publisher {
       this.releases.addSpare(copy.dir, copy.of);
       return this.releases.copyTree(id, dir).then(
         () => true,
-        () => false
+        (error: unknown) => this.copyFailed(id, error)
       );
     });
     this.skeleton = { of: id, dir, done };
@@ -405,7 +405,7 @@ export class Publisher {
       this.dropSkeleton(skeleton);
       return this.releases.copyTree(live, to).then(
         () => true,
-        () => false
+        (error: unknown) => this.copyFailed(live, error)
       );
     }
     return skeleton.done.then(async (copied) => {
@@ -415,10 +415,16 @@ export class Publisher {
         // What a live release changes after it went live: the search index it links to.
         this.releases.relinkSearchIndex(live, id);
         return true;
-      } catch {
-        return false;
+      } catch (error) {
+        return this.copyFailed(live, error);
       }
     });
+  }
+
+  /** A copy of release `of` that failed: logged with its cause (the build using it fails, and is retried). */
+  private copyFailed(of: string, error: unknown) {
+    this.log('copy of a release failed', { release: of, error: (error as Error).message ?? String(error) });
+    return false;
   }
 
   /**
