@@ -153,6 +153,7 @@ async function main() {
       if (msg === 'release live') marks.live ??= performance.now();
       if (msg === 'release live' || msg === 'build failed') builds.push(fields as unknown as BuildRecord);
       if (msg === 'build failed') console.error(`build failed: ${fields?.error}`);
+      if (msg === 'copy of a release failed') console.error(`copy of ${fields?.release} failed: ${fields?.error}`);
       if (msg === 'search index live')
         console.log(
           `  search index of ${fields?.of} live after ${fields?.durationMs} ms (${fields?.indexed} of ${fields?.shards} shards indexed; ${fields?.pagesRead} pages read in ${fields?.pagesMs} ms)`
