@@ -1302,6 +1302,8 @@ export class Publisher {
   /** The build bringing `full` up to date takes its tree as its own release's, `id` (it is not served: no copy). */
   private async adopt(full: FullBuild, id: string) {
     try {
+      // Its copy (copyOf: the next publish's start) walks this tree: renamed under it, it fails (ENOENT).
+      await full.copy?.done;
       await fs.promises.rename(this.releases.path(full.job.id), this.releases.path(id));
       full.adopted = true;
       return true;
