@@ -436,10 +436,10 @@ export class Publisher {
    * whole state is compared soon after the build (`compareAfter`): a change that came without
    * its event is found there and built next, as a reconciliation would.
    */
-  private partialCheck(changes: PendingChanges, liveState: PublishState | null, liveSnapshot: Snapshot | null) {
+  private partialCheck(changes: PendingChanges, baseState: PublishState | null, baseSnapshot: Snapshot | null) {
     const { documents, media, full } = changes;
     const count = Object.values(documents).reduce((n, ids) => n + ids.length, 0);
-    if (!liveState || !liveSnapshot || full || media.length || !count || count > PARTIAL_STATE_MAX) return null;
+    if (!baseState || !baseSnapshot || full || media.length || !count || count > PARTIAL_STATE_MAX) return null;
     // Another type's event (a user, a vote) names nothing the state answers for: the whole state, as before.
     if (Object.keys(documents).some((uid) => !(PUBLISHED_TYPES as readonly string[]).includes(uid))) return null;
     if (this.queue.failures().length || this.bisection.held().size) return null;
