@@ -6,6 +6,7 @@ import * as cheerio from 'cheerio';
 import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { api, freePort, get, rawGet, ROOT, type RunningCms } from '../helpers/cms';
+import { holdableCopy } from '../helpers/held-copy';
 import { searchableUrls, startCmsWithPublisher } from '../helpers/publisher';
 import { startPublisher, type RunningPublisher } from '@newsroom/publisher/service';
 import { astroBuild } from '@newsroom/publisher/astro';
@@ -480,6 +481,16 @@ describe('the publisher', () => {
     throw new Error(`No full build rendering: ${JSON.stringify(status())}`);
   }
 
+  /** Waits until `condition` holds. */
+  async function until(condition: () => boolean, timeoutMs = 120_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > deadline)
+        throw new Error(`Timed out: ${JSON.stringify(status())}\nLast logs: ${JSON.stringify(logs.slice(-8))}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** Sends `signal` to the process groups rendering a full build (SIGSTOP: its render held, as an archive of 100,000 holds it). */
   const signalRender = (full: { processes: number[] }, signal: NodeJS.Signals) => {
     for (const pid of full.processes) {
@@ -536,22 +547,35 @@ describe('the publisher', () => {
     })();
     const second = await fullBuildRendering(first.build);
     signalRender(second, 'SIGSTOP');
+    // The copy of its tree, made as it is validated for the publish after it, as slow as at 100,000 articles.
+    const copies = holdableCopy();
     try {
-      // A takedown beside the second.
-      const before = status().lastBuild?.id;
-      await unpublishArticle(taken.article.documentId);
-      expect(await nextBuild(before)).toMatchObject({ result: 'live', kind: 'scoped' });
-      expect((await page(`/bai-viet/${taken.article.slug}/`)).status).toBe(404);
-      expect(status().fullBuild).toMatchObject({ build: second.build, state: 'rendering' });
+      try {
+        // A takedown beside the second.
+        const before = status().lastBuild?.id;
+        await unpublishArticle(taken.article.documentId);
+        expect(await nextBuild(before)).toMatchObject({ result: 'live', kind: 'scoped' });
+        expect((await page(`/bai-viet/${taken.article.slug}/`)).status).toBe(404);
+        expect(status().fullBuild).toMatchObject({ build: second.build, state: 'rendering' });
+      } finally {
+        copies.hold();
+        signalRender(second, 'SIGCONT');
+      }
+      // Rendered, it is brought up to date (with the takedown) while its tree is still being copied:
+      // that build renders, then waits for the copy before it takes the tree as its release's.
+      await until(() => logs.some((l) => l.msg === 'build waits for a copy' && l.release === second.build));
+      copies.release();
+      await settled();
     } finally {
-      signalRender(second, 'SIGCONT');
+      copies.restore();
     }
-    await settled();
     watch = false;
     await watching;
     expect(served.length).toBeGreaterThan(0);
     expect(served.filter((code) => code !== 200)).toEqual([]);
     expect(logs.slice(from)).toContainEqual(expect.objectContaining({ msg: 'build failed', build: first.build }));
+    // Every copy of a release made meanwhile was whole.
+    expect(logs.slice(from).filter((l) => l.msg === 'copy of a release failed')).toEqual([]);
     // The second went live with both: the story it carried, the takedown it did not know of.
     expect(status().lastBuild).toMatchObject({ result: 'live', kind: 'full', rendered: second.build });
     expect(status().lastBuild!.summary).toContain('brought up to date');

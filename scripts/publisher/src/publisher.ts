@@ -1303,7 +1303,9 @@ export class Publisher {
   private async adopt(full: FullBuild, id: string) {
     try {
       // Its copy (copyOf: the next publish's start) walks this tree: renamed under it, it fails (ENOENT).
-      await full.copy?.done;
+      const copy = full.copy;
+      if (copy && !copy.finished) this.log('build waits for a copy', { build: id, release: full.job.id });
+      await copy?.done;
       await fs.promises.rename(this.releases.path(full.job.id), this.releases.path(id));
       full.adopted = true;
       return true;
