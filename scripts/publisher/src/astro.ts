@@ -298,7 +298,7 @@ export function searchIndexCommand(siteDir: string, outputPath: string): [string
 
 /** Indexes the article pages of `siteDir` for search, in shards (see site/content/src/search-index.ts). */
 export function searchIndex(siteDir: string, outputPath: string, options: SearchIndexOptions = {}) {
-  const { signal } = options;
+  const { kill } = options;
   return buildSearchIndex(
     siteDir,
     outputPath,
@@ -306,7 +306,7 @@ export function searchIndex(siteDir: string, outputPath: string, options: Search
       const [command, args] = searchIndexCommand(shard, out);
       // Niced: it runs beside the desk's next publish, whose save in the CMS, build and
       // publisher come first on the machine's cores.
-      await runCaptured(command, args, quietEnv(), SITE_DIR, { signal, priority: 10 });
+      await runCaptured(command, args, quietEnv(), SITE_DIR, { signal: kill, priority: 10 });
     },
     { parallel: indexProcesses(), ...options }
   );

@@ -220,7 +220,13 @@ export class Publisher {
     this.releases = new Releases(config.dir);
     this.scheduler = new Scheduler(() => void this.drain(), config.debounceMs, timers);
     this.queue = new ChangeQueue(path.join(config.dir, 'queue.json'), () => new Date(timers.now()));
-    this.search = new SearchIndexer(this.releases, log, searchIndex);
+    this.search = new SearchIndexer(
+      this.releases,
+      log,
+      searchIndex,
+      Date.now,
+      () => !this.stopped && this.config.searchIndex && this.queue.isEmpty() && !this.running
+    );
     this.bisection = new Bisection(this.queue, log, (n) => this.failureBackoff(n));
     if (this.queue.recovered) {
       this.log('queue unreadable', { problem: this.queue.recovered });
@@ -1679,7 +1685,7 @@ export class Publisher {
     this.scheduler.cancel();
     this.running?.abort.abort();
     this.full?.job.abort.abort();
-    this.search.yieldTo();
+    this.search.stop();
   }
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Releases } from './releases';
 import { FULL_READ_MS, RETRY_MS, SearchIndexer, type IndexSite } from './search-indexer';
 
@@ -27,13 +27,16 @@ function setup() {
   return { dir, releases, publish, log, logger };
 }
 
-/** An index writer the test controls: it indexes what it is given, or waits to be let go. */
+/**
+ * An index writer the test controls: it indexes what it is given, or waits to be let go. As
+ * Pagefind's processes, it is killed only by `kill`: `signal` stops it between shards.
+ */
 function fakeIndex() {
   let release: (() => void) | undefined;
   // Let go before it was called (the indexer reads the release's pages first): it finishes at once.
   let finished = false;
   const calls: string[] = [];
-  const index: IndexSite = async (siteDir, out, { signal }) => {
+  const index: IndexSite = async (siteDir, out, { kill }) => {
     calls.push(siteDir);
     await new Promise<void>((resolve, reject) => {
       release = resolve;
@@ -42,7 +45,7 @@ function fakeIndex() {
         release = undefined;
         resolve();
       }
-      signal!.addEventListener('abort', () => reject(new Error('aborted')));
+      kill!.addEventListener('abort', () => reject(new Error('cancelled')));
     });
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, 'pagefind.js'), `index of ${fs.readFileSync(path.join(siteDir, 'index.html'))}`);
@@ -90,16 +93,20 @@ describe('the search indexer', () => {
     expect(fs.existsSync(path.join(releases.searchDir, path.basename(first)))).toBe(false);
   });
 
-  it('yields to a publish: nothing goes live, and the new release is indexed next', async () => {
+  it('yields to a publish: what it was indexing finishes, nothing goes live, and the new release is indexed next', async () => {
     const { releases, publish, logger, log } = setup();
     const v1 = publish('v1');
     const fake = fakeIndex();
     const indexer = new SearchIndexer(releases, logger, fake.index);
     indexer.schedule(v1);
     const run = indexer.run();
+    await vi.waitFor(() => expect(fake.calls).toHaveLength(1)); // its pages read, its shards being indexed
     const v2 = publish('v2');
     indexer.yieldTo();
+    fake.finish(); // the shards being indexed are not killed: they finish (into the shard cache)
     await run;
+    expect(fake.calls).toHaveLength(1);
+    expect(fs.existsSync(path.join(releases.path(v1), 'pagefind'))).toBe(false);
     expect(releases.live()?.id).toBe(v2);
     expect(releases.list()).toEqual([v1, v2]);
     expect(log.map((l) => l.msg)).toContain('search index postponed');
@@ -108,6 +115,40 @@ describe('the search indexer', () => {
     fake.finish();
     await again;
     expect(fs.readFileSync(path.join(releases.dir, 'current', 'pagefind', 'pagefind.js'), 'utf8')).toBe('index of v2');
+  });
+
+  it('indexes the release live after a publish by itself once the publisher is idle; stopping kills what it indexes', async () => {
+    const { releases, publish, logger, log } = setup();
+    const v1 = publish('v1');
+    const fake = fakeIndex();
+    let idle = false;
+    const indexer = new SearchIndexer(releases, logger, fake.index, Date.now, () => idle);
+    indexer.schedule(v1);
+    const run = indexer.run();
+    await vi.waitFor(() => expect(fake.calls).toHaveLength(1));
+    // A publish: it starts (the indexing yields), its release goes live, and the publisher is idle again.
+    indexer.yieldTo();
+    const v2 = publish('v2');
+    indexer.schedule(v2);
+    idle = true;
+    fake.finish(); // v1's shards finish; then v2 is indexed
+    await vi.waitFor(() => expect(fake.calls).toHaveLength(2));
+    expect(indexer.indexing).toEqual({ release: v2 });
+    fake.finish();
+    await run;
+    expect(log.map((l) => l.msg)).toEqual(['search index postponed', 'search index live']);
+    expect(fs.readFileSync(path.join(releases.dir, 'current', 'pagefind', 'pagefind.js'), 'utf8')).toBe('index of v2');
+
+    // The publisher stops: the index being made is killed, and nothing starts again.
+    const v3 = publish('v3');
+    indexer.schedule(v3);
+    const last = indexer.run();
+    await vi.waitFor(() => expect(fake.calls).toHaveLength(3));
+    indexer.stop();
+    await last;
+    expect(fake.calls).toHaveLength(3);
+    expect(indexer.indexing).toBeNull();
+    expect(log.at(-1)).toMatchObject({ msg: 'search index postponed', fields: { build: v3 } });
   });
 
   it('does not index a release that is no longer live, nor switch while publishing is paused', async () => {

@@ -34,10 +34,13 @@ export interface IndexRecord {
  * `pagefind` link is switched to the new index (Releases.swapSearchIndex): no copy of the release
  * is made (at 100,000 articles a copy took longer than the time between two publishes, and the
  * index never went live). Publishing always comes first: a publish cancels a running indexing,
- * which runs again for the release that is live after it, and keeps the shards it finished.
+ * which runs again for the release that is live after it, and keeps the shards it finished. The
+ * shards being indexed (niced) finish first, into the cache: killed, a desk publishing more often
+ * than a shard takes (a few seconds) never saw one done, and a new story was not found until the
+ * desk went quiet.
  */
 export class SearchIndexer {
-  private running: { release: string; abort: AbortController } | undefined;
+  private running: { release: string; abort: AbortController; kill: AbortController } | undefined;
   private due: string | undefined;
   /**
    * The article pages of the release last read (readPages): the next release's are read again only
@@ -51,7 +54,9 @@ export class SearchIndexer {
     private readonly releases: Releases,
     private readonly log: Logger,
     private readonly indexSite: IndexSite,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    /** Whether the publisher is idle: a run that yielded, once its shards finished, starts the next then. */
+    private readonly idle: () => boolean = () => false
   ) {}
 
   /** Release `id` is live and wants its own search index. */
@@ -65,9 +70,15 @@ export class SearchIndexer {
   private failures = 0;
   private retryAt = 0;
 
-  /** A publish comes first: stops the indexing in progress (it is done again after). */
+  /** A publish comes first: stops the indexing in progress once its shards being indexed are (it is done again after). */
   yieldTo() {
     this.running?.abort.abort();
+  }
+
+  /** The publisher stops: the indexing in progress ends now, its shards unfinished. */
+  stop() {
+    this.running?.abort.abort();
+    this.running?.kill.abort();
   }
 
   /** The release being indexed, if any. */
@@ -84,11 +95,13 @@ export class SearchIndexer {
       return;
     }
     const abort = new AbortController();
-    this.running = { release, abort };
+    const kill = new AbortController();
+    this.running = { release, abort, kill };
     // The index's name in the store.
     const id = this.releases.newId();
     const started = this.now();
     const out = path.join(this.releases.workDir, `${id}-pagefind`);
+    let yielded = false;
     try {
       // The shards of earlier indexes (finished or interrupted) whose pages did not change are reused.
       const cache = { dir: path.join(this.releases.searchDir, SHARDS), link: path.join('..', SHARDS) };
@@ -99,7 +112,7 @@ export class SearchIndexer {
       this.known = { release, lines: pages, readAt: changed ? known.readAt : started };
       if (abort.signal.aborted) throw new Error('cancelled');
       const pagesMs = this.now() - started;
-      const done = (await this.indexSite(dir, out, { signal: abort.signal, cache, pages })) as
+      const done = (await this.indexSite(dir, out, { signal: abort.signal, kill: kill.signal, cache, pages })) as
         { shards?: number; indexed?: number } | undefined;
       if (abort.signal.aborted || this.releases.live()?.id !== release) throw new Error('cancelled');
       if (this.releases.paused()) throw new Error('cancelled');
@@ -130,6 +143,7 @@ export class SearchIndexer {
       const cancelled = abort.signal.aborted || (error as Error).message === 'cancelled';
       if (cancelled) {
         this.log('search index postponed', { build: release, reason: 'a publish came first' });
+        yielded = !kill.signal.aborted;
       } else {
         // Still due: until it is indexed, the release searches the index it shares, narrowed to
         // the stories it has as they are (Releases.narrowSearchIndex). Tried again when the
@@ -144,5 +158,7 @@ export class SearchIndexer {
       fs.rmSync(out, { recursive: true, force: true });
       this.running = undefined;
     }
+    // The publish it yielded to may have ended while its shards finished: the release live now is due.
+    if (yielded && this.idle()) await this.run();
   }
 }

@@ -199,8 +199,14 @@ export interface SearchIndexOptions {
   perShard?: number;
   /** Where shards' bundles are kept and reused from. */
   cache?: ShardCache | null;
-  /** Stops between steps (the publisher's: a publish comes first), throwing 'cancelled'. */
+  /**
+   * Stops between steps (the publisher's: a publish comes first), throwing 'cancelled'. The shards
+   * being indexed then finish, into the cache: a desk publishing more often than a shard takes
+   * would otherwise never see one done.
+   */
   signal?: AbortSignal;
+  /** Kills the shards being indexed too (the publisher stopping). */
+  kill?: AbortSignal;
   /** The article pages' lines, when the caller has read them (readPages); else they are read here. */
   pages?: PageLines;
   /** Shards indexed at the same time (SEARCH_INDEX_PROCESSES). */
