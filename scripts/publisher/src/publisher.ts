@@ -220,13 +220,7 @@ export class Publisher {
     this.releases = new Releases(config.dir);
     this.scheduler = new Scheduler(() => void this.drain(), config.debounceMs, timers);
     this.queue = new ChangeQueue(path.join(config.dir, 'queue.json'), () => new Date(timers.now()));
-    this.search = new SearchIndexer(
-      this.releases,
-      log,
-      searchIndex,
-      Date.now,
-      () => !this.stopped && this.config.searchIndex && this.queue.isEmpty() && !this.running
-    );
+    this.search = new SearchIndexer(this.releases, log, searchIndex, Date.now, () => this.idleForSearch());
     this.bisection = new Bisection(this.queue, log, (n) => this.failureBackoff(n));
     if (this.queue.recovered) {
       this.log('queue unreadable', { problem: this.queue.recovered });
@@ -425,6 +419,11 @@ export class Publisher {
         return this.copyFailed(live, error);
       }
     });
+  }
+
+  /** Nothing is pending or building: the live release's search index may run (SearchIndexer). */
+  private idleForSearch() {
+    return !this.stopped && this.config.searchIndex && this.queue.isEmpty() && !this.running;
   }
 
   /** A copy of release `of` that failed: logged with its cause (the build using it fails, and is retried). */
@@ -633,7 +632,7 @@ export class Publisher {
       if (problem) return;
       if (!this.queue.isEmpty() && !this.scheduler.armed) this.schedule(0);
       // Idle and equal: the live release's search index, if it is still due (one that failed, after its wait).
-      else if (this.queue.isEmpty() && !this.running && this.config.searchIndex) void this.search.run();
+      else if (this.idleForSearch()) void this.search.run();
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
       this.lastReconcile = { at, durationMs, differences: 0, queued: 0, error: (error as Error).message };
@@ -1315,8 +1314,8 @@ export class Publisher {
       await fs.promises.rename(this.releases.path(full.job.id), this.releases.path(id));
       full.adopted = true;
       return true;
-    } catch {
-      return false;
+    } catch (error) {
+      return this.copyFailed(full.job.id, error);
     }
   }
 
