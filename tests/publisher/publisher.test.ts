@@ -344,7 +344,12 @@ describe('the publisher', () => {
     expect(searchableUrls(path.join(dir, 'current', 'pagefind'))).toContain(href);
     const before = status().lastBuild?.id;
     await unpublishArticle(published.article.documentId);
-    expect(await nextBuild(before)).toMatchObject({ result: 'live', kind: 'scoped' });
+    const takedown = await nextBuild(before);
+    expect(takedown).toMatchObject({ result: 'live', kind: 'scoped' });
+    // Rendered by the build process that rendered the publish, from the same compile: its next job
+    // (site/render-jobs.mjs). The comparison below holds its pages to a whole `astro build`'s.
+    const { pid, job } = published.build.renderer!;
+    expect(takedown.renderer).toEqual({ pid, job: job + 1 });
     // From the moment its release is live, before that release is indexed: search reaches no
     // bundle holding it (the live index's, narrowed), neither through the list nor by address.
     const searchable = path.join(dir, 'current', 'pagefind');

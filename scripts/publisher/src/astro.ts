@@ -107,20 +107,21 @@ export interface AstroOptions {
 }
 
 /**
- * `astro build` of the site in `dir` (output in <dir>/site), from a content snapshot, never from
- * the CMS, without the search index. It runs with `--root` from <dir>/work, so Astro keeps its
- * intermediate chunks in <dir>/work/.astro rather than in site/.astro, and builds of different
- * directories never touch each other's files. Not from `dir` itself: with the output inside its
- * working directory Astro keeps the chunks among the pages, and then walks every folder of the
- * output to remove empty ones (18 s at 100,000 articles). `dir` must be inside site/: the chunks
- * import the site's packages from there.
+ * A build of the site in `dir` (output in <dir>/site), from a content snapshot, never from the
+ * CMS, without the search index: `command` (`astro build`, or site/render-jobs.mjs). It runs with
+ * `--root` (the site's folder) from <dir>/work, so Astro keeps its intermediate chunks in
+ * <dir>/work/.astro rather than in site/.astro, and builds of different directories never touch
+ * each other's files. Not from `dir` itself: with the output inside its working directory Astro
+ * keeps the chunks among the pages, and then walks every folder of the output to remove empty ones
+ * (18 s at 100,000 articles). `dir` must be inside site/: the chunks import the site's packages
+ * from there.
  */
 function spawnBuild(
   dir: string,
   options: AstroOptions,
   extra: Record<string, string>,
-  signal: AbortSignal,
-  onChild?: (child: ChildProcess) => void
+  [command, args]: [string, string[]],
+  run: RunOptions
 ) {
   const cwd = path.join(dir, 'work');
   fs.mkdirSync(cwd, { recursive: true });
@@ -137,10 +138,13 @@ function spawnBuild(
     const cache = env.SITE_CACHE_DIR || path.join(SITE_DIR, 'node_modules', '.astro');
     env.SITE_CACHE_DIR = `${cache}-part-${options.part}`;
   }
-  return generated(env).then(() =>
-    runCaptured(bin('astro', SITE_DIR), ['build', '--root', SITE_DIR], env, cwd, { signal, onChild })
-  );
+  return generated(env).then(() => runCaptured(command, args, env, cwd, run));
 }
+
+/** `astro build` of the site. */
+const ASTRO_BUILD = (): [string, string[]] => [bin('astro', SITE_DIR), ['build', '--root', SITE_DIR]];
+/** The site compiled once, rendering job after job (site/render-jobs.mjs). */
+const RENDER_JOBS = (): [string, string[]] => [process.execPath, [path.join(SITE_DIR, 'render-jobs.mjs')]];
 
 /**
  * The files Astro generates into site/.astro (the root's, whatever the working directory) before
@@ -167,51 +171,96 @@ export function astroBuild(
 ) {
   const extra: Record<string, string> = { SITE_SNAPSHOT: options.snapshot };
   if (options.scope) extra.SITE_SCOPE = options.scope;
-  return spawnBuild(dir, options, extra, signal ?? new AbortController().signal);
+  return spawnBuild(dir, options, extra, ASTRO_BUILD(), { signal });
 }
 
 /**
- * A build started before there is anything to build: Astro compiles the site (about 3 s, most of
- * a small build), then its first page asks for content and the build waits for its job on the IPC
- * channel (the protocol: @newsroom/content/build-protocol). The publisher keeps one ready, so a
- * publish pays only for rendering the pages it touched.
+ * How many jobs one build renders before it is let go: whatever a render leaves behind (a template
+ * or a library holding on to something) cannot grow without end.
+ */
+export const JOBS_PER_BUILD = 100;
+
+/**
+ * A build started before there is anything to build: it compiles the site (about 5 s of CPU, most
+ * of a small build), then its first page asks for content and the build waits for its job on the
+ * IPC channel (the protocol: @newsroom/content/build-protocol). The publisher keeps one ready, so a
+ * publish pays only for rendering the pages it touched. It renders job after job from that one
+ * compile (site/render-jobs.mjs), each into a folder of its own (outDir), until it is cancelled or
+ * the publisher goes away.
  */
 export class PreparedBuild {
-  readonly outDir: string;
+  /** Where the last job's pages are, once it is rendered. */
+  outDir: string;
+  /** The jobs it was given. */
+  jobs = 0;
   private readonly abort = new AbortController();
-  private readonly done: Promise<string>;
   private child: ChildProcess | undefined;
   private exited = false;
   private waiting = false;
   private job: BuildJob | undefined;
+  /** The job under way: settled when its pages are written, or when the build ends first. */
+  private rendering: { resolve: (output: string) => void; reject: (error: Error) => void } | undefined;
+  /** What the build printed since its job was given. */
+  private output = '';
   private preloadFile: string | undefined;
   /** The snapshot the build says it has read. */
   private preloaded: string | undefined;
 
   constructor(
     readonly dir: string,
-    options: AstroOptions
+    readonly options: AstroOptions
   ) {
     this.outDir = path.join(dir, 'site');
-    this.done = spawnBuild(dir, options, { [JOB_OVER_IPC]: '1' }, this.abort.signal, (child) => {
-      this.child = child;
-      child.on('message', (message) => {
-        let parsed: BuildMessage;
-        try {
-          parsed = parseBuildMessage(message);
-        } catch {
-          return; // not ours
-        }
-        if (parsed.type === 'preloaded') this.preloaded = parsed.snapshot;
-        if (parsed.type !== 'waiting') return;
-        this.waiting = true;
-        if (this.preloadFile) this.child?.send({ type: 'preload', snapshot: this.preloadFile } satisfies BuildMessage);
-        if (this.job) this.send(this.job);
-      });
-    }).finally(() => {
-      this.exited = true;
+    const ended = spawnBuild(dir, options, { [JOB_OVER_IPC]: '1' }, RENDER_JOBS(), {
+      signal: this.abort.signal,
+      onOutput: (chunk) => {
+        if (!this.rendering) return;
+        this.output += chunk;
+        if (this.output.length > 200_000) this.output = this.output.slice(-100_000);
+      },
+      onChild: (child) => {
+        this.child = child;
+        child.on('message', (message) => this.receive(message));
+      },
     });
-    this.done.catch(() => {}); // a failure is reported to whoever runs the job
+    ended.then(
+      (output) => this.ended(new Error(`The build ended before its job was done:\n${tail(output)}`)),
+      (error: Error) => this.ended(error)
+    );
+  }
+
+  private receive(message: unknown) {
+    let parsed: BuildMessage;
+    try {
+      parsed = parseBuildMessage(message);
+    } catch {
+      return; // not ours
+    }
+    if (parsed.type === 'preloaded') this.preloaded = parsed.snapshot;
+    if (parsed.type === 'rendered') {
+      const done = this.rendering;
+      const output = this.output;
+      // Ready for the next job, which it asks for once its next render has begun.
+      this.outDir = parsed.outDir;
+      this.rendering = undefined;
+      this.job = undefined;
+      this.waiting = false;
+      this.output = '';
+      this.preloadFile = undefined;
+      this.preloaded = undefined;
+      done?.resolve(output);
+      return;
+    }
+    if (parsed.type !== 'waiting') return;
+    this.waiting = true;
+    if (this.preloadFile) this.child?.send({ type: 'preload', snapshot: this.preloadFile } satisfies BuildMessage);
+    if (this.job) this.send(this.job);
+  }
+
+  private ended(error: Error) {
+    this.exited = true;
+    this.rendering?.reject(error);
+    this.rendering = undefined;
   }
 
   /** The build's process, once started. */
@@ -219,9 +268,9 @@ export class PreparedBuild {
     return this.child?.pid;
   }
 
-  /** Still waiting for a job (not crashed, not cancelled). */
+  /** Able to take a job now: not rendering one, not crashed, not cancelled. */
   get ready() {
-    return !this.exited;
+    return !this.exited && !this.rendering;
   }
 
   /**
@@ -243,19 +292,29 @@ export class PreparedBuild {
     if (this.waiting) this.child?.send({ type: 'preload', snapshot } satisfies BuildMessage);
   }
 
-  /** Hands over the job (at once, or when the build asks for it) and resolves when the pages are written. */
+  /**
+   * Hands over the job (at once, or when the build asks for it) and resolves, with what the build
+   * printed meanwhile, when the pages are written (into outDir).
+   */
   run(job: BuildJob, signal?: AbortSignal) {
-    if (signal?.aborted) this.cancel();
-    signal?.addEventListener('abort', () => this.cancel(), { once: true });
+    if (!this.ready) return Promise.reject(new Error(`The build in ${this.dir} cannot take a job now.`));
+    // Aborting the job stops the build; once the job is done, it no longer does.
+    const cancel = () => this.cancel();
+    if (signal?.aborted) cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+    const done = new Promise<string>((resolve, reject) => (this.rendering = { resolve, reject }));
     this.job = job;
+    this.jobs++;
+    this.output = '';
     if (this.waiting) this.send(job);
-    return this.done;
+    return done.finally(() => signal?.removeEventListener('abort', cancel));
   }
 
   private send(job: BuildJob) {
     this.child?.send({ type: 'job', job } satisfies BuildMessage);
   }
 
+  /** Stops the build (its process and those it started), whatever it is doing. */
   cancel() {
     this.abort.abort();
   }

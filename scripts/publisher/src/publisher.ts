@@ -21,7 +21,7 @@ import { addEvent, isEmpty, mergeChanges, noChanges, type PendingChanges, type S
 import { filesUnder, moveInto, Releases } from './releases.js';
 import { SearchIndexer } from './search-indexer.js';
 import { articleCount, pageFiles, validateRelease } from './validate.js';
-import { outOfMemory, PreparedBuild, renderInParts, searchIndex, withHeapLimit } from './astro.js';
+import { JOBS_PER_BUILD, outOfMemory, PreparedBuild, renderInParts, searchIndex, withHeapLimit } from './astro.js';
 import type { Logger } from './log.js';
 import { realTimers, Scheduler, type Timers } from './scheduler.js';
 import { ChangeQueue, docKey, keysOf, parseKey, type ChangeKey, type Claim } from './queue.js';
@@ -61,6 +61,11 @@ export interface BuildRecord {
    * rendered), 'preloading', 'compiling', or 'new' (none was prepared).
    */
   compiled?: PreparedBuild['state'] | 'new';
+  /**
+   * The build process that rendered it, and which of the jobs it rendered from its one compile
+   * this was (site/render-jobs.mjs).
+   */
+  renderer?: { pid: number; job: number };
   /** A full build brought up to date before it went live: the id it rendered under (its logs name it). */
   rendered?: string;
 }
@@ -79,10 +84,15 @@ interface Running {
   id: string;
   startedAt: number;
   abort: AbortController;
-  /** The builds rendering the release (their folders are removed when the build ends). */
+  /**
+   * The builds rendering the release. When the build ends, a publish's is kept for the next one
+   * (recycle); the others are stopped and their folders removed.
+   */
   rendering: PreparedBuild[];
   /** How the build process was when the render was handed over (BuildRecord.compiled). */
   compiled?: BuildRecord['compiled'];
+  /** BuildRecord.renderer. */
+  renderer?: BuildRecord['renderer'];
 }
 
 /**
@@ -481,6 +491,7 @@ export class Publisher {
     const { signal } = job.abort;
     try {
       await build.run({ snapshot, scope, delta: delta ?? null }, signal);
+      if (build.pid) job.renderer = { pid: build.pid, job: build.jobs };
     } catch (error) {
       throw signal.aborted ? error : new RenderError((error as Error).message);
     }
@@ -498,9 +509,32 @@ export class Publisher {
   }
 
   /** A new build, compiling at once; `part`: which of a full build's parts it renders (AstroOptions). */
-  private newBuild(part = 0) {
+  private newBuild(part?: number) {
     const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
-    return new PreparedBuild(dir, { ...this.astroOptions(), part });
+    return new PreparedBuild(dir, part === undefined ? this.astroOptions() : { ...this.astroOptions(), part });
+  }
+
+  /**
+   * A build whose job is over: kept among the prepared builds when it can render a next publish
+   * from its compile (a publish's build, not a full build's part; alive and idle; started as builds
+   * are started now; under JOBS_PER_BUILD jobs; one is wanted), else stopped and its folder
+   * removed. The folder of the job's pages goes either way: they were moved into the release, or
+   * the release failed.
+   */
+  private recycle(build: PreparedBuild) {
+    const keep =
+      !this.stopped &&
+      build.ready &&
+      build.jobs < JOBS_PER_BUILD &&
+      JSON.stringify(build.options) === JSON.stringify(this.astroOptions()) &&
+      this.prepared.length < this.config.preparedBuilds;
+    if (!keep) {
+      build.cancel();
+      this.releases.removeLater(build.dir);
+      return;
+    }
+    if (build.jobs) this.releases.removeLater(build.outDir);
+    this.prepared.push(build);
   }
 
   /**
@@ -1032,7 +1066,17 @@ export class Publisher {
           compiled,
           rendered: candidate.job.id,
         });
-      } else this.finish(job, { id, kind, result: 'live', startedAt, summary, phases, compiled: job.compiled });
+      } else
+        this.finish(job, {
+          id,
+          kind,
+          result: 'live',
+          startedAt,
+          summary,
+          phases,
+          compiled: job.compiled,
+          renderer: job.renderer,
+        });
       const marks = { templates: !!candidate, contentCode: candidate?.ready!.read === 'whole' };
       await this.afterLive(id, 'scoped', snapshot, marks, false);
       return this.bisection.settled(candidate ? [...candidate.ready!.carried, ...carried] : carried, claim);
@@ -1050,10 +1094,7 @@ export class Publisher {
       if (!handedOff) {
         for (const f of [`${id}.scope.json`, `${id}.lean.json`, `${id}.delta.json`, `${id}.building`])
           fs.rmSync(path.join(this.releases.workDir, f), { force: true });
-        for (const build of job.rendering) {
-          build.cancel(); // a part started for a build that failed before rendering
-          this.releases.removeLater(build.dir);
-        }
+        for (const build of job.rendering) this.recycle(build);
       }
       this.running = undefined;
       this.prepare();

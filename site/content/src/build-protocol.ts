@@ -2,9 +2,11 @@ import { z } from 'zod';
 
 /**
  * What the publisher asks of an Astro build, defined once and validated on both sides. The
- * publisher starts `astro build` ahead of time with an IPC channel and SITE_JOB_IPC=1
- * (scripts/publisher/src/astro.ts); once the site is compiled, the first page that asks for content
- * says so ({ type: 'waiting' }) and waits for its job ({ type: 'job' }) (site/src/lib/job.ts).
+ * publisher starts a build ahead of time with an IPC channel and SITE_JOB_IPC=1
+ * (scripts/publisher/src/astro.ts, site/render-jobs.mjs); once the site is compiled, the first page
+ * that asks for content says so ({ type: 'waiting' }) and waits for its job ({ type: 'job' })
+ * (site/src/lib/job.ts); the build says when its pages are written ({ type: 'rendered' }), and
+ * waits for the next job.
  */
 
 /** Set in a build's environment: its job comes over the IPC channel. */
@@ -105,6 +107,11 @@ export const buildMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('preloaded'), snapshot: z.string().min(1) }),
   /** Publisher → build: what to render. */
   z.object({ type: z.literal('job'), job: buildJobSchema }),
+  /**
+   * Build → publisher: the job's pages are written, into `outDir` (each job's its own). The build
+   * renders the next job it is given from the same compile (site/render-jobs.mjs).
+   */
+  z.object({ type: z.literal('rendered'), outDir: z.string().min(1) }),
 ]);
 export type BuildMessage = z.infer<typeof buildMessageSchema>;
 

@@ -13,6 +13,7 @@ import {
   type SnapshotDelta,
 } from '@newsroom/content/snapshot';
 import { getPrefetched } from './prefetched';
+import { perRender } from './per-render';
 import { mediaUrlOn, pollApiPath } from '@newsroom/content/routes';
 import { SITE } from './config';
 
@@ -88,12 +89,8 @@ async function load(): Promise<SiteContent> {
   return toContent(snapshot, base);
 }
 
-let cached: Promise<SiteContent> | undefined;
-/** All published content, loaded once per build and shared by every page. */
-export function loadContent(): Promise<SiteContent> {
-  cached ??= load();
-  return cached;
-}
+/** All published content, loaded once per build (per render: per-render.ts) and shared by every page. */
+export const loadContent: () => Promise<SiteContent> = perRender(load);
 
 /** Where the build fetches a CMS photo to resize it (lib/images.ts). */
 export const mediaSource = mediaUrlOn(CMS_URL);

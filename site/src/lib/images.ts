@@ -1,6 +1,7 @@
 import { getImage } from 'astro:assets';
 import { mediaSource } from './content';
 import type { Image } from '@newsroom/content/schema';
+import { perRender } from './per-render';
 
 export interface ResponsiveImage {
   webpSrcset: string;
@@ -14,11 +15,13 @@ export interface ResponsiveImage {
  * Responsive variants of a CMS image: WebP at `widths` with a JPEG fallback. Encoding cost decides
  * the formats (AVIF costs ~17× WebP per variant here). A newsroom reuses a few photos on thousands of
  * pages (cards, related articles), so results are memoised: each image and width set is resolved
- * once per build, not once per page.
+ * once per build, not once per page. Per render (per-render.ts): asking Astro for an image is
+ * what lists it to be written into that render's folder.
  */
-const cache = new Map<string, Promise<ResponsiveImage>>();
+const caches = perRender(() => new Map<string, Promise<ResponsiveImage>>());
 
 export function responsiveImage(image: Image, widths: number[]): Promise<ResponsiveImage> {
+  const cache = caches();
   const key = `${image.url}|${widths.join(',')}`;
   let hit = cache.get(key);
   if (!hit) {

@@ -15,18 +15,18 @@ export interface Preloaded {
  * and waits for the job — which snapshot to render and which pages — on the IPC channel. Meanwhile
  * the publisher may name the snapshot the job will most likely start from (the live release's),
  * which is read (and indexed) at once, so that the job only brings what changed. A publish then costs only the
- * rendering. The build exits if the publisher goes away, before or during rendering.
+ * rendering. The build exits if the publisher goes away, before or during rendering. Such a build
+ * renders job after job from one compile (site/render-jobs.mjs): this is asked again for each.
  */
 export function waitForJob(): Promise<{ job: BuildJob; preloaded: Preloaded | null }> {
   const send = process.send?.bind(process);
   if (!send) throw new Error('SITE_JOB_IPC is set but this build has no IPC channel to the publisher.');
   void loadLibraries();
   let preloaded: Preloaded | null = null;
+  // Listened to while the build waits (the channel unreferenced after a job: see below).
+  process.channel?.ref();
+  if (!process.listeners('disconnect').includes(gone)) process.once('disconnect', gone);
   return new Promise((resolve) => {
-    const gone = () => {
-      console.error('[content] the publisher is gone; no job for this build.');
-      process.exit(1);
-    };
     const onMessage = (message: unknown) => {
       let parsed: BuildMessage;
       try {
@@ -55,15 +55,20 @@ export function waitForJob(): Promise<{ job: BuildJob; preloaded: Preloaded | nu
       }
       if (parsed.type !== 'job') return;
       process.off('message', onMessage);
-      // Nothing more comes: the build may exit when its pages are written (and still exits at
-      // once should the publisher go away while it renders).
+      // Nothing more comes until the pages are written (and the build still exits at once should
+      // the publisher go away while it renders).
       process.channel?.unref();
       resolve({ job: parsed.job, preloaded });
     };
     process.on('message', onMessage);
-    process.once('disconnect', gone);
     send({ type: 'waiting' } satisfies BuildMessage);
   });
+}
+
+/** The publisher went away: no job will come, and none is wanted from a build under way. */
+function gone() {
+  console.error('[content] the publisher is gone; no job for this build.');
+  process.exit(1);
 }
 
 /**

@@ -1,0 +1,152 @@
+// @ts-check
+/**
+ * The site compiled once, rendering the publisher's jobs one after another: what a build the
+ * publisher starts ahead of time runs (scripts/publisher/src/astro.ts: PreparedBuild) instead of
+ * `astro build`. `astro build` compiles the site (Vite: ~5 s of CPU on two cores) and then renders
+ * it once; a publish renders a few pages in a tenth of that. Here the compile is kept: each job
+ * runs Astro's own page generation again on the same compiled site, into a folder of its own, and
+ * the site's pages load their content anew for each (site/src/lib/per-render.ts). The pages are
+ * byte for byte those `astro build` writes from the same content (tests/publisher: a scoped
+ * release against a full `astro build`).
+ *
+ * Runs Astro's build steps as its `build` command does (astro/dist/core/build/index.js), which are
+ * not public API: tied to the Astro version it was written for (ASTRO_VERSION), refused on another.
+ *
+ * The job protocol is the site's (site/src/lib/job.ts): each render's first page says it is
+ * waiting and waits for its job; when its pages are written, this says `rendered` with the folder
+ * they are in (@newsroom/content/build-protocol). Environment: SITE_OUT_DIR, the first render's
+ * folder (the n-th renders into `${SITE_OUT_DIR}-n`); the rest as for `astro build`.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The Astro whose build steps this runs. */
+const ASTRO_VERSION = /^5\.18\./;
+/** Names the render under way, for what the site keeps per render (site/src/lib/per-render.ts). */
+const RENDER = Symbol.for('newsroom.site.render');
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const astroDir = path.dirname(createRequire(import.meta.url).resolve('astro/package.json'));
+const { version } = JSON.parse(fs.readFileSync(path.join(astroDir, 'package.json'), 'utf8'));
+if (!ASTRO_VERSION.test(version))
+  throw new Error(
+    `site/render-jobs.mjs runs the build steps of Astro ${ASTRO_VERSION.source.replaceAll('\\', '')}x, not ${version}: check them against astro/dist/core/build/index.js and update it.`
+  );
+/** @param {string} file */
+const astro = (file) => import(pathToFileURL(path.join(astroDir, 'dist', file)).href);
+
+const [
+  { resolveConfig },
+  { createNodeLogger },
+  { createSettings },
+  hooks,
+  { createDevelopmentManifest },
+  { createRoutesList },
+  { createVite },
+  { syncInternal },
+  { collectPagesData },
+  { viteBuild },
+  { generatePages },
+  { createKey },
+  { ensureProcessNodeEnv },
+  { apply: applyPolyfill },
+] = await Promise.all([
+  astro('core/config/config.js'),
+  astro('core/config/logging.js'),
+  astro('core/config/settings.js'),
+  astro('integrations/hooks.js'),
+  astro('vite-plugin-astro-server/plugin.js'),
+  astro('core/routing/index.js'),
+  astro('core/create-vite.js'),
+  astro('core/sync/index.js'),
+  astro('core/build/page-data.js'),
+  astro('core/build/static-build.js'),
+  astro('core/build/generate.js'),
+  astro('core/encryption.js'),
+  astro('core/util.js'),
+  astro('core/polyfill.js'),
+]);
+
+const send = process.send?.bind(process);
+if (!send) throw new Error('site/render-jobs.mjs renders the jobs of a publisher: start it with an IPC channel.');
+const outDir = process.env.SITE_OUT_DIR;
+if (!outDir || !path.isAbsolute(outDir))
+  throw new Error('SITE_OUT_DIR must name the first render’s folder, absolutely.');
+
+// As `astro build` (AstroBuilder: setup, then build up to the page generation).
+ensureProcessNodeEnv('production');
+applyPolyfill();
+const inlineConfig = { root, mode: 'production' };
+const logger = createNodeLogger(inlineConfig);
+const { astroConfig } = await resolveConfig(inlineConfig, 'build');
+let settings = await createSettings(astroConfig, fileURLToPath(astroConfig.root));
+settings = await hooks.runHookConfigSetup({ settings, command: 'build', logger });
+const manifest = createDevelopmentManifest(settings);
+const routesList = await createRoutesList({ settings }, logger);
+await hooks.runHookConfigDone({ settings, logger, command: 'build' });
+const viteConfig = await createVite(
+  { server: { hmr: false, middlewareMode: true } },
+  { settings, logger, mode: 'production', command: 'build', sync: false, routesList, manifest }
+);
+await syncInternal({ mode: 'production', settings, logger, fs, routesList, command: 'build', manifest });
+await hooks.runHookBuildStart({ config: settings.config, logger });
+const { allPages } = collectPagesData({ settings, logger, manifest: routesList });
+/** @type {any} Astro's StaticBuildOptions */
+const opts = {
+  allPages,
+  settings,
+  logger,
+  routesList,
+  runtimeMode: 'production',
+  origin: new URL(settings.config.site ?? 'http://localhost').origin,
+  pageNames: [],
+  teardownCompiler: false,
+  viteConfig,
+  key: createKey(),
+};
+const { internals, ssrOutputChunkNames } = await viteBuild(opts);
+
+// The output folder is outside the working directory: Astro compiles into <cwd>/.astro, the
+// server's chunks beside what readers load (scripts, the public folder's files), and once the
+// pages are written copies the latter into the output (cleanServerOutput). The chunks stay here,
+// for the next render; the rest is copied into each render's folder.
+const compiled = path.join(process.cwd(), '.astro');
+const chunks = new Set(ssrOutputChunkNames.filter((/** @type {string} */ f) => f.endsWith('.mjs')));
+if (internals.manifestFileName) chunks.add(internals.manifestFileName);
+const forReaders = fs
+  .readdirSync(compiled, { recursive: true, withFileTypes: true })
+  .filter((entry) => entry.isFile())
+  .map((entry) => path.relative(compiled, path.join(entry.parentPath, entry.name)))
+  .filter((file) => !chunks.has(file.replace(/\.map$/, '')) && !file.endsWith('.d.ts'));
+
+// What one render's page generation takes away from the next (astro:assets).
+const assets = /** @type {any} */ (globalThis).astroAsset;
+const addStaticImage = assets.addStaticImage;
+const routes = Object.values(allPages).map((page) => page.route);
+
+for (let render = 1; ; render++) {
+  const out = render === 1 ? outDir : `${outDir}-${render}`;
+  fs.rmSync(out, { recursive: true, force: true });
+  /** @type {any} */ (globalThis)[RENDER] = { render };
+  settings.config.outDir = pathToFileURL(`${out}${path.sep}`);
+  // The images a render's pages ask for are listed, made, and the list's recorder deleted.
+  assets.addStaticImage = addStaticImage;
+  assets.staticImages = new Map();
+  opts.pageNames = [];
+  const started = performance.now();
+  // Its first page waits for the job (site/src/lib/job.ts).
+  await generatePages(opts, internals);
+  // What the site kept for it (its content, its images) is let go.
+  /** @type {any} */ (globalThis)[RENDER] = {};
+  for (const file of forReaders) {
+    fs.mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
+    fs.copyFileSync(path.join(compiled, file), path.join(out, file));
+  }
+  await hooks.runHookBuildDone({ settings, pages: opts.pageNames, routes, logger });
+  // As `astro build` says it (the benches read it).
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  console.info(`[build] ${opts.pageNames.length} page(s) built in ${seconds}s`);
+  send({ type: 'rendered', outDir: out });
+}
