@@ -200,7 +200,7 @@ export class PreparedBuild {
   private job: BuildJob | undefined;
   /** The job under way: settled when its pages are written, or when the build ends first. */
   private rendering: { resolve: (output: string) => void; reject: (error: Error) => void } | undefined;
-  /** What the build printed since its job was given. */
+  /** What the build printed since its job was given (or since it started). */
   private output = '';
   private preloadFile: string | undefined;
   /** The snapshot the build says it has read. */
@@ -214,7 +214,6 @@ export class PreparedBuild {
     const ended = spawnBuild(dir, options, { [JOB_OVER_IPC]: '1' }, RENDER_JOBS(), {
       signal: this.abort.signal,
       onOutput: (chunk) => {
-        if (!this.rendering) return;
         this.output += chunk;
         if (this.output.length > 200_000) this.output = this.output.slice(-100_000);
       },
@@ -239,16 +238,16 @@ export class PreparedBuild {
     if (parsed.type === 'preloaded') this.preloaded = parsed.snapshot;
     if (parsed.type === 'rendered') {
       const done = this.rendering;
-      const output = this.output;
       // Ready for the next job, which it asks for once its next render has begun.
       this.outDir = parsed.outDir;
       this.rendering = undefined;
       this.job = undefined;
       this.waiting = false;
-      this.output = '';
       this.preloadFile = undefined;
       this.preloaded = undefined;
-      done?.resolve(output);
+      // What it printed before saying so comes on another channel: read in this turn of the event
+      // loop when it is not yet (the pipe is read in the same poll as the message).
+      setImmediate(() => done?.resolve(this.output));
       return;
     }
     if (parsed.type !== 'waiting') return;
