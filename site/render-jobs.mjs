@@ -123,6 +123,17 @@ const forReaders = fs
 
 // What one render's page generation takes away from the next (astro:assets).
 const assets = /** @type {any} */ (globalThis).astroAsset;
+// The images' cache, made and read as the pages' images are written (after the job came): a job
+// rendering the n-th share of a full build (n > 0) keeps a cache of its own beside it, as two
+// processes writing one cache entry at once could each read the other's half-written file.
+const imageCache = settings.config.cacheDir;
+/** @param {unknown} message the job, as the page waiting for it receives it (site/src/lib/job.ts) */
+const cacheFor = (message) => {
+  const shard = /** @type {any} */ (message)?.job?.shard;
+  if (/** @type {any} */ (message)?.type !== 'job' || !Number.isInteger(shard?.index) || !shard.index) return;
+  settings.config.cacheDir = new URL(`${imageCache.href.replace(/\/$/, '')}-part-${shard.index}/`);
+};
+process.on('message', cacheFor);
 const addStaticImage = assets.addStaticImage;
 const routes = Object.values(allPages).map((page) => page.route);
 
@@ -134,6 +145,7 @@ for (let render = 1; ; render++) {
   // The images a render's pages ask for are listed, made, and the list's recorder deleted.
   assets.addStaticImage = addStaticImage;
   assets.staticImages = new Map();
+  settings.config.cacheDir = imageCache;
   opts.pageNames = [];
   const started = performance.now();
   // Its first page waits for the job (site/src/lib/job.ts).

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import * as cheerio from 'cheerio';
 import { parse } from 'dotenv';
@@ -313,15 +314,15 @@ describe('the publisher', () => {
   });
 
   /** Builds the live release's content in full and compares every page with the live (scoped) one. */
-  async function expectSameAsFullBuild() {
+  async function expectSameAsFullBuild(publishDir = dir) {
     await settled();
-    const live = path.join(dir, 'current');
+    const live = path.join(publishDir, 'current');
     const release = fs.readlinkSync(live);
     // Inside site/, where Astro's compiled chunks find the site's packages (as the publisher's builds).
     fs.mkdirSync(path.join(ROOT, 'site', '.builds'), { recursive: true });
     const compare = fs.mkdtempSync(path.join(ROOT, 'site', '.builds', 'compare-'));
     // The live release's content, as recorded: whole, or its journal entry applied to its checkpoint.
-    const content = new Releases(dir).readContent(path.basename(release));
+    const content = new Releases(publishDir).readContent(path.basename(release));
     expect(content).not.toBeNull();
     const snapshot = path.join(compare, 'snapshot.json');
     await writeSnapshot(snapshot, content!.snapshot);
@@ -698,22 +699,47 @@ describe('the publisher', () => {
     await expectSameAsFullBuild();
   }, 300_000);
 
-  it('a full build split over two processes makes the same site as one process', async () => {
+  it('a full build split over two processes makes the same site as one process; with nothing live, its builds are the only ones compiled, and render the publishes after it', async () => {
     await settled();
     const config = service.publisher.config;
     await service.close();
-    // Split from the first article (at the defaults, from 2,000).
-    service = await startPublisher({ ...config, splitFullBuildsFrom: 1, buildProcesses: 2 }, (msg, fields) =>
-      logs.push({ msg, ...fields })
+    // A publisher with nothing live (a directory of its own), split from the first article (at the
+    // defaults, from 2,000), its images' cache in a folder of its own.
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-publish-split-'));
+    const imageCache = path.join(fresh, 'image-cache');
+    const from = logs.length;
+    service = await startPublisher(
+      {
+        ...config,
+        dir: path.join(fresh, 'publish'),
+        splitFullBuildsFrom: 1,
+        buildProcesses: 2,
+        buildEnv: { ...config.buildEnv, SITE_CACHE_DIR: imageCache },
+      },
+      (msg, fields) => logs.push({ msg, ...fields })
     );
-    const since = status().lastBuild?.id;
-    service.publisher.requestFull('a test asks for it');
-    const build = await nextBuild(since);
-    expect(build).toMatchObject({ result: 'live', kind: 'full' });
-    expect(logs.some((l) => l.msg === 'build split' && l.build === build.id && l.processes === 2)).toBe(true);
-    await expectSameAsFullBuild();
-    await service.close();
-    service = await startPublisher(config, (msg, fields) => logs.push({ msg, ...fields }));
+    try {
+      // None kept while nothing is live: the full build's two are all that compile.
+      expect(status().nextBuild).toBeNull();
+      const build = await nextFullBuild(from);
+      expect(build).toMatchObject({ result: 'live', kind: 'full' });
+      const split = logs.find((l) => l.msg === 'build split' && l.build === build.rendered) as
+        { processes: number; pids: number[] } | undefined;
+      expect(split).toMatchObject({ processes: 2 });
+      expect(split!.pids).toHaveLength(2);
+      // Each part made its images through a cache of its own (two processes never write one entry).
+      for (const cache of [imageCache, `${imageCache}-part-1`])
+        expect(fs.readdirSync(path.join(cache, 'assets')).length, cache).toBeGreaterThan(0);
+      await expectSameAsFullBuild(path.join(fresh, 'publish'));
+      // The next publish is rendered by one of them, kept compiled.
+      const published = await publishArticle('Bản tin đầu tiên sau lần dựng trang đầu');
+      expect(published.build).toMatchObject({ result: 'live', kind: 'scoped' });
+      expect(split!.pids).toContain(published.build.renderer?.pid);
+    } finally {
+      await service.close();
+      fs.rmSync(fresh, { recursive: true, force: true });
+      service = await startPublisher(config, (msg, fields) => logs.push({ msg, ...fields }));
+    }
   }, 300_000);
 
   it('new templates go live when the publisher starts, rendering the live content with what changed meanwhile, as the CMS serves it now', async () => {

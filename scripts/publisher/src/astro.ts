@@ -98,12 +98,6 @@ export interface AstroOptions {
   cmsUrl: string;
   siteUrl: string;
   env?: Record<string, string>;
-  /**
-   * Which of the builds rendering one full build this is (renderInParts). Each but the first has
-   * an image cache of its own (SITE_CACHE_DIR + `-part-<n>`): two processes writing one cache
-   * entry at once could each read the other's half-written file.
-   */
-  part?: number;
 }
 
 /**
@@ -134,10 +128,6 @@ function spawnBuild(
     ...options.env,
     ...extra,
   };
-  if (options.part) {
-    const cache = env.SITE_CACHE_DIR || path.join(SITE_DIR, 'node_modules', '.astro');
-    env.SITE_CACHE_DIR = `${cache}-part-${options.part}`;
-  }
   return generated(env).then(() => runCaptured(command, args, env, cwd, run));
 }
 
@@ -324,7 +314,8 @@ export class PreparedBuild {
  * (build-protocol: shard), and merges their pages into the first one's output. Rendering is one
  * thread per build: on a machine with more cores than the builds' other work needs, a full build
  * takes about 1/N of the time (the compiling is done before, and files are moved, not copied).
- * Resolves with each build's output; when one fails, the others are stopped.
+ * Each but the first renders its images through a cache of its own (site/render-jobs.mjs: the
+ * job's shard). Resolves with each build's output; when one fails, the others are stopped.
  */
 export async function renderInParts(builds: PreparedBuild[], snapshot: string, signal?: AbortSignal) {
   const stop = new AbortController();

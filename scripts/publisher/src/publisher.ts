@@ -326,11 +326,15 @@ export class Publisher {
     this.keepPrepared(live && this.releases.leanSnapshot(checkpoint ?? this.releases.journalBase(live.id) ?? live.id));
   }
 
-  /** Tops the builds kept ready up to config.preparedBuilds, each told to preload `base` (when it is on disk). */
+  /**
+   * Tops the builds kept ready up to config.preparedBuilds, each told to preload `base` (when it is
+   * on disk). None are started while nothing is live: every change waits for the first full build,
+   * whose builds (startRender) are the ones kept after it.
+   */
   private keepPrepared(base: string | null) {
     if (this.stopped) return;
     this.prepared = this.prepared.filter((build) => build.ready);
-    while (this.prepared.length < this.config.preparedBuilds) {
+    while (this.prepared.length < this.config.preparedBuilds && this.releases.live()) {
       const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
       this.prepared.push(new PreparedBuild(dir, this.astroOptions()));
     }
@@ -508,18 +512,17 @@ export class Publisher {
     return build;
   }
 
-  /** A new build, compiling at once; `part`: which of a full build's parts it renders (AstroOptions). */
-  private newBuild(part?: number) {
+  /** A new build, compiling at once. */
+  private newBuild() {
     const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
-    return new PreparedBuild(dir, part === undefined ? this.astroOptions() : { ...this.astroOptions(), part });
+    return new PreparedBuild(dir, this.astroOptions());
   }
 
   /**
    * A build whose job is over: kept among the prepared builds when it can render a next publish
-   * from its compile (a publish's build, not a full build's part; alive and idle; started as builds
-   * are started now; under JOBS_PER_BUILD jobs; one is wanted), else stopped and its folder
-   * removed. The folder of the job's pages goes either way: they were moved into the release, or
-   * the release failed.
+   * from its compile (alive and idle; started as builds are started now; under JOBS_PER_BUILD
+   * jobs; one is wanted), else stopped and its folder removed. The folder of the job's pages goes
+   * either way: they were moved into the release, or the release failed.
    */
   private recycle(build: PreparedBuild) {
     const keep =
@@ -540,14 +543,19 @@ export class Publisher {
   /**
    * The builds that render a full build of `articles` articles, started now so that they compile
    * while its content is fetched: one, or one per process (PUBLISH_BUILD_PROCESSES) when the archive
-   * is large enough for a second compile to pay (splitFullBuildsFrom). New ones: the builds kept
-   * compiled are left to the publishes beside it (a burst of renames and publishes otherwise left
-   * them all compiling at once, and a takedown waited ~10 s for one).
+   * is large enough for a second compile to pay (splitFullBuildsFrom). While a release is live, new
+   * ones: the builds kept compiled are left to the publishes beside it (a burst of renames and
+   * publishes otherwise left them all compiling at once, and a takedown waited ~10 s for one). With
+   * nothing live there are none beside it: those kept (after a failed first build) are taken.
    */
   private startRender(job: Running, articles: number) {
     if (job.rendering.length) return;
     const processes = articles < this.config.splitFullBuildsFrom ? 1 : this.config.buildProcesses;
-    for (let part = 0; part < processes; part++) job.rendering.push(this.newBuild(part));
+    if (!this.releases.live()) {
+      job.rendering = this.prepared.filter((build) => build.ready).slice(0, processes);
+      this.prepared = this.prepared.filter((build) => !job.rendering.includes(build));
+    }
+    while (job.rendering.length < processes) job.rendering.push(this.newBuild());
   }
 
   /** Takes one Strapi event; the build follows after the debounce (scheduler.ts: ~0.1 s for a lone event). */
@@ -1299,10 +1307,8 @@ export class Publisher {
       });
     } finally {
       clearTimeout(deadline);
-      for (const build of job.rendering) {
-        build.cancel();
-        this.releases.removeLater(build.dir);
-      }
+      // Kept for the publishes when fewer are kept than wanted (the first full build's).
+      for (const build of job.rendering) this.recycle(build);
       job.rendering = [];
     }
   }
@@ -1502,7 +1508,10 @@ export class Publisher {
     const dir = this.releases.path(id);
     const snapshot = this.releases.snapshot(id);
     const [first, ...parts] = job.rendering; // started by startRender
-    if (parts.length) this.log('build split', { build: id, processes: parts.length + 1 });
+    if (parts.length) {
+      const pids = job.rendering.flatMap((build) => build.pid ?? []);
+      this.log('build split', { build: id, processes: parts.length + 1, pids });
+    }
     job.compiled = first.state;
     const build = parts.length
       ? await this.renderParts(job, job.rendering, snapshot)

@@ -131,7 +131,7 @@ async function astro(label: string, cacheDir: string, live?: Live): Promise<Buil
   const started = performance.now();
   const site = readEnvFile(cmsEnv.SITE_ENV_FILE);
   const cmsUrl = site.CMS_URL ?? `http://127.0.0.1:${cmsEnv.PORT}`;
-  // Compiling (each part's cache its own: AstroOptions.part) while the content is fetched.
+  // Compiling while the content is fetched (each part's image cache its own: renderInParts).
   const builds = Array.from(
     { length: processes },
     (_, part) =>
@@ -139,7 +139,6 @@ async function astro(label: string, cacheDir: string, live?: Live): Promise<Buil
         cmsUrl,
         siteUrl: site.SITE_URL ?? 'http://127.0.0.1:4321',
         env: withHeapLimit({ SITE_API_TOKEN: site.SITE_API_TOKEN ?? '', SITE_CACHE_DIR: cacheDir }, maxHeapMb),
-        part,
       })
   );
   const peak = sampleRss(builds);
