@@ -348,9 +348,11 @@ describe('the publisher', () => {
     const takedown = await nextBuild(before);
     expect(takedown).toMatchObject({ result: 'live', kind: 'scoped' });
     // Rendered by the build process that rendered the publish, from the same compile: its next job
-    // (site/render-jobs.mjs). The comparison below holds its pages to a whole `astro build`'s.
-    const { pid, job } = published.build.renderer!;
-    expect(takedown.renderer).toEqual({ pid, job: job + 1 });
+    // (site/render-jobs.mjs), from the same base, kept from that job, not read again. The
+    // comparison below holds its pages to a whole `astro build`'s.
+    const { pid, job, snapshotsRead } = published.build.renderer!;
+    expect(snapshotsRead).toBeGreaterThan(0);
+    expect(takedown.renderer).toEqual({ pid, job: job + 1, snapshotsRead });
     // From the moment its release is live, before that release is indexed: search reaches no
     // bundle holding it (the live index's, narrowed), neither through the list nor by address.
     const searchable = path.join(dir, 'current', 'pagefind');

@@ -183,6 +183,8 @@ export class PreparedBuild {
   outDir: string;
   /** The jobs it was given. */
   jobs = 0;
+  /** The snapshots it read to preload them (one kept from its last job is not read again). */
+  snapshotsRead = 0;
   private readonly abort = new AbortController();
   private child: ChildProcess | undefined;
   private exited = false;
@@ -225,7 +227,10 @@ export class PreparedBuild {
     } catch {
       return; // not ours
     }
-    if (parsed.type === 'preloaded') this.preloaded = parsed.snapshot;
+    if (parsed.type === 'preloaded') {
+      this.preloaded = parsed.snapshot;
+      if (!parsed.kept) this.snapshotsRead++;
+    }
     if (parsed.type === 'rendered') {
       const done = this.rendering;
       // Ready for the next job, which it asks for once its next render has begun.

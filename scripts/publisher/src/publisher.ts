@@ -63,9 +63,10 @@ export interface BuildRecord {
   compiled?: PreparedBuild['state'] | 'new';
   /**
    * The build process that rendered it, and which of the jobs it rendered from its one compile
-   * this was (site/render-jobs.mjs).
+   * this was (site/render-jobs.mjs); how many snapshots it had read by then to start its jobs
+   * from (a base kept from its last job is not read again).
    */
-  renderer?: { pid: number; job: number };
+  renderer?: { pid: number; job: number; snapshotsRead: number };
   /** A full build brought up to date before it went live: the id it rendered under (its logs name it). */
   rendered?: string;
 }
@@ -495,7 +496,7 @@ export class Publisher {
     const { signal } = job.abort;
     try {
       await build.run({ snapshot, scope, delta: delta ?? null }, signal);
-      if (build.pid) job.renderer = { pid: build.pid, job: build.jobs };
+      if (build.pid) job.renderer = { pid: build.pid, job: build.jobs, snapshotsRead: build.snapshotsRead };
     } catch (error) {
       throw signal.aborted ? error : new RenderError((error as Error).message);
     }

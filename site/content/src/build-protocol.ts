@@ -103,8 +103,11 @@ export const buildMessageSchema = z.discriminatedUnion('type', [
    * release's), to read now rather than when the job comes.
    */
   z.object({ type: z.literal('preload'), snapshot: z.string().min(1) }),
-  /** Build → publisher: done preloading that snapshot (read and indexed, or a warning logged). */
-  z.object({ type: z.literal('preloaded'), snapshot: z.string().min(1) }),
+  /**
+   * Build → publisher: done preloading that snapshot (read and indexed, or a warning logged);
+   * `kept`: not read again, the build having it from its last job.
+   */
+  z.object({ type: z.literal('preloaded'), snapshot: z.string().min(1), kept: z.boolean().optional() }),
   /** Publisher → build: what to render. */
   z.object({ type: z.literal('job'), job: buildJobSchema }),
   /**
