@@ -1009,9 +1009,9 @@ export class Publisher {
       // The versions this release carries, written beside their place while its pages render
       // (Releases.stageState); a held article the new content does not carry (its live copy was
       // not at hand) as absent, so that reconciliation brings it back.
-      staged = wholeState().then((whole) => {
+      staged = wholeState().then(async (whole) => {
         const recorded = recordedState(whole, baseState ?? null, heldDocs, snapshot.articles);
-        this.releases.stageState(id, recorded);
+        await this.releases.stageStateInSteps(id, recorded, nextTurn);
         return recorded;
       });
       staged.catch(() => undefined); // awaited below, or by the failure's cleanup

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { linkTreeAsync, mergeInto, Releases, syncTree } from './releases';
+import { linkTreeAsync, mergeInto, Releases, stringifyInSteps, syncTree } from './releases';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -401,5 +401,20 @@ describe('copyTree (the next release starts as the live one, from a retired tree
     const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-sync-'));
     dirs.push(tree);
     expect(() => syncTree(tree, tree, ['../x'])).toThrow(/not a path inside a release/);
+  });
+
+  it('writes a publishing state in steps as JSON.stringify writes it whole', async () => {
+    const versions = Object.fromEntries(Array.from({ length: 2_345 }, (_, i) => [`bài-${i}\u2028"`, `v${i}`]));
+    const state = {
+      generatedAt: '2026-12-07T07:00:00.000Z',
+      types: { 'api::article.article': versions, 'api::tag.tag': {}, 'api::poll.poll': { x: 'y' } },
+      files: { '1': ['/uploads/a.jpg', '2026-12-01T00:00:00.000Z'] as [string, string] },
+      left: undefined,
+    };
+    let pauses = 0;
+    const text = await stringifyInSteps(state, async () => void pauses++, 1_000);
+    expect(text).toBe(JSON.stringify(state));
+    // Between steps of 1,000 entries, not at once.
+    expect(pauses).toBe(2);
   });
 });

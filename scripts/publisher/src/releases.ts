@@ -247,6 +247,15 @@ export class Releases {
     fs.writeFileSync(`${this.statePath(id)}.tmp`, JSON.stringify(state));
   }
 
+  /**
+   * stageState, written as it is made, `pause` awaited between steps: made at once it held the
+   * publisher's event loop ~0.2-0.5 s at 100,000 articles while the publish's pages rendered, and
+   * the build's word that they were written waited for it.
+   */
+  async stageStateInSteps(id: string, state: PublishState, pause: () => Promise<unknown>) {
+    await fs.promises.writeFile(`${this.statePath(id)}.tmp`, await stringifyInSteps(state, pause));
+  }
+
   commitState(id: string, state: PublishState) {
     const file = this.statePath(id);
     fs.renameSync(`${file}.tmp`, file);
@@ -477,6 +486,35 @@ export class Releases {
 }
 
 /**
+ * JSON.stringify(value), the same text, made `step` object entries at a time with `pause` awaited in
+ * between: for records of many entries (a publishing state's 100,000 versions). Objects are walked
+ * as JSON.stringify walks them (own enumerable keys in order, undefined values left out); anything
+ * else (strings, arrays, …) is JSON.stringify's at once.
+ */
+export async function stringifyInSteps(value: unknown, pause: () => Promise<unknown>, step = 10_000) {
+  const out: string[] = [];
+  let entries = 0;
+  const write = async (v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || 'toJSON' in v) {
+      out.push(JSON.stringify(v));
+      return;
+    }
+    out.push('{');
+    let first = true;
+    for (const [key, x] of Object.entries(v)) {
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      await write(x);
+      if (++entries % step === 0) await pause();
+    }
+    out.push('}');
+  };
+  await write(value);
+  return out.join('');
+}
+
+/**
  * `rm -rf dir` in the background, niced and in the idle I/O class (ionice -c 3: the disk is its
  * only when nothing else wants it); by Node's own removal where there is no `ionice`.
  */
@@ -515,10 +553,13 @@ const LINK_BATCH = 2000;
  * s, the same tree in turns), and the folders' times and owners are not copied (`-a` set them on
  * each folder after making it: `cp -Rl` took 0.72-0.74 s where `cp -al` took 0.97-1.07 s for 20,000
  * folders; files are links either way, and a folder's mode comes from its source and the umask).
- * Symlinks are copied as symlinks (`-P`). Not niced: the copy is made as soon as a release is
+ * Symlinks are copied as symlinks (`-P`). The `cp` runs are started by `xargs` (one per folder
+ * copied in batches), not by this process: at 100,000 articles a copy is 50 of them, and starting a
+ * process from a publisher holding the archive (~2 GB) held its event loop up ~0.1 s each — 5-10 s
+ * of every copy, pages and webhooks waiting. Not niced: the copy is made as soon as a release is
  * complete, for the next publish, and a publish that comes soon after waits for it; niced, it lost
  * the cores to the next build's compile and made such a publish wait 2-3 s more. Falls back to
- * `linkTree` without GNU cp. `skip`: top-level entries left out.
+ * `linkTree` without GNU cp and xargs. `skip`: top-level entries left out.
  */
 export async function linkTreeAsync(
   from: string,
@@ -527,23 +568,22 @@ export async function linkTreeAsync(
   { batch = LINK_BATCH, parallel = 4 } = {}
 ): Promise<void> {
   const jobs = await linkJobs(from, to, skip, batch);
-  let failed: Error | undefined;
-  let next = 0;
-  const worker = async () => {
-    while (!failed && next < jobs.length) await copyLinks(jobs[next++]).catch((error: Error) => (failed ??= error));
-  };
   // Every cp has exited before the tree is made again another way: none writes into it then.
-  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
+  const failed = (await Promise.allSettled(jobs.map((job) => copyLinks(job, batch, parallel)))).find(
+    (result) => result.status === 'rejected'
+  );
   if (!failed) return;
   try {
     fs.rmSync(to, { recursive: true, force: true });
     linkTree(from, to, skip);
   } catch (fallback) {
-    throw new Error(`Could not link ${from} to ${to}: ${(fallback as Error).message} (cp: ${failed.message})`);
+    throw new Error(
+      `Could not link ${from} to ${to}: ${(fallback as Error).message} (cp: ${(failed.reason as Error).message})`
+    );
   }
 }
 
-/** Entries of folder `cwd` that one `cp` links into folder `into`. */
+/** Entries of folder `cwd` that `cp` links into folder `into`. */
 interface LinkJob {
   cwd: string;
   names: string[];
@@ -551,14 +591,11 @@ interface LinkJob {
 }
 
 /**
- * Makes folder `to` (as `from`'s mode) and lists the `cp` runs that fill it: its entries in
- * batches, and a top-level folder of more than `batch` entries made here too, its entries batched.
+ * Makes folder `to` (as `from`'s mode) and lists what the `cp` runs fill it with: its entries, and
+ * those of a top-level folder of more than `batch` entries, made here too.
  */
 async function linkJobs(from: string, to: string, skip: ReadonlySet<string>, batch: number): Promise<LinkJob[]> {
   const jobs: LinkJob[] = [];
-  const batched = (cwd: string, into: string, names: string[]) => {
-    for (let i = 0; i < names.length; i += batch) jobs.push({ cwd, names: names.slice(i, i + batch), into });
-  };
   const folder = async (src: string, dest: string) =>
     fs.promises.mkdir(dest, { mode: (await fs.promises.stat(src)).mode & 0o7777 });
   await folder(from, to);
@@ -569,24 +606,28 @@ async function linkJobs(from: string, to: string, skip: ReadonlySet<string>, bat
     const names = entry.isDirectory() ? await fs.promises.readdir(src) : [];
     if (names.length > batch) {
       await folder(src, path.join(to, entry.name));
-      batched(src, path.join(to, entry.name), names);
+      jobs.push({ cwd: src, names, into: path.join(to, entry.name) });
     } else loose.push(entry.name);
   }
-  batched(from, to, loose);
+  if (loose.length) jobs.push({ cwd: from, names: loose, into: to });
   return jobs;
 }
 
-function copyLinks({ cwd, names, into }: LinkJob): Promise<void> {
+/** `cp -Rl` of a job's entries, `batch` a run, `parallel` runs at once: one `xargs`, given the names on its input. */
+function copyLinks({ cwd, names, into }: LinkJob, batch: number, parallel: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const cp = spawn('cp', ['-R', '-l', '-P', '-t', into, '--', ...names], {
-      cwd,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const xargs = spawn(
+      'xargs',
+      ['-0', '-P', String(parallel), '-n', String(batch), 'cp', '-R', '-l', '-P', '-t', into, '--'],
+      { cwd, stdio: ['pipe', 'ignore', 'pipe'] }
+    );
     let stderr = '';
-    cp.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    cp.on('error', reject);
-    cp.on('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`cp -Rl exited with ${signal ?? code}: ${stderr.trim()}`))
+    xargs.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    xargs.stdin.on('error', () => undefined); // an xargs that failed to start: its error below
+    xargs.stdin.end(names.map((name) => `${name}\0`).join(''));
+    xargs.on('error', reject);
+    xargs.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`cp -Rl (by xargs) exited with ${signal ?? code}: ${stderr.trim()}`))
     );
   });
 }
