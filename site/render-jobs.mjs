@@ -129,9 +129,11 @@ const assets = /** @type {any} */ (globalThis).astroAsset;
 const imageCache = settings.config.cacheDir;
 /** @param {unknown} message the job, as the page waiting for it receives it (site/src/lib/job.ts) */
 const cacheFor = (message) => {
-  const shard = /** @type {any} */ (message)?.job?.shard;
-  if (/** @type {any} */ (message)?.type !== 'job' || !Number.isInteger(shard?.index) || !shard.index) return;
-  settings.config.cacheDir = new URL(`${imageCache.href.replace(/\/$/, '')}-part-${shard.index}/`);
+  if (/** @type {any} */ (message)?.type !== 'job') return;
+  const index = /** @type {any} */ (message).job?.shard?.index;
+  // Every job sets it: one refused by the page (not a valid job) leaves no share's cache to the next.
+  settings.config.cacheDir =
+    Number.isInteger(index) && index > 0 ? new URL(`${imageCache.href.replace(/\/$/, '')}-part-${index}/`) : imageCache;
 };
 process.on('message', cacheFor);
 const addStaticImage = assets.addStaticImage;
