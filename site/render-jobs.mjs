@@ -40,6 +40,7 @@ const astro = (file) => import(pathToFileURL(path.join(astroDir, 'dist', file)).
 const [
   { resolveConfig },
   { createNodeLogger },
+  { getEventPrefix, levels },
   { createSettings },
   hooks,
   { createDevelopmentManifest },
@@ -55,6 +56,7 @@ const [
 ] = await Promise.all([
   astro('core/config/config.js'),
   astro('core/config/logging.js'),
+  astro('core/logger/core.js'),
   astro('core/config/settings.js'),
   astro('integrations/hooks.js'),
   astro('vite-plugin-astro-server/plugin.js'),
@@ -80,6 +82,41 @@ ensureProcessNodeEnv('production');
 applyPolyfill();
 const inlineConfig = { root, mode: 'production' };
 const logger = createNodeLogger(inlineConfig);
+/**
+ * Astro's own lines, but written in batches while pages are generated: it writes two for each page,
+ * and standard output to a pipe is written synchronously on Linux, one system call (and a wake-up of
+ * the publisher reading it) a line: ~0.7 s of a full build's share of 6,000 pages. The batch is
+ * written every BATCH_MS, before a warning or error, before the render's last line, and before the
+ * process ends (an uncaught error is printed after it), so the output reads as unbatched.
+ */
+const BATCH_MS = 100;
+const astroDest = logger.options.dest;
+/** @type {string[]} */
+let batch = [];
+/** @type {NodeJS.Timeout | undefined} */
+let batchTimer;
+let batching = false;
+const flush = () => {
+  clearTimeout(batchTimer);
+  batchTimer = undefined;
+  if (batch.length) process.stdout.write(batch.join(''));
+  batch = [];
+};
+logger.options.dest = {
+  /** @param {any} event */
+  write(event) {
+    if (!batching || levels[event.level] >= levels.warn) {
+      flush();
+      return astroDest.write(event);
+    }
+    const line = event.label === 'SKIP_FORMAT' ? event.message : `${getEventPrefix(event)} ${event.message}`;
+    batch.push(event.newLine ? `${line}\n` : line);
+    batchTimer ??= setTimeout(flush, BATCH_MS);
+    return true;
+  },
+};
+process.on('uncaughtExceptionMonitor', flush);
+process.on('exit', flush);
 const { astroConfig } = await resolveConfig(inlineConfig, 'build');
 let settings = await createSettings(astroConfig, fileURLToPath(astroConfig.root));
 settings = await hooks.runHookConfigSetup({ settings, command: 'build', logger });
@@ -151,7 +188,13 @@ for (let render = 1; ; render++) {
   opts.pageNames = [];
   const started = performance.now();
   // Its first page waits for the job (site/src/lib/job.ts).
-  await generatePages(opts, internals);
+  batching = true;
+  try {
+    await generatePages(opts, internals);
+  } finally {
+    batching = false;
+    flush();
+  }
   // What the site kept for it (its content, its images) is let go.
   /** @type {any} */ (globalThis)[RENDER] = {};
   for (const file of forReaders) {
