@@ -78,6 +78,8 @@ interface Skeleton {
   done: Promise<boolean>;
   /** Set once it is made. */
   finished?: boolean;
+  /** Set once it is made or has failed. */
+  settled?: boolean;
 }
 
 /** A build under way: the release it makes, and the build processes rendering it. */
@@ -94,6 +96,8 @@ interface Running {
   compiled?: BuildRecord['compiled'];
   /** BuildRecord.renderer. */
   renderer?: BuildRecord['renderer'];
+  /** Called once a scoped render is handed to its build (render): what may wait for it starts then. */
+  handedOver?: () => void;
 }
 
 /**
@@ -362,7 +366,22 @@ export class Publisher {
       () => true,
       (error: unknown) => this.copyFailed(id, error)
     );
-    this.skeleton = { of: id, dir, done };
+    this.skeleton = this.tracked({ of: id, dir, done });
+  }
+
+  /**
+   * `skeleton`, marked settled once its copy is made or has failed; the search index waits for
+   * that (idleForSearch), and runs then. The copy is what the next publish starts from: after a
+   * full build at 100,000 articles it links every folder again (seconds of the kernel's time), and
+   * the search index read and indexed the whole release beside it, the first publish after the
+   * full build waiting seconds for its copy.
+   */
+  private tracked(skeleton: Skeleton) {
+    void skeleton.done.then(() => {
+      skeleton.settled = true;
+      if (this.skeleton === skeleton && this.idleForSearch()) void this.search.run();
+    });
+    return skeleton;
   }
 
   private dropSkeleton(skeleton: Skeleton | undefined) {
@@ -377,7 +396,7 @@ export class Publisher {
       () => (copy.finished = true),
       (error: unknown) => this.copyFailed(id, error)
     );
-    return copy;
+    return this.tracked(copy);
   }
 
   /**
@@ -404,7 +423,7 @@ export class Publisher {
         (error: unknown) => this.copyFailed(id, error)
       );
     });
-    this.skeleton = { of: id, dir, done };
+    this.skeleton = this.tracked({ of: id, dir, done });
   }
 
   /**
@@ -436,9 +455,18 @@ export class Publisher {
     });
   }
 
-  /** Nothing is pending or building: the live release's search index may run (SearchIndexer). */
+  /**
+   * Nothing is pending or building, and the copy the next publish starts from is made (tracked):
+   * the live release's search index may run (SearchIndexer).
+   */
   private idleForSearch() {
-    return !this.stopped && this.config.searchIndex && this.queue.isEmpty() && !this.running;
+    return (
+      !this.stopped &&
+      this.config.searchIndex &&
+      this.queue.isEmpty() &&
+      !this.running &&
+      (!this.skeleton || !!this.skeleton.settled)
+    );
   }
 
   /** A copy of release `of` that failed: logged with its cause (the build using it fails, and is retried). */
@@ -495,7 +523,9 @@ export class Publisher {
   ) {
     const { signal } = job.abort;
     try {
-      await build.run({ snapshot, scope, delta: delta ?? null }, signal);
+      const rendered = build.run({ snapshot, scope, delta: delta ?? null }, signal);
+      job.handedOver?.();
+      await rendered;
       if (build.pid) job.renderer = { pid: build.pid, job: build.jobs, snapshotsRead: build.snapshotsRead };
     } catch (error) {
       throw signal.aborted ? error : new RenderError((error as Error).message);
@@ -768,7 +798,7 @@ export class Publisher {
       return;
     }
     if (!this.queue.isEmpty() || this.full?.ready) this.schedule();
-    else if (this.config.searchIndex) void this.search.run();
+    else if (this.idleForSearch()) void this.search.run();
   }
 
   /** After a build failed: the next one at once (a document held back), later (a retry), or at the next change. */
@@ -850,8 +880,9 @@ export class Publisher {
     let summary: string | undefined;
     let carried: ChangeKey[] = [];
     let state: PublishState | null = null;
-    /** The whole state this release records, being made (see below), and being written. */
+    /** The whole state this release records, made when first asked for (see below), and being written. */
     let whole: Promise<PublishState> | undefined;
+    let madeOnFailure: (() => Promise<PublishState>) | undefined;
     let staged: Promise<PublishState> | undefined;
     /** This build's release is now the full build's, rendering beside the publishes (startFull). */
     let handedOff = false;
@@ -879,12 +910,14 @@ export class Publisher {
       ]);
       if (problem) throw new Error(`Publishing is stopped: ${problem}.`);
       // The whole state this release records: with a partial read, the live one with it applied,
-      // copied in steps while the change is planned and rendered (~0.1 s at 100,000 articles).
-      whole = partial
-        ? withPartialInSteps(baseState!, read as PartialState, nextTurn)
-        : Promise.resolve(read as PublishState);
-      const made = whole;
-      const wholeState = async () => (state = await made);
+      // copied in steps (~0.3 s of the event loop at 100,000 articles, with its garbage). Made when
+      // first asked for: a publish asks once its pages are handed to their build (below), so that
+      // neither its plan nor its render waits for the copy.
+      const wholeState = async () =>
+        (state = await (whole ??= partial
+          ? withPartialInSteps(baseState!, read as PartialState, nextTurn)
+          : Promise.resolve(read as PublishState)));
+      madeOnFailure = wholeState;
       /** A document's version now: the same answers as the whole state's, before it is made. */
       const versionNow = (uid: string, doc: string) =>
         partial && !(doc in (read.types[uid] ?? {})) ? versionIn(baseState, uid, doc) : versionIn(read, uid, doc);
@@ -1006,15 +1039,20 @@ export class Publisher {
       summary = candidate ? `full build: ${candidate.reason}; brought up to date: ${plan.summary}` : plan.summary;
       this.log('build planned', { build: id, kind, summary, state: partial ? 'partial' : 'whole' });
       const snapshot = plan.snapshot;
-      // The versions this release carries, written beside their place while its pages render
-      // (Releases.stageState); a held article the new content does not carry (its live copy was
-      // not at hand) as absent, so that reconciliation brings it back.
-      staged = wholeState().then(async (whole) => {
-        const recorded = recordedState(whole, baseState ?? null, heldDocs, snapshot.articles);
-        await this.releases.stageStateInSteps(id, recorded, nextTurn);
-        return recorded;
-      });
-      staged.catch(() => undefined); // awaited below, or by the failure's cleanup
+      // The versions this release carries, made and written beside their place while its pages
+      // render (Releases.stageState); a held article the new content does not carry (its live copy
+      // was not at hand) as absent, so that reconciliation brings it back.
+      const stage = () =>
+        wholeState().then(async (whole) => {
+          const recorded = recordedState(whole, baseState ?? null, heldDocs, snapshot.articles);
+          await this.releases.stageStateInSteps(id, recorded, nextTurn);
+          return recorded;
+        });
+      job.handedOver = () => {
+        job.handedOver = undefined;
+        staged = stage();
+        staged.catch(() => undefined); // awaited below, or by the failure's cleanup
+      };
       // The next release starts as hard links of the live one: prepared after it went live, or made
       // while the change is rendered. One bringing a full build up to date takes that one's tree.
       if (!candidate) skeleton = this.takeSkeleton(live!.id, id);
@@ -1029,13 +1067,15 @@ export class Publisher {
           some: redirects.skipped.slice(0, 5),
         });
       }
-      const releaseState = await staged;
+      const releaseState = await (staged ?? stage());
       if (live) {
         // The full build's tree links to the index of the release live when it rendered: to today's.
         if (candidate) this.releases.relinkSearchIndex(live.id, id);
         // It searches the live release's index until it is indexed itself: without the shards where
         // a story it no longer has as it was (unpublished, or changed) would be found.
-        this.releases.narrowSearchIndex(id, supersededSlugs(liveState, releaseState, liveSnapshot));
+        // A publish on the live release differs from it only where its partial read does, or holds.
+        const named = partial && !candidate && [...Object.keys(read.types[ARTICLE] ?? {}), ...keep];
+        this.releases.narrowSearchIndex(id, supersededSlugs(liveState, releaseState, liveSnapshot, named || undefined));
       }
       // A scoped release is the live one but where this build wrote or removed: its pages are
       // counted from the live release's count; one that brings a full build up to date, from the full
@@ -1096,7 +1136,7 @@ export class Publisher {
       // Its tree was the full build's: that one goes, and is made again.
       if (candidate?.adopted) this.dropFull(candidate, 'bringing it up to date failed');
       // The versions the failed build was to carry: a held document is held at its own.
-      state ??= (await whole) ?? null;
+      state ??= (await madeOnFailure?.().catch(() => null)) ?? null;
       throw this.failure(job, error, { kind, startedAt, summary, carried, state, timedOut, timeoutMs });
     } finally {
       clearTimeout(deadline);
@@ -1743,12 +1783,19 @@ export class Publisher {
  * The slugs, as live, of the articles whose published version `live` records and `next` does not
  * carry (changed, or gone); null when the live release's state or content is not known.
  */
-export function supersededSlugs(live: PublishState | null, next: PublishState, content: Snapshot | null) {
+export function supersededSlugs(
+  live: PublishState | null,
+  next: PublishState,
+  content: Snapshot | null,
+  /** The only articles whose versions may differ (a partial read's and those held), when known. */
+  among?: Iterable<string>
+) {
   if (!live || !content) return null;
   const before = live.types[ARTICLE] ?? {};
   const after = next.types[ARTICLE] ?? {};
   const ids = new Set<string>();
-  for (const doc in before) if (after[doc] !== before[doc]) ids.add(doc);
+  // At 100,000 articles a walk over every version is ~50 ms of the publish's event loop.
+  for (const doc of among ?? Object.keys(before)) if (doc in before && after[doc] !== before[doc]) ids.add(doc);
   return ids.size ? content.articles.filter((a) => ids.has(a.documentId)).map((a) => a.slug) : [];
 }
 

@@ -10,6 +10,7 @@ import {
   type PublishState,
 } from './state';
 import { partialStateSchema, publishStateSchema } from '@newsroom/content/publish-state';
+import { supersededSlugs } from './publisher';
 
 const ARTICLE = 'api::article.article';
 const TAG = 'api::tag.tag';
@@ -160,5 +161,23 @@ describe('reconciliation: what the live release is missing', () => {
     expect(diffState(recorded, state({ [ARTICLE]: { a: '1', x: '1' } })).documents).toEqual({ [ARTICLE]: ['x'] });
     // Everything shown listed: the state itself, not a copy.
     expect(withShown(read, [{ documentId: 'a' }])).toBe(read);
+  });
+});
+
+describe('the live articles a release no longer carries as they were (its search index narrowed)', () => {
+  const content = {
+    articles: ['a', 'b', 'c', 'h'].map((id) => ({ documentId: id, slug: `tin-${id}` })),
+  } as unknown as Parameters<typeof supersededSlugs>[2];
+
+  it('finds those changed, gone or held as absent, by every version or only among the documents named', () => {
+    const live = state({ [ARTICLE]: { a: '1', b: '1', c: '1', h: '1' } });
+    // A partial read named b (changed), c (unpublished) and n (new); h was held and left out.
+    const partial = { generatedAt: live.generatedAt, types: { [ARTICLE]: { b: '2', c: null, n: '1' } }, files: {} };
+    const next = withHeld(withPartial(live, partial), live, [{ uid: ARTICLE, documentId: 'h' }], () => false);
+    const named = [...Object.keys(partial.types[ARTICLE]), 'h', 'a-tag-held'];
+    expect(supersededSlugs(live, next, content)).toEqual(['tin-b', 'tin-c', 'tin-h']);
+    expect(supersededSlugs(live, next, content, named)).toEqual(['tin-b', 'tin-c', 'tin-h']);
+    expect(supersededSlugs(live, live, content, named)).toEqual([]);
+    expect(supersededSlugs(null, next, content, named)).toBeNull();
   });
 });

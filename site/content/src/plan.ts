@@ -11,6 +11,7 @@ import {
   positionIn,
   fetchArticles,
   fetchTaxonomies,
+  holdsAny,
   keepLive,
   toContent,
   type SiteContent,
@@ -175,7 +176,12 @@ export async function liveContentWith(
     ...fetchedNamed.filter((a) => !again.has(a.documentId)),
     ...(more.length ? await fetchArticles(cms, more, keep) : []),
   ];
-  const articles = [...live.articles.filter((a) => !refetch.has(a.documentId)), ...fetched];
+  // Only a story already live is taken out of the live list: a new one (most publishes) is added
+  // to it without a walk over every article (~0.1 s of the publisher's event loop at 100,000, its
+  // articles scattered over a large heap).
+  const articles = holdsAny(live.articles, refetch)
+    ? [...live.articles.filter((a) => !refetch.has(a.documentId)), ...fetched]
+    : live.articles.concat(fetched);
   return { version: 1, fetchedAt, articles, ...taxonomies };
 }
 

@@ -2,7 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyDelta, leanSnapshot, lines, readSnapshot, snapshotDelta, writeSnapshot, type Snapshot } from './snapshot';
+import {
+  applyDelta,
+  holdsAny,
+  leanSnapshot,
+  lines,
+  readSnapshot,
+  snapshotDelta,
+  toContent,
+  writeSnapshot,
+  type Snapshot,
+} from './snapshot';
 
 type Article = Snapshot['articles'][number];
 const article = (i: number) =>
@@ -169,5 +179,22 @@ describe('a snapshot as the change from the live one', () => {
     const doubled = { ...live, articles: [...live.articles, { ...live.articles[0] }] };
     expect(() => applyDelta(doubled, { ...delta, articles: [], removed: [], count: 11 })).toThrow(/or one twice/);
     expect(() => applyDelta(live, { ...delta, version: 2 as 1 })).toThrow(/version 2/);
+  });
+});
+
+describe('whether a list of articles holds some documents', () => {
+  it('answers the same by a walk over the list and by its indexes, once they are made', () => {
+    const list = Array.from({ length: 300 }, (_, i) => article(i));
+    const asks: [string[], boolean][] = [
+      [[], false],
+      [['doc7'], true],
+      [['new-doc'], false],
+      [['new-doc', 'doc299'], true],
+      [['doc300', 'doc-1'], false],
+    ];
+    for (const [ids, answer] of asks) expect(holdsAny(list, ids)).toBe(answer);
+    // Indexed as the publisher indexes the live content (indexLive): asked of its map by id.
+    expect(toContent(snapshotOf(list)).byId.size).toBe(300);
+    for (const [ids, answer] of asks) expect(holdsAny(list, new Set(ids))).toBe(answer);
   });
 });

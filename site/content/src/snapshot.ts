@@ -478,6 +478,17 @@ function withMaps(articles: Article[], groups: Pick<ArticleIndexes, 'byCategory'
   });
 }
 
+/**
+ * Whether `list` holds an article of one of `ids`: asked of its map by id when one is made (the
+ * live content's, by indexLive), else by a walk over the list.
+ */
+export function holdsAny(list: readonly Article[], ids: Iterable<string>) {
+  const map = byIdOf.get(list) ?? (indexed.has(list) ? indexed.get(list)!.byId : undefined);
+  if (map) return [...ids].some((id) => map.has(id));
+  const wanted = new Set(ids);
+  return list.some((a) => wanted.has(a.documentId));
+}
+
 /** Each list's map by id, made once: when first read, or ahead in steps (indexAheadInSteps). */
 const idMaps = new WeakMap<readonly Article[], Map<string, Article>>();
 function idMapOf(list: readonly Article[]) {
