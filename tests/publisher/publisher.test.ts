@@ -733,10 +733,14 @@ describe('the publisher', () => {
       for (const cache of [imageCache, `${imageCache}-part-1`])
         expect(fs.readdirSync(path.join(cache, 'assets')).length, cache).toBeGreaterThan(0);
       await expectSameAsFullBuild(path.join(fresh, 'publish'));
-      // The next publish is rendered by one of them, kept compiled.
+      // The next publish is rendered by one of them, kept compiled, from the share of the content it
+      // rendered (told to preload its lean copy, it read no snapshot: job.ts, shareOf); its pages
+      // are still a whole `astro build`'s.
       const published = await publishArticle('Bản tin đầu tiên sau lần dựng trang đầu');
       expect(published.build).toMatchObject({ result: 'live', kind: 'scoped' });
       expect(split!.pids).toContain(published.build.renderer?.pid);
+      expect(published.build.renderer?.snapshotsRead).toBe(0);
+      await expectSameAsFullBuild(path.join(fresh, 'publish'));
     } finally {
       await service.close();
       fs.rmSync(fresh, { recursive: true, force: true });

@@ -195,6 +195,8 @@ export class PreparedBuild {
   /** What the build printed since its job was given (or since it started). */
   private output = '';
   private preloadFile: string | undefined;
+  /** The whole snapshot preloadFile is the lean copy of (build-protocol: preload). */
+  private preloadOf: string | undefined;
   /** The snapshot the build says it has read. */
   private preloaded: string | undefined;
 
@@ -239,6 +241,7 @@ export class PreparedBuild {
       this.job = undefined;
       this.waiting = false;
       this.preloadFile = undefined;
+      this.preloadOf = undefined;
       this.preloaded = undefined;
       // What it printed before saying so comes on another channel: read in this turn of the event
       // loop when it is not yet (the pipe is read in the same poll as the message).
@@ -247,7 +250,7 @@ export class PreparedBuild {
     }
     if (parsed.type !== 'waiting') return;
     this.waiting = true;
-    if (this.preloadFile) this.child?.send({ type: 'preload', snapshot: this.preloadFile } satisfies BuildMessage);
+    if (this.preloadFile) this.sendPreload();
     if (this.job) this.send(this.job);
   }
 
@@ -278,12 +281,19 @@ export class PreparedBuild {
 
   /**
    * Names the snapshot the job will most likely start from, for the build to read while it
-   * waits (once it waits, or at once). Before the job only; a job may name another base.
+   * waits (once it waits, or at once). Before the job only; a job may name another base. `of`:
+   * the whole snapshot it is the lean copy of, which a build that rendered a share of it keeps.
    */
-  preload(snapshot: string) {
+  preload(snapshot: string, of?: string) {
     if (this.job || this.preloadFile === snapshot) return;
     this.preloadFile = snapshot;
-    if (this.waiting) this.child?.send({ type: 'preload', snapshot } satisfies BuildMessage);
+    this.preloadOf = of;
+    if (this.waiting) this.sendPreload();
+  }
+
+  private sendPreload() {
+    const message: BuildMessage = { type: 'preload', snapshot: this.preloadFile!, of: this.preloadOf };
+    this.child?.send(message);
   }
 
   /**

@@ -328,13 +328,13 @@ export class Publisher {
     const live = this.releases.live();
     // The lean snapshot of the live content's checkpoint (recordContent): the base of the job.
     const checkpoint = live && this.snapshotCache?.id === live.id && this.checkpoint?.id ? this.checkpoint.id : null;
-    this.keepPrepared(live && this.releases.leanSnapshot(checkpoint ?? this.releases.journalBase(live.id) ?? live.id));
+    this.keepPrepared(live && (checkpoint ?? this.releases.journalBase(live.id) ?? live.id));
   }
 
   /**
-   * Tops the builds kept ready up to config.preparedBuilds, each told to preload `base` (when it is
-   * on disk). None are started while nothing is live: every change waits for the first full build,
-   * whose builds (startRender) are the ones kept after it.
+   * Tops the builds kept ready up to config.preparedBuilds, each told to preload the lean snapshot
+   * of release `base` (when it is on disk). None are started while nothing is live: every change
+   * waits for the first full build, whose builds (startRender) are the ones kept after it.
    */
   private keepPrepared(base: string | null) {
     if (this.stopped) return;
@@ -343,7 +343,9 @@ export class Publisher {
       const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
       this.prepared.push(new PreparedBuild(dir, this.astroOptions()));
     }
-    if (base && fs.existsSync(base)) for (const build of this.prepared) build.preload(base);
+    const lean = base && this.releases.leanSnapshot(base);
+    if (lean && fs.existsSync(lean))
+      for (const build of this.prepared) build.preload(lean, this.releases.snapshot(base!));
   }
 
   /** The prepared build the next publish takes: the first that only has to render, else the oldest. */
@@ -1241,7 +1243,9 @@ export class Publisher {
         full.ready = ready;
         this.log('full build rendered', { build: job.id, note: 'brought up to date by the next build, then live' });
         // The build that brings it up to date starts from its content: read while it waits.
-        for (const build of this.prepared) build.preload(this.releases.leanSnapshot(job.id));
+        // A build that rendered a share of it holds that content already (site/src/lib/job.ts: shareOf).
+        for (const build of this.prepared)
+          build.preload(this.releases.leanSnapshot(job.id), this.releases.snapshot(job.id));
         this.schedule(0);
       },
       (error) => {
@@ -1674,6 +1678,12 @@ export class Publisher {
       indexing: this.search.indexing,
       /** The build kept ready for the next publish (of config.preparedBuilds). */
       nextBuild: this.nextPrepared()?.state ?? null,
+      /**
+       * The copy of the live release the next publish starts from: 'copying' (a publish now waits
+       * for it: after a full build every folder is linked anew, seconds at 100,000 articles),
+       * 'made', or null (none is kept: a publish copies what it needs).
+       */
+      nextCopy: this.skeleton ? (this.skeleton.settled ? ('made' as const) : ('copying' as const)) : null,
       /** How many of the prepared builds only have to render. */
       buildsWaiting: this.prepared.filter((build) => build.ready && build.state === 'waiting').length,
       lastBuild: this.lastBuild ?? null,

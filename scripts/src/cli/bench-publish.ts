@@ -161,11 +161,22 @@ async function main() {
     }
   );
   const { publisher } = service;
-  /** Until the publisher has finished the last publish and compiled the builds it keeps, and half a second more. */
-  async function untilQuiet() {
+  /**
+   * Until the publisher has finished the last publish, compiled the builds it keeps and (unless
+   * `copy` is false) made the copy of the live release the next publish starts from, and half a
+   * second more.
+   */
+  async function untilQuiet({ copy = true } = {}) {
     for (;;) {
       const st = publisher.status();
-      if (!st.building && !st.queued && !st.comparing && st.buildsWaiting === publisher.config.preparedBuilds) break;
+      if (
+        !st.building &&
+        !st.queued &&
+        !st.comparing &&
+        st.buildsWaiting === publisher.config.preparedBuilds &&
+        (!copy || st.nextCopy !== 'copying')
+      )
+        break;
       await sleep(100);
     }
     await sleep(500);
@@ -218,12 +229,36 @@ async function main() {
   loopDelay.enable();
   /** From each release going live to its page answering. */
   const liveToServed: number[] = [];
+  // The first story after the full build, as soon as its builds are ready: its release starts from
+  // a copy of the full build's tree, every folder linked anew (seconds at 100,000 articles), which
+  // it may wait for. Timed on its own; the publishes after it, from the copy made.
+  await untilQuiet({ copy: false });
+  const copyThen = publisher.status().nextCopy;
+  const firstBefore = builds.length;
+  const firstStarted = performance.now();
+  const firstMs = await publishUntilServed(
+    {
+      title: `Bài đầu tiên sau lần dựng toàn bộ lúc ${new Date().toISOString()}`,
+      lead: 'Bài viết do bench:publish tạo ngay sau lần dựng toàn bộ.',
+      body: 'Nội dung bài viết.',
+      category: categories[0].documentId,
+      tags: [tags[0].documentId],
+    },
+    firstStarted,
+    120_000,
+    25
+  );
+  const firstBuild = builds.slice(firstBefore).find((b) => b.result === 'live');
+  console.log(
+    `  the first story after the full build (the next release's copy ${copyThen ?? 'not kept'} then): served after ${s(firstMs)} s, of which waiting for the copy ${firstBuild?.phases?.assemble ?? '?'} ms (assemble); ms ${JSON.stringify(firstBuild?.phases)}`
+  );
   for (let i = 0; i < publishes; i++) {
     // Publishes come one at a time, as editors make them: the publisher has finished the last one
-    // (its build, and the comparison of the whole state after it) and compiled the builds it keeps
+    // (its build, and the comparison of the whole state after it), compiled the builds it keeps
     // (PUBLISH_PREPARED_BUILDS: with two, a publish while the other compiles shares the cores with
-    // it, ~0.4 s more at 1,000 articles; publishes sooner than that are timed back to back below);
-    // the search index of the last one may still be running (a publish interrupts it).
+    // it, ~0.4 s more at 1,000 articles; publishes sooner than that are timed back to back below)
+    // and made the copy of the live release the next starts from (the first after a full build is
+    // timed above); the search index of the last one may still be running (a publish interrupts it).
     await untilQuiet();
     const title = `Bài đo thời gian xuất bản số ${i + 1} lúc ${new Date().toISOString()}`;
     const before = builds.length;
@@ -491,6 +526,7 @@ Publish → served, ${articles} articles, ${publishes} publishes, ${os.cpus().le
 
 Where a publish's time goes (mean ms): the debounce (~100 for a lone action, up to ${publisher.config.debounceMs} in a burst), the CMS's publishing state ${mean('state')}, plan ${mean('plan')}, render (the change handed to the waiting build, its pages) ${mean('render')}, assemble ${mean('assemble')}, validate + switch ${mean('validate')}; the rest is the webhook and the first request.
 During a full build (a category renamed), a story served after ${s(duringMs)} s (the full build then: ${fullThen}; it renders beside the publishes, and is brought up to date before it goes live).
+The first story after the bench's first full build (the next release's copy ${copyThen ?? 'not kept'} then; the twelve publishes above start once it is made): served after ${s(firstMs)} s, of which waiting for the copy ${firstBuild?.phases?.assemble ?? '?'} ms (assemble).
 Right after a full build with a release live (a category renamed; the build live after ${s(rebuilt.durationMs)} s): a story served after ${s(afterFullMs)} s, of which waiting for the copy of the new release ${afterFull?.phases?.assemble ?? '?'} ms (assemble) and rendering ${afterFull?.phases?.render ?? '?'} ms (the build it took: ${afterFull?.compiled ?? '?'}; the builds kept compiled are replaced while the full build is validated, and read its content while it renders).
 Back to back (a second story published the moment the first is served; PUBLISH_PREPARED_BUILDS=${publisher.config.preparedBuilds} builds kept compiled): served after ${backToBack.map((b) => `${s(b.ms)} s (${b.compiled})`).join(', ')}.
 From live to served (ms): p50 ${Math.round(percentile(liveToServed, 50))}, max ${Math.round(Math.max(...liveToServed))}; the publisher's event loop held up during the publishes (ms): p99 ${Math.round(loopDelay.percentile(99) / 1e6)}, max ${Math.round(loopDelay.max / 1e6)}.

@@ -100,9 +100,11 @@ export const buildMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('waiting') }),
   /**
    * Publisher → build, while it waits: the snapshot its job will most likely start from (the live
-   * release's), to read now rather than when the job comes.
+   * release's), to read now rather than when the job comes. `of`: the whole snapshot it is the
+   * lean copy of (a release's content: `<id>.json` and `<id>.lean.json`), which a build that
+   * rendered a share of it holds already, and takes as this one instead of reading it.
    */
-  z.object({ type: z.literal('preload'), snapshot: z.string().min(1) }),
+  z.object({ type: z.literal('preload'), snapshot: z.string().min(1), of: z.string().min(1).optional() }),
   /**
    * Build → publisher: done preloading that snapshot (read and indexed, or a warning logged);
    * `kept`: not read again, the build having it from its last job.

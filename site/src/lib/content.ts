@@ -1,5 +1,5 @@
 import { createStrapiClient } from '@newsroom/content/strapi';
-import { waitForJob } from './job';
+import { keepShare, waitForJob } from './job';
 import { JOB_OVER_IPC, parseShard } from '@newsroom/content/build-protocol';
 import { isShard, rendersArticle, useScope, useShard } from './scope';
 import fs from 'node:fs';
@@ -51,6 +51,8 @@ export const cms = createStrapiClient({ baseUrl: CMS_URL, token: env('SITE_API_T
  */
 function jobSnapshot({ job, preloaded }: Awaited<ReturnType<typeof waitForJob>>): [Snapshot, Snapshot?] {
   const base = preloaded?.file === job.snapshot ? preloaded.snapshot : read(job.snapshot);
+  // A share of a full build: the base of the publishes after it (job.ts: shareOf).
+  if (job.shard && !job.delta) keepShare(job.snapshot, base);
   if (!job.delta) return [base];
   return [applyDelta(base, JSON.parse(fs.readFileSync(job.delta, 'utf8')) as SnapshotDelta), base];
 }

@@ -40,7 +40,7 @@ export function waitForJob(): Promise<{ job: BuildJob; preloaded: Preloaded | nu
         // Read for the last job and unchanged since, with its indexes: a base stays the same over
         // many publishes (the checkpoint's), and reading it again after each took seconds of CPU
         // at 100,000 articles.
-        preloaded = keptFor(parsed.snapshot);
+        preloaded = keptFor(parsed.snapshot) ?? shareOf(parsed.snapshot, parsed.of);
         const kept = !!preloaded;
         try {
           preloaded ??= preload(parsed.snapshot);
@@ -58,6 +58,7 @@ export function waitForJob(): Promise<{ job: BuildJob; preloaded: Preloaded | nu
       // whole snapshot of its own, and would hold both).
       preloaded ??= keptFor(job.snapshot);
       if (preloaded?.file !== job.snapshot) last = null;
+      share = null;
       process.off('message', onMessage);
       // Nothing more comes until the pages are written (and the build still exits at once should
       // the publisher go away while it renders).
@@ -91,10 +92,49 @@ function keptFor(file: string): Preloaded | null {
   return null;
 }
 
+/**
+ * The whole snapshot this build last rendered a share of a full build from (its own articles whole,
+ * the others lean: content.ts), with its file's identity: the content the publishes after that
+ * full build start from, which the publisher then asks the build to preload as its lean copy.
+ */
+let share: (Preloaded & { stamp: string }) | null = null;
+
+/** Keeps `snapshot`, read from `file` for a share of a full build, for the preload after it (shareOf). */
+export function keepShare(file: string, snapshot: Snapshot) {
+  try {
+    share = { file, snapshot, stamp: stampOf(file) };
+  } catch {
+    share = null;
+  }
+}
+
+/**
+ * The share kept (keepShare) as the preload of `file`, the lean copy of `of`, when `of` is the file
+ * it was read from, unchanged since: at 100,000 articles, reading the lean copy again took each of
+ * the full build's processes seconds of CPU right after it went live, beside the copy of the new
+ * release and the first publish, which waited for both. The share's own articles stay whole: the
+ * pages a job renders from a base show only what the lean copy has of the articles it does not
+ * send whole (snapshotDelta), and a full build renders every page from such shares.
+ */
+function shareOf(file: string, of: string | undefined): Preloaded | null {
+  const kept = share;
+  share = null;
+  try {
+    if (!kept || !of || kept.file !== of || kept.stamp !== stampOf(of)) return null;
+    return index(file, kept.snapshot, stampOf(file));
+  } catch {
+    return null; // read (and failing) as a preload of its own
+  }
+}
+
 /** Reads `file` and makes its indexes now: the job's content is made from them. */
 function preload(file: string): Preloaded {
   const stamp = stampOf(file);
-  const snapshot = readSnapshot(file);
+  return index(file, readSnapshot(file), stamp);
+}
+
+/** Makes the indexes of `snapshot` (those its last render made are kept), and keeps it as the base read from `file`. */
+function index(file: string, snapshot: Snapshot, stamp: string): Preloaded {
   // Sorted, grouped and mapped now: the job's content is made from these indexes (toContent), its
   // related boxes' index from this one's, and its sitemap entries from these (sitemapFiles).
   distinctIds(snapshot.articles);
