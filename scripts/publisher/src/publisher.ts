@@ -1075,8 +1075,8 @@ export class Publisher {
         // It searches the live release's index until it is indexed itself: without the shards where
         // a story it no longer has as it was (unpublished, or changed) would be found.
         // A publish on the live release differs from it only where its partial read does, or holds.
-        const named = partial && !candidate && [...Object.keys(read.types[ARTICLE] ?? {}), ...keep];
-        this.releases.narrowSearchIndex(id, supersededSlugs(liveState, releaseState, liveSnapshot, named || undefined));
+        const among = partial && !candidate ? [...Object.keys(read.types[ARTICLE] ?? {}), ...keep] : undefined;
+        this.releases.narrowSearchIndex(id, supersededSlugs(liveState, releaseState, liveSnapshot, among));
       }
       // A scoped release is the live one but where this build wrote or removed: its pages are
       // counted from the live release's count; one that brings a full build up to date, from the full

@@ -479,11 +479,11 @@ function withMaps(articles: Article[], groups: Pick<ArticleIndexes, 'byCategory'
 }
 
 /**
- * Whether `list` holds an article of one of `ids`: asked of its map by id when one is made (the
- * live content's, by indexLive), else by a walk over the list.
+ * Whether `list` holds an article of one of `ids`: asked of a map by id when the list has one or is
+ * indexed (the live content is, by indexLive, its map made ahead), else by a walk over the list.
  */
 export function holdsAny(list: readonly Article[], ids: Iterable<string>) {
-  const map = byIdOf.get(list) ?? (indexed.has(list) ? indexed.get(list)!.byId : undefined);
+  const map = byIdOf.get(list) ?? indexed.get(list)?.byId;
   if (map) return [...ids].some((id) => map.has(id));
   const wanted = new Set(ids);
   return list.some((a) => wanted.has(a.documentId));
