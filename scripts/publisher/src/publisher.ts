@@ -18,9 +18,9 @@ import { nextChange, renderedAt } from '@newsroom/content/clock';
 import type { PublisherConfig } from './config.js';
 import { readEnvFile } from './env-file.js';
 import { addEvent, isEmpty, mergeChanges, noChanges, type PendingChanges, type StrapiEvent } from './events.js';
-import { filesUnder, moveInto, Releases } from './releases.js';
+import { filesUnder, type FoldersAhead, makeFoldersAhead, moveInto, Releases } from './releases.js';
 import { SearchIndexer } from './search-indexer.js';
-import { articleCount, pageFiles, validateRelease } from './validate.js';
+import { ARTICLES_DIR, articleCount, pageFiles, validateRelease } from './validate.js';
 import { JOBS_PER_BUILD, outOfMemory, PreparedBuild, renderInParts, searchIndex, withHeapLimit } from './astro.js';
 import type { Logger } from './log.js';
 import { realTimers, Scheduler, type Timers } from './scheduler.js';
@@ -123,6 +123,8 @@ interface FullBuild {
   adopted: boolean;
   /** A copy of its tree, made while it is validated: the next publish's start once it is live (skeletonFrom). */
   copy?: Skeleton;
+  /** That copy's folder, its article pages' folders made while it renders (makeFoldersAhead); the copy's once it starts. */
+  ahead?: { dir: string; folders: FoldersAhead };
   ended: Promise<void>;
   ready?: {
     snapshot: Snapshot;
@@ -390,11 +392,14 @@ export class Publisher {
     if (skeleton) void skeleton.done.then(() => this.releases.removeLater(skeleton.dir));
   }
 
-  /** Starts a hard-link copy of release `id`'s whole tree in the work folder. */
-  private copyOf(id: string): Skeleton {
-    const dir = path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
+  /**
+   * Starts a hard-link copy of release `id`'s whole tree in the work folder: in `ahead.dir`, when
+   * folders were made there ahead for it.
+   */
+  private copyOf(id: string, ahead?: FullBuild['ahead']): Skeleton {
+    const dir = ahead?.dir ?? path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
     const copy: Skeleton = { of: id, dir, done: Promise.resolve(false) };
-    copy.done = this.releases.linkCopy(id, dir).then(
+    copy.done = this.releases.linkCopy(id, dir, ahead?.folders).then(
       () => (copy.finished = true),
       (error: unknown) => this.copyFailed(id, error)
     );
@@ -1288,6 +1293,17 @@ export class Publisher {
       };
       await writeSnapshot(this.releases.snapshot(id), snapshot);
       lap('fetch');
+      // The folders of its article pages in the copy the publish after it will start from: made
+      // while the pages render, so that copy is mostly hard links (makeFoldersAhead).
+      const ahead = path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
+      full.ahead = {
+        dir: ahead,
+        folders: makeFoldersAhead(
+          ahead,
+          ARTICLES_DIR,
+          snapshot.articles.map((article) => article.slug)
+        ),
+      };
       // The base of the build that brings it up to date, and of the publishes after it: written
       // while the pages render.
       const lean = this.releases.leanSnapshot(id);
@@ -1313,9 +1329,10 @@ export class Publisher {
           some: redirects.skipped.slice(0, 5),
         });
       }
-      // Its tree is complete: its copy for the publish after it goes live (every folder linked anew,
-      // seconds of the kernel's time at 100,000 articles) starts now, while it is validated.
-      full.copy = this.copyOf(id);
+      // Its tree is complete: its copy for the publish after it goes live starts now, while it is
+      // validated (into the article pages' folders made ahead: hard links, mostly).
+      full.copy = this.copyOf(id, full.ahead);
+      full.ahead = undefined;
       const live = this.releases.live();
       const { articlePages } = validateRelease({
         dir: this.releases.path(id),
@@ -1339,6 +1356,7 @@ export class Publisher {
         compiled: job.compiled,
       };
     } catch (error) {
+      this.dropAhead(full);
       await leanWritten; // the lean snapshot being written, before it is removed
       throw this.failure(job, error, {
         kind: 'full',
@@ -1419,11 +1437,19 @@ export class Publisher {
     if (this.full === full) this.full = undefined;
   }
 
+  /** Removes the folders made ahead for `full`'s copy, if no copy was started in them. */
+  private dropAhead(full: FullBuild) {
+    const { ahead } = full;
+    full.ahead = undefined;
+    if (ahead) void ahead.folders.made.then(() => this.releases.removeLater(ahead.dir));
+  }
+
   /** Drops the full build `full` without making it live (it failed, or another must be made). */
   private dropFull(full: FullBuild, reason?: string) {
     const { id } = full.job;
     if (reason) this.log('full build dropped', { build: id, reason });
     this.dropSkeleton(full.copy);
+    this.dropAhead(full);
     full.job.abort.abort();
     this.releases.unpin(id);
     this.releases.discard(id);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { linkTreeAsync, mergeInto, Releases, stringifyInSteps, syncTree } from './releases';
+import { linkTreeAsync, makeFoldersAhead, mergeInto, Releases, stringifyInSteps, syncTree } from './releases';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -357,6 +357,38 @@ describe('copyTree (the next release starts as the live one, from a retired tree
     expect(sorted(to)).toEqual(sorted(expected));
     // The folder made here rather than by cp keeps its mode.
     expect(fs.statSync(path.join(to, 'bai-viet')).mode & 0o777).toBe(0o750);
+  });
+
+  it('links a tree into folders made ahead: those it lacks made, those it has not removed', async () => {
+    const from = archive(23);
+    const expected = `${from}-cp`;
+    dirs.push(expected);
+    execFileSync('cp', ['-al', from, expected]);
+    fs.rmSync(path.join(expected, 'bo-qua'), { recursive: true });
+    const to = `${from}-ahead`;
+    dirs.push(to);
+    // Most of its pages' folders, one that is a file in the tree, and two it does not have (a story
+    // taken down while the pages rendered).
+    const names = [...Array.from({ length: 20 }, (_, i) => `tin-${i}`), 'go-xuong', 'tin-da-xoa'];
+    const ahead = makeFoldersAhead(to, 'bai-viet', names);
+    await ahead.made;
+    expect(fs.readdirSync(path.join(to, 'bai-viet')).sort()).toEqual([...names].sort());
+    await linkTreeAsync(from, to, new Set(['bo-qua']), { batch: 5, parallel: 3, ahead });
+    expect(sorted(to)).toEqual(sorted(expected));
+    expect(fs.statSync(path.join(to, 'bai-viet')).mode & 0o777).toBe(0o750);
+
+    // A folder made ahead that is a file in the tree: cp cannot link it, the copy is made anew.
+    const clash = `${from}-clash`;
+    dirs.push(clash);
+    const withFile = makeFoldersAhead(clash, 'bai-viet', ['tin-1', 'ban-tin.xml']);
+    await linkTreeAsync(from, clash, new Set(['bo-qua']), { batch: 5, ahead: withFile });
+    expect(sorted(clash)).toEqual(sorted(expected));
+
+    // Folders made ahead under a folder the tree has not: removed with it.
+    const none = `${from}-none`;
+    dirs.push(none);
+    await linkTreeAsync(from, none, new Set(['bo-qua']), { ahead: makeFoldersAhead(none, 'tin-cu', ['a', 'b']) });
+    expect(sorted(none)).toEqual(sorted(expected));
   });
 
   it('links the same tree in Node when there is no cp to run', async () => {

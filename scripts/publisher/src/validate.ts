@@ -19,7 +19,8 @@ export interface Validation {
   base?: CountedBase;
 }
 
-const ARTICLES_DIR = 'bai-viet';
+/** The folder of a release that holds the article pages (`bai-viet/<slug>/index.html`). */
+export const ARTICLES_DIR = 'bai-viet';
 
 /** Whether release `siteDir` has an article page at `slug` (an old address that only redirects is not one). */
 function articlePageAt(siteDir: string, slug: string, fallbacks: Map<string, string>) {
