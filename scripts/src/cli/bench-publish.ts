@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { bin } from '@newsroom/publisher/bin';
 import { CMS_DIR } from '@newsroom/publisher/paths';
 import { run, startChild, stopChildren, waitForHttp } from '../lib/processes.js';
-import { largestProcessesLine, watchProcessPeaks } from '../lib/process-memory.js';
+import { largestProcessesLine, watchPhases, watchProcessPeaks } from '../lib/process-memory.js';
 import { readEnvFile } from '@newsroom/publisher/env-file';
 import { routes } from '@newsroom/content/routes';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
@@ -114,6 +114,8 @@ async function main() {
   const processPeaks = watchProcessPeaks(process.pid, 500);
   const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: cmsEnv });
   await waitForHttp(`${cmsUrl}/_health`, 180_000, () => cms.exitCode === null);
+  // Where the CMS's memory goes, by what the bench does.
+  const cmsPhases = watchPhases(cms.pid!, 500);
   cms.stdout?.removeAllListeners('data');
   cms.stderr?.removeAllListeners('data');
 
@@ -183,6 +185,7 @@ async function main() {
   }
   const s = (ms: number) => (ms / 1000).toFixed(2);
   console.log(`Full build of ${articles} articles…`);
+  cmsPhases.phase('the first full build');
   while (!publisher.releases.live()) {
     if (publisher.lastBuild?.result === 'failed')
       throw new Error(`The full build failed: ${publisher.lastBuild.error}`);
@@ -233,6 +236,7 @@ async function main() {
   // a copy of the full build's tree, every folder linked anew (seconds at 100,000 articles), which
   // it may wait for. Timed on its own; the publishes after it, from the copy made.
   await untilQuiet({ copy: false });
+  cmsPhases.phase('publishes');
   const copyThen = publisher.status().nextCopy;
   const firstBefore = builds.length;
   const firstStarted = performance.now();
@@ -352,6 +356,7 @@ async function main() {
     console.log(`CPU profiles: ${profileDir} (publisher.cpuprofile: this process during the publishes; builds/)`);
   }
   // Reconciliation: the cost of one pass (the CMS's answer, and the whole comparison).
+  cmsPhases.phase('reconciliation passes');
   const stateMs: number[] = [];
   const passMs: number[] = [];
   const siteToken = readEnvFile(cmsEnv.SITE_ENV_FILE).SITE_API_TOKEN;
@@ -368,6 +373,7 @@ async function main() {
   );
 
   // A publish whose webhook is lost: only reconciliation brings it to readers.
+  cmsPhases.phase('lost webhooks');
   const receive = publisher.receive.bind(publisher);
   publisher.receive = () => {};
   const lost: number[] = [];
@@ -405,6 +411,7 @@ async function main() {
     probeMs.push(performance.now() - started);
   }
 
+  cmsPhases.phase('scheduled stories');
   // Scheduled stories: drafts an editor set to go up 20 to 30 s from now, published by the CMS at
   // their time (SCHEDULE_SWEEP_SECONDS, 5 s) and then by the publisher, with no click.
   const scheduledMs: number[] = [];
@@ -456,6 +463,7 @@ async function main() {
       body: JSON.stringify({ data: { name } }),
     });
   const renameBuilds = builds.length;
+  cmsPhases.phase('a category renamed, its full build');
   const renameStarted = performance.now();
   await rename(`${seededName} (đổi tên)`);
   // A story published while the full build renders: it goes live beside it, on the live release.
@@ -505,6 +513,7 @@ async function main() {
     `  right after a full build with a release live (a category renamed; live after ${s(rebuilt.durationMs)} s): a story served after ${s(afterFullMs)} s (${afterFull?.summary}; build ${afterFull?.compiled}; ms ${JSON.stringify(afterFull?.phases)})`
   );
   // Leave the bench database as it was seeded.
+  cmsPhases.phase("deleting the bench's stories");
   for (const documentId of created) {
     await fetch(`${cmsUrl}/api/articles/${documentId}`, {
       method: 'DELETE',
@@ -512,6 +521,7 @@ async function main() {
     });
   }
   const peaks = processPeaks.stop();
+  const cmsMemory = cmsPhases.stop('The CMS');
   await service.close();
   await rename(seededName);
   await stopChildren();
@@ -534,6 +544,7 @@ Full build phases (ms): ${JSON.stringify(full.phases)}; peak resident memory of 
 Search index caught up, from the publish call to the story searchable: ${searchMs.map((ms) => s(ms)).join(', ')} s (target ≤ 30 s: ${Math.max(...searchMs) <= 30_000 ? 'met' : '**missed**'})
 Scheduled stories, from their time to served: ${scheduledMs.map((ms) => s(ms)).join(', ')} s (target ≤ 60 s: ${Math.max(...scheduledMs) <= 60_000 ? 'met' : '**missed**'})
 ${largestProcessesLine(peaks, 500)}
+${cmsMemory}
 
 Reconciliation (every ${publisher.config.reconcileMs / 1000} s, PUBLISH_RECONCILE_SECONDS; the digest probed ${publisher.config.probeMs ? `every ${publisher.config.probeMs} ms or more, PUBLISH_PROBE_MS` : 'never: PUBLISH_PROBE_MS=0'}), ${articles} articles:
 | CMS answer p50 ms | CMS answer max ms | whole pass p50 ms | digest probe p50 ms | lost webhook → served: mean s | max s |

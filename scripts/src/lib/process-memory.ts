@@ -97,6 +97,40 @@ export function watchProcessPeaks(root = process.pid, everyMs = 250) {
   };
 }
 
+/**
+ * Samples process `pid` every `everyMs` by the phases of a run the caller names (`phase(name)`
+ * starts one): the most resident memory seen in each, and the phase in which its peak (VmHWM)
+ * last rose. Says which part of a run a process's peak came from.
+ */
+export function watchPhases(pid: number, everyMs = 250) {
+  const most = new Map<string, number>();
+  let current = 'start';
+  let peak = { mb: 0, phase: current };
+  const sample = () => {
+    const p = processMemory(pid);
+    if (!p) return;
+    most.set(current, Math.max(most.get(current) ?? 0, p.rssMb));
+    if (p.peakMb > peak.mb) peak = { mb: p.peakMb, phase: current };
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  const line = (label: string) =>
+    `${label}, resident memory by phase (the most sampled every ${everyMs / 1000} s): ${[...most]
+      .map(([phase, mb]) => `${phase} ${Math.round(mb)} MB`)
+      .join(', ')}; its peak ${Math.round(peak.mb)} MB, reached during: ${peak.phase}`;
+  return {
+    phase(name: string) {
+      sample();
+      current = name;
+    },
+    stop(label: string) {
+      clearInterval(timer);
+      sample();
+      return line(label);
+    },
+  };
+}
+
 /** The issue's memory target: no process above 2 GB at any moment. */
 export const PROCESS_LIMIT_MB = 2048;
 
