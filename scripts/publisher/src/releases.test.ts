@@ -172,7 +172,60 @@ describe('releases on disk', () => {
     releases.writeState(whole, { version: 1, documents: {} } as never);
     releases.prune(1);
     expect(releases.list()).toEqual([whole]);
-    expect(fs.readdirSync(releases.snapshotsDir).sort()).toEqual([`${whole}.json`, `${whole}.state.json`]);
+    expect(
+      fs
+        .readdirSync(releases.snapshotsDir)
+        .filter((name) => !name.startsWith('base-'))
+        .sort()
+    ).toEqual([`${whole}.json`, `${whole}.state.json`]);
+  });
+
+  it("records a release's state as the change from the last whole one, read back whole by another process", () => {
+    const { releases, publish } = setup();
+    const ARTICLE = 'api::article.article';
+    const bases = () => fs.readdirSync(releases.snapshotsDir).filter((name) => name.startsWith('base-'));
+    const versions = Object.fromEntries(Array.from({ length: 6000 }, (_, i) => [`d${i}`, 'v1']));
+    const stateAt = (s: number, types: Record<string, Record<string, string>>) => ({
+      generatedAt: `2026-11-29T08:00:0${s}.000Z`,
+      types,
+      files: { '1': ['/uploads/a.jpg', '2026-11-29T07:00:00.000Z'] as [string, string] },
+    });
+    const v1 = publish('v1');
+    const s1 = stateAt(1, { [ARTICLE]: versions });
+    releases.writeState(v1, s1);
+    expect(bases()).toHaveLength(1);
+    const v2 = publish('v2');
+    const { d1: _gone, ...rest } = versions;
+    const s2 = stateAt(2, { [ARTICLE]: { ...rest, d2: 'v2', moi: 'v1' }, 'api::tag.tag': { t: 'v1' } });
+    releases.writeState(v2, s2);
+    // The change from v1's (a few bytes), and no new base.
+    expect(fs.statSync(releases.statePath(v2)).size).toBeLessThan(300);
+    expect(bases()).toHaveLength(1);
+    expect(new Releases(releases.dir).readState(v1)).toEqual(s1);
+    expect(new Releases(releases.dir).readState(v2)).toEqual(s2);
+
+    // Every version changed: recorded whole, a new base.
+    const v3 = publish('v3');
+    const s3 = stateAt(3, { [ARTICLE]: Object.fromEntries(Object.keys(versions).map((id) => [id, 'v3'])) });
+    releases.writeState(v3, s3);
+    expect(bases()).toHaveLength(2);
+    // The first base goes with the releases recorded against it; the one v3's is kept.
+    releases.prune(1);
+    expect(releases.list()).toEqual([v3]);
+    expect(bases()).toHaveLength(1);
+    expect(new Releases(releases.dir).readState(v3)).toEqual(s3);
+
+    // Its base removed after a state was staged against it (another process's prune): staged anew.
+    const v4 = publish('v4');
+    const s4 = stateAt(4, { [ARTICLE]: { ...s3.types[ARTICLE], d9: 'v4' } });
+    releases.stageState(v4, s4);
+    for (const name of bases()) fs.rmSync(path.join(releases.snapshotsDir, name));
+    releases.commitState(v4, s4);
+    expect(new Releases(releases.dir).readState(v4)).toEqual(s4);
+    // A state file from before bases (whole) is read as it is.
+    const v5 = publish('v5');
+    fs.writeFileSync(releases.statePath(v5), JSON.stringify(s1));
+    expect(new Releases(releases.dir).readState(v5)).toEqual(s1);
   });
 });
 

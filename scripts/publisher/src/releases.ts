@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { publishStateSchema, type PublishState } from '@newsroom/content/publish-state';
 import {
   contentFile,
+  head,
   journalBase,
   readJournal,
   readReleaseContent,
@@ -11,6 +13,7 @@ import {
 } from '@newsroom/content/release-content';
 import type { Snapshot, SnapshotDelta } from '@newsroom/content/snapshot';
 import { withoutPages } from '@newsroom/content/search-index';
+import { stateChange, withStateChange, type StateChange } from './state.js';
 
 /** Releases whose lineage is remembered (a few dozen paths each). */
 const MAX_LINEAGE = 1000;
@@ -18,6 +21,19 @@ const MAX_LINEAGE = 1000;
 const MAX_SPARES = 2;
 /** Beyond this many changed paths, a spare is not brought up to date: the tree is linked anew. */
 const MAX_SYNCED = 20_000;
+/** Beyond this many documents changed since the last whole state, a release's state is recorded whole (a new base). */
+const MAX_STATE_CHANGES = 5_000;
+/** The names of the whole states that releases' states are recorded against: base-<uuid>.state.json. */
+const STATE_BASE = /^(base-[0-9a-f-]+)\.state\.json$/;
+/** How a release's state file that is the change from a base starts (none is whole any more: see stageState). */
+const STATE_JOURNAL_HEAD = /^\{"journal":1,"base":"(base-[0-9a-f-]+)"/;
+
+/** A release's state on disk: the change (StateChange) from a whole state, its base. */
+interface StateEntry extends StateChange {
+  journal: 1;
+  base: string;
+  generatedAt: string;
+}
 
 /**
  * Releases on disk: <dir>/releases/<id>/ holds a whole site, <dir>/snapshots/<id>.json the
@@ -225,14 +241,51 @@ export class Releases {
    */
   private states = new Map<string, PublishState>();
 
+  /**
+   * The whole state the states staged now are recorded against (base-<uuid>.state.json), and the
+   * bases read from disk. At 100,000 articles a whole state is 6.7 MB of JSON, made and written with
+   * every publish (~0.3 s of the publisher, while the pages rendered, and now and then after); a
+   * publish's state differs from the last whole one by the few documents published since.
+   */
+  private stateBase: { name: string; state: PublishState } | undefined;
+  private bases = new Map<string, PublishState>();
+  /** The base each state staged and not yet committed is recorded against. */
+  private stagedBase = new Map<string, { name: string; state: PublishState; made: boolean }>();
+
+  private basePath = (name: string) => path.join(this.snapshotsDir, `${name}.state.json`);
+
   readState(id: string): PublishState | null {
     const cached = this.states.get(id);
     if (cached) return cached;
     const file = this.statePath(id);
     if (!fs.existsSync(file)) return null;
-    const parsed = publishStateSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    let state: unknown;
+    try {
+      const read = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StateEntry>;
+      if (read.journal !== 1)
+        state = read; // whole: a state recorded before bases were
+      else {
+        const base = typeof read.base === 'string' ? this.readBase(read.base) : null;
+        if (!base || typeof read.types !== 'object' || typeof read.generatedAt !== 'string') return null;
+        state = withStateChange(base, { types: read.types, files: read.files }, read.generatedAt);
+      }
+    } catch {
+      return null;
+    }
+    const parsed = publishStateSchema.safeParse(state);
     if (!parsed.success) return null;
     this.states.set(id, parsed.data);
+    return parsed.data;
+  }
+
+  private readBase(name: string): PublishState | null {
+    if (this.stateBase?.name === name) return this.stateBase.state;
+    const known = this.bases.get(name);
+    if (known) return known;
+    if (!STATE_BASE.test(`${name}.state.json`) || !fs.existsSync(this.basePath(name))) return null;
+    const parsed = publishStateSchema.safeParse(JSON.parse(fs.readFileSync(this.basePath(name), 'utf8')));
+    if (!parsed.success) return null;
+    this.bases.set(name, parsed.data);
     return parsed.data;
   }
 
@@ -243,26 +296,74 @@ export class Releases {
   }
 
   /**
-   * Writes release `id`'s state beside its place, where commitState puts it: a publish writes it
-   * while its pages render (6.7 MB of JSON at 100,000 articles), and commits it as it goes live.
+   * Writes release `id`'s state beside its place, where commitState puts it: as the change from
+   * the last whole state (stateChange; a few kilobytes), or, with no such base or more than
+   * MAX_STATE_CHANGES documents changed since it, with a new base: the state whole.
    */
   stageState(id: string, state: PublishState) {
-    fs.writeFileSync(`${this.statePath(id)}.tmp`, JSON.stringify(state));
+    const { base, text } = this.entryOf(state);
+    if (base.made) fs.writeFileSync(this.basePath(base.name), JSON.stringify(state));
+    fs.writeFileSync(`${this.statePath(id)}.tmp`, text);
+    this.stagedBase.set(id, base);
   }
 
   /**
-   * stageState, written as it is made, `pause` awaited between steps: made at once it held the
-   * publisher's event loop ~0.2-0.5 s at 100,000 articles while the publish's pages rendered, and
-   * the build's word that they were written waited for it.
+   * stageState, a new base written as it is made, `pause` awaited between steps: made at once it
+   * held the publisher's event loop ~0.2-0.5 s at 100,000 articles while the publish's pages
+   * rendered, and the build's word that they were written waited for it.
    */
   async stageStateInSteps(id: string, state: PublishState, pause: () => Promise<unknown>) {
-    await fs.promises.writeFile(`${this.statePath(id)}.tmp`, await stringifyInSteps(state, pause));
+    const { base, text } = this.entryOf(state);
+    if (base.made) await fs.promises.writeFile(this.basePath(base.name), await stringifyInSteps(state, pause));
+    await fs.promises.writeFile(`${this.statePath(id)}.tmp`, text);
+    this.stagedBase.set(id, base);
+  }
+
+  /** `state`'s entry: the change from the base it is recorded against (a new one, `made`, when it is the base). */
+  private entryOf(state: PublishState) {
+    // (Its file is there unless another process removed it: then a new base.)
+    const current = this.stateBase && fs.existsSync(this.basePath(this.stateBase.name)) ? this.stateBase : undefined;
+    const change = current && stateChange(current.state, state, MAX_STATE_CHANGES);
+    const base = current && change ? { ...current, made: false } : { name: `base-${randomUUID()}`, state, made: true };
+    const entry: StateEntry = {
+      journal: 1,
+      base: base.name,
+      generatedAt: state.generatedAt,
+      ...(change || { types: {} }),
+    };
+    return { base, text: JSON.stringify(entry) };
   }
 
   commitState(id: string, state: PublishState) {
     const file = this.statePath(id);
+    // Its base removed since it was staged (prune, by a publisher that had not seen it): staged again.
+    const staged = this.stagedBase.get(id);
+    if (!staged || !fs.existsSync(this.basePath(staged.name))) this.stageState(id, state);
+    const base = this.stagedBase.get(id)!;
+    this.stagedBase.delete(id);
     fs.renameSync(`${file}.tmp`, file);
     this.states.set(id, state);
+    if (base.made) this.stateBase = { name: base.name, state: base.state };
+  }
+
+  /**
+   * Removes the bases (stageState) no release's state is recorded against any more, but the one
+   * states are staged against now.
+   */
+  private sweepStateBases() {
+    const used = new Set([this.stateBase?.name, ...[...this.stagedBase.values()].map((b) => b.name)]);
+    const names = fs.readdirSync(this.snapshotsDir);
+    for (const name of names) {
+      if (!name.endsWith('.state.json') || STATE_BASE.test(name)) continue;
+      const base = STATE_JOURNAL_HEAD.exec(head(path.join(this.snapshotsDir, name), 128))?.[1];
+      if (base) used.add(base);
+    }
+    for (const name of names) {
+      const base = STATE_BASE.exec(name)?.[1];
+      if (!base || used.has(base)) continue;
+      fs.rmSync(path.join(this.snapshotsDir, name), { force: true });
+      this.bases.delete(base);
+    }
   }
 
   /** Records release `id`'s content as the change from release `base`'s snapshot (whole or not at all). */
@@ -390,6 +491,7 @@ export class Releases {
       const id = /^([^.]+)(\.lean)?\.json$/.exec(name)?.[1]; // not states: discard removes those
       if (id && !kept.has(id) && !bases.has(id)) fs.rmSync(path.join(this.snapshotsDir, name), { force: true });
     }
+    this.sweepStateBases();
     this.sweepSearchIndexes();
     return doomed;
   }
@@ -476,6 +578,7 @@ export class Releases {
    */
   discard(id: string) {
     this.states.delete(id);
+    this.stagedBase.delete(id);
     this.removeLater(this.path(id));
     fs.rmSync(this.statePath(id), { force: true });
     fs.rmSync(`${this.statePath(id)}.tmp`, { force: true });

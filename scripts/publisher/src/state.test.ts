@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   diffPartial,
   diffState,
+  stateChange,
   UNLISTED,
   withHeld,
   withPartial,
   withPartialInSteps,
   withShown,
+  withStateChange,
   type PublishState,
 } from './state';
 import { partialStateSchema, publishStateSchema } from '@newsroom/content/publish-state';
@@ -179,5 +181,50 @@ describe('the live articles a release no longer carries as they were (its search
     expect(supersededSlugs(live, next, content, named)).toEqual(['tin-b', 'tin-c', 'tin-h']);
     expect(supersededSlugs(live, live, content, named)).toEqual([]);
     expect(supersededSlugs(null, next, content, named)).toBeNull();
+  });
+});
+
+describe('a state recorded as the change from a whole one (Releases.stageState)', () => {
+  it('on random pairs of states, the change applied to the base is the state, naming only what differs', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const make = () =>
+      Object.fromEntries(
+        Array.from({ length: Math.floor(random() * 8) }, () => [
+          `d${Math.floor(random() * 10)}`,
+          `v${Math.floor(random() * 3)}`,
+        ])
+      );
+    // Content types present or not on either side, files the same object, equal, or not.
+    const types = () =>
+      Object.fromEntries([ARTICLE, TAG, 'api::poll.poll'].filter(() => random() < 0.8).map((uid) => [uid, make()]));
+    const files = (): PublishState['files'] =>
+      random() < 0.5 ? {} : { '1': ['/uploads/a.jpg', `t${Math.floor(random() * 2)}`] };
+    for (let run = 0; run < 300; run++) {
+      const base = state(types(), files());
+      const now = {
+        ...state(types(), random() < 0.3 ? base.files : files()),
+        generatedAt: `2026-11-29T09:00:${run % 60}Z`,
+      };
+      const change = stateChange(base, now, Infinity)!;
+      const baseCopy = structuredClone(base);
+      expect(withStateChange(base, change, now.generatedAt)).toEqual(now);
+      expect(base).toEqual(baseCopy); // the base is not changed
+      // Through JSON, as on disk.
+      expect(withStateChange(base, JSON.parse(JSON.stringify(change)), now.generatedAt)).toEqual(now);
+      for (const [uid, changed] of Object.entries(change.types))
+        for (const [id, version] of Object.entries(changed ?? {}))
+          expect(base.types[uid]?.[id] ?? null, `${uid} ${id}`).not.toBe(version);
+    }
+  });
+
+  it('names only the documents changed at 100,000 versions, and gives up beyond its limit', () => {
+    const versions = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`doc${i}`, `v${i}`]));
+    const base = state({ [ARTICLE]: versions });
+    const now = state({ [ARTICLE]: { ...versions, doc5: 'v5b', new1: 'n' } });
+    delete now.types[ARTICLE].doc7;
+    expect(stateChange(base, now, 10)).toEqual({ types: { [ARTICLE]: { doc5: 'v5b', new1: 'n', doc7: null } } });
+    expect(stateChange(base, now, 2)).toBeNull();
+    expect(stateChange(base, base, 0)).toEqual({ types: {} });
   });
 });

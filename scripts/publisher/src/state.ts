@@ -3,6 +3,7 @@
  * site/content/src/publish-state.ts); comparing that with the state now finds every change a release
  * is missing, whatever happened to its webhook (reconciliation).
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { PartialState, PublishState } from '@newsroom/content/publish-state';
 import { CmsError, type StrapiClient } from '@newsroom/content/strapi';
 import type { PendingChanges } from './events.js';
@@ -131,4 +132,87 @@ export async function draftsReadable(cms: StrapiClient): Promise<string | null> 
     throw error;
   }
   return 'the site token can read drafts (GET /api/articles?status=draft answered 200): give the publisher a read-only token, which the CMS refuses drafts to';
+}
+
+/**
+ * A state as the change from another (Releases: a release's state recorded against a whole state
+ * on disk, its base): for each content type, the documents whose version differs (null: the base
+ * has it, this state does not), or null for a type this state does not have; the files whole,
+ * when they are not the base's.
+ */
+export interface StateChange {
+  types: Record<string, Record<string, string | null> | null>;
+  files?: PublishState['files'];
+}
+
+/**
+ * What takes `base` to `state`, or null when more than `limit` documents differ (the state is then
+ * recorded whole). A publish's state differs from the last whole one by the documents published
+ * since: compared, not told, so whatever made the state, the change is all of it.
+ */
+export function stateChange(base: PublishState, state: PublishState, limit: number): StateChange | null {
+  const types: StateChange['types'] = {};
+  let count = 0;
+  for (const uid of new Set([...Object.keys(base.types), ...Object.keys(state.types)])) {
+    const before = base.types[uid];
+    const after = state.types[uid];
+    if (before === after) continue;
+    if (!after) {
+      types[uid] = null;
+      count += Object.keys(before).length;
+    } else {
+      const changed: Record<string, string | null> = {};
+      let n = 0;
+      let size = 0;
+      let added = 0;
+      // (for…in: no array of 100,000 entries made to be read once)
+      for (const id in after) {
+        size++;
+        const version = before?.[id];
+        if (version === after[id]) continue;
+        changed[id] = after[id];
+        n++;
+        if (version === undefined) added++;
+      }
+      // Documents of the base's it does not have: looked for only when some are missing (a walk
+      // over the base's 100,000 versions, where a publish removes none).
+      if (before && sizeOf(before) + added > size)
+        for (const id in before)
+          if (!(id in after)) {
+            changed[id] = null;
+            n++;
+          }
+      if (n || !before) types[uid] = changed;
+      count += n;
+    }
+    if (count > limit) return null;
+  }
+  const sameFiles = base.files === state.files || isDeepStrictEqual(base.files, state.files);
+  return sameFiles ? { types } : { types, files: state.files };
+}
+
+const sizes = new WeakMap<object, number>();
+/** How many versions `versions` holds: counted once for each base (its objects are never changed). */
+function sizeOf(versions: Record<string, string>) {
+  let size = sizes.get(versions);
+  if (size === undefined) sizes.set(versions, (size = Object.keys(versions).length));
+  return size;
+}
+
+/** The state `change` (stateChange) takes `base` to, generated at `generatedAt`; `base` is not changed. */
+export function withStateChange(base: PublishState, change: StateChange, generatedAt: string): PublishState {
+  const types = { ...base.types };
+  for (const [uid, changed] of Object.entries(change.types)) {
+    if (changed === null) {
+      delete types[uid];
+      continue;
+    }
+    const versions = { ...base.types[uid] };
+    for (const [id, version] of Object.entries(changed)) {
+      if (version === null) delete versions[id];
+      else versions[id] = version;
+    }
+    types[uid] = versions;
+  }
+  return { generatedAt, types, files: change.files ?? base.files };
 }

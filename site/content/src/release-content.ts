@@ -20,7 +20,7 @@ export const JOURNAL_HEAD = '{"journal":1,';
 export const contentFile = (snapshotsDir: string, id: string) => path.join(snapshotsDir, `${id}.json`);
 
 /** The first bytes of `file` ('' when it is not on disk). */
-function head(file: string, bytes: number) {
+export function head(file: string, bytes: number) {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
