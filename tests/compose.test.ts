@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { CMS_MAX_HEAP_MB } from '@newsroom/publisher/bin';
 import { ROOT } from './helpers/cms';
 
 interface Service {
@@ -45,6 +46,8 @@ describe('docker-compose.yml', () => {
     expect(cms.env_file).toContain('cms/.env');
     expect(cms.depends_on?.postgres.condition).toBe('service_healthy');
     expect(cms.environment?.DATABASE_CLIENT).toBe('postgres');
+    // Each process's heap limited as npm start and the benches limit it.
+    expect(cms.environment?.NODE_OPTIONS).toBe(`--max-old-space-size=\${CMS_MAX_HEAP_MB:-${CMS_MAX_HEAP_MB}}`);
     expect(cms.volumes?.some((v) => v.startsWith('uploads:') && v.endsWith('/public/uploads'))).toBe(true);
     expect(cms.healthcheck?.test.join(' ')).toContain('/_health');
     expect(compose.volumes).toHaveProperty('uploads');

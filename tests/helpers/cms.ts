@@ -8,6 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import SQLite from 'better-sqlite3';
 import { inject } from 'vitest';
+import { withCmsHeapLimit } from '@newsroom/publisher/bin';
 import { generateSecrets } from '@newsroom/scripts/secrets';
 import { DEMO_DESK } from '@newsroom/contracts/desk';
 import { createDatabase, databaseUrl, dropPgDatabase, TEMPLATE_FILE } from './databases';
@@ -341,7 +342,8 @@ async function runCms({
     output = '';
     child = spawn(STRAPI_BIN, ['start'], {
       cwd: CMS_DIR,
-      env: { ...process.env, ...env },
+      // As npm start and docker-compose.yml run it.
+      env: withCmsHeapLimit({ ...process.env, ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));

@@ -376,15 +376,5 @@ export function searchIndex(siteDir: string, outputPath: string, options: Search
   );
 }
 
-/**
- * `env` with a heap limit for a build process (`mb`; 0: none): NODE_OPTIONS' --max-old-space-size,
- * after what NODE_OPTIONS holds already.
- */
-export function withHeapLimit(env: Record<string, string>, mb: number): Record<string, string> {
-  if (!mb) return env;
-  const options = env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '';
-  return { ...env, NODE_OPTIONS: `${options} --max-old-space-size=${Math.floor(mb)}`.trim() };
-}
-
 /** Whether a build failed because its process ran out of heap (V8's own words, in its output: runCaptured). */
 export const outOfMemory = (message: string) => OUT_OF_MEMORY.test(message);

@@ -6,7 +6,7 @@
  * within the bound (1 MB, 200 ms p95).
  */
 import { parseArgs } from 'node:util';
-import { bin } from '@newsroom/publisher/bin';
+import { bin, withCmsHeapLimit } from '@newsroom/publisher/bin';
 import { CMS_DIR } from '@newsroom/publisher/paths';
 import { readEnvFile } from '@newsroom/publisher/env-file';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
@@ -45,7 +45,7 @@ const percentile = (sorted: number[], p: number) =>
 
 async function main() {
   await seedBench(articles, env);
-  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env });
+  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: withCmsHeapLimit(env) });
   await waitForHttp(`http://127.0.0.1:${env.PORT}/_health`, 240_000, () => cms.exitCode === null);
   cms.stdout?.removeAllListeners('data').resume();
   const token = readEnvFile(env.SITE_ENV_FILE).SITE_API_TOKEN;

@@ -11,13 +11,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { bin } from '@newsroom/publisher/bin';
+import { bin, withHeapLimit, withCmsHeapLimit } from '@newsroom/publisher/bin';
 import { CMS_DIR, SITE_DIR } from '@newsroom/publisher/paths';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
 import { allProcesses, largestProcessesLine, processMemory, watchProcessPeaks } from '../lib/process-memory.js';
 import { readEnvFile } from '@newsroom/publisher/env-file';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
-import { PreparedBuild, renderInParts, searchIndex, withHeapLimit } from '@newsroom/publisher/astro';
+import { PreparedBuild, renderInParts, searchIndex } from '@newsroom/publisher/astro';
 import { BUILD_MAX_HEAP_MB, buildProcesses, SPLIT_FULL_BUILDS_FROM } from '@newsroom/publisher/config';
 import { moveInto } from '@newsroom/publisher/releases';
 import { pageFiles } from '@newsroom/publisher/validate';
@@ -184,7 +184,7 @@ async function main() {
   // Every process of the builds (this one, which fetches the content as the publisher does, the
   // CMS, the build parts, Pagefind): the target is none above 2 GB at any moment.
   const processPeaks = watchProcessPeaks(process.pid, 500);
-  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: cmsEnv });
+  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: withCmsHeapLimit(cmsEnv) });
   await waitForHttp(`http://127.0.0.1:${cmsEnv.PORT}/_health`, 180_000, () => cms.exitCode === null);
   cms.stdout?.removeAllListeners('data'); // request logs would drown the figures
 

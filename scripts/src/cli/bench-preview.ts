@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { bin } from '@newsroom/publisher/bin';
+import { bin, withCmsHeapLimit } from '@newsroom/publisher/bin';
 import { CMS_DIR } from '@newsroom/publisher/paths';
 import { readEnvFile } from '@newsroom/publisher/env-file';
 import { createStrapiClient } from '@newsroom/content/strapi';
@@ -59,7 +59,7 @@ async function main() {
     ['admin:reset-user-password', '--email', admin.email, '--password', admin.password],
     { cwd: CMS_DIR, env, stdio: 'ignore' }
   ).catch(() => {});
-  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env });
+  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: withCmsHeapLimit(env) });
   await waitForHttp(`${cmsUrl}/_health`, 240_000, () => cms.exitCode === null);
   cms.stdout?.removeAllListeners('data').resume();
 

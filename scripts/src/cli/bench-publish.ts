@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { bin } from '@newsroom/publisher/bin';
+import { bin, withCmsHeapLimit } from '@newsroom/publisher/bin';
 import { CMS_DIR } from '@newsroom/publisher/paths';
 import { run, startChild, stopChildren, waitForHttp } from '../lib/processes.js';
 import { largestProcessesLine, watchPhases, watchProcessPeaks } from '../lib/process-memory.js';
@@ -112,7 +112,10 @@ async function main() {
   // Every process of the run (the CMS, the full build's parts, the builds kept compiled, Pagefind,
   // this one with the publisher): none may go above 2 GB at any moment.
   const processPeaks = watchProcessPeaks(process.pid, 500);
-  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: cmsEnv });
+  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], {
+    cwd: CMS_DIR,
+    env: withCmsHeapLimit(cmsEnv),
+  });
   await waitForHttp(`${cmsUrl}/_health`, 180_000, () => cms.exitCode === null);
   // Where the CMS's memory goes, by what the bench does.
   const cmsPhases = watchPhases(cms.pid!, 500);

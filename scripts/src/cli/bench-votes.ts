@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { bin, quietEnv } from '@newsroom/publisher/bin';
+import { bin, quietEnv, withCmsHeapLimit } from '@newsroom/publisher/bin';
 import { CMS_DIR } from '@newsroom/publisher/paths';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
 import { generateSecrets } from '../lib/secrets.js';
@@ -94,7 +94,7 @@ async function main() {
       : [bin('strapi', CMS_DIR), ['start']];
     const cms = startChild(`cms:${port}`, command, args, {
       cwd: CMS_DIR,
-      env: {
+      env: withCmsHeapLimit({
         ...quietEnv(),
         ...secrets,
         ENV_PATH: path.join(work, 'none.env'),
@@ -112,7 +112,7 @@ async function main() {
         ...(viaNginx
           ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: redisPrefix }
           : {}),
-      },
+      }),
     });
     await waitForHttp(`http://127.0.0.1:${port}/_health`, 240_000, () => cms.exitCode === null);
     cms.stdout?.removeAllListeners('data').resume(); // drained, not printed: one line per request

@@ -10,7 +10,7 @@ import { CMS_DIR, CMS_ENV_FILE, SITE_DIR } from '@newsroom/publisher/paths';
 import { buildPreviewIfChanged, PREVIEW_ENTRY, previewEnv } from '../lib/preview.js';
 import { ensureCmsEnv, newCredentialsText } from '../lib/secrets.js';
 import { buildCmsIfChanged } from '../lib/cms-build.js';
-import { bin, quietEnv } from '@newsroom/publisher/bin';
+import { bin, quietEnv, withCmsHeapLimit } from '@newsroom/publisher/bin';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
 import { startPublisher, type RunningPublisher } from '@newsroom/publisher/service';
 import { readEnvFile } from '@newsroom/publisher/env-file';
@@ -36,7 +36,7 @@ async function main() {
   await buildCmsIfChanged();
   const previewUrl = cmsEnv.PREVIEW_URL ? new URL(cmsEnv.PREVIEW_URL) : null;
   if (previewUrl) await buildPreviewIfChanged();
-  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: quietEnv() });
+  const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: withCmsHeapLimit(quietEnv()) });
   cms.on('exit', (code) => {
     if (!stopping) {
       console.error(`The CMS exited (code ${code}); see the [cms] lines above.`);
