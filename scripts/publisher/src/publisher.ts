@@ -21,7 +21,8 @@ import { addEvent, isEmpty, mergeChanges, noChanges, type PendingChanges, type S
 import { filesUnder, type FoldersAhead, makeFoldersAhead, moveInto, Releases } from './releases.js';
 import { SearchIndexer } from './search-indexer.js';
 import { ARTICLES_DIR, articleCount, pageFiles, validateRelease } from './validate.js';
-import { JOBS_PER_BUILD, outOfMemory, PreparedBuild, renderInParts, searchIndex, withHeapLimit } from './astro.js';
+import { JOBS_PER_BUILD, outOfMemory, PreparedBuild, renderInParts, searchIndex } from './astro.js';
+import { withHeapLimit } from './bin.js';
 import type { Logger } from './log.js';
 import { realTimers, Scheduler, type Timers } from './scheduler.js';
 import { ChangeQueue, docKey, keysOf, parseKey, type ChangeKey, type Claim } from './queue.js';
@@ -1792,10 +1793,12 @@ export class Publisher {
 
   /**
    * Resolves once the build that was running when the service stopped has ended (its folders
-   * given back), so that a publisher started after it on the same directory never meets them.
+   * given back), and the copy of a release being made has (its `cp` runs writing in the work
+   * folder), so that a publisher started after it on the same directory never meets them.
    */
   async ended() {
-    await Promise.all([this.building, this.full?.ended]);
+    const { full } = this;
+    await Promise.all([this.building, full?.ended, this.skeleton?.done, full?.copy?.done, full?.ahead?.folders.made]);
   }
 
   /** Cancels timers and any running build or indexing (the service is stopping). */
