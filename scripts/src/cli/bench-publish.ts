@@ -14,6 +14,8 @@ import path from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { bin, withCmsHeapLimit } from '@newsroom/publisher/bin';
 import { CMS_DIR } from '@newsroom/publisher/paths';
 import { run, startChild, stopChildren, waitForHttp } from '../lib/processes.js';
@@ -525,6 +527,11 @@ async function main() {
   }
   const peaks = processPeaks.stop();
   const cmsMemory = cmsPhases.stop('The CMS');
+  // What the publisher holds (its live objects after a full collection), beside what it reached.
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+  const heldMb = Math.round(process.memoryUsage().heapUsed / 1024 / 1024);
+  const residentMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
   await service.close();
   await rename(seededName);
   await stopChildren();
@@ -543,7 +550,7 @@ The first story after the bench's first full build (the next release's copy ${co
 Right after a full build with a release live (a category renamed; the build live after ${s(rebuilt.durationMs)} s): a story served after ${s(afterFullMs)} s, of which waiting for the copy of the new release ${afterFull?.phases?.assemble ?? '?'} ms (assemble) and rendering ${afterFull?.phases?.render ?? '?'} ms (the build it took: ${afterFull?.compiled ?? '?'}; the builds kept compiled are replaced while the full build is validated, and read its content while it renders).
 Back to back (a second story published the moment the first is served; PUBLISH_PREPARED_BUILDS=${publisher.config.preparedBuilds} builds kept compiled): served after ${backToBack.map((b) => `${s(b.ms)} s (${b.compiled})`).join(', ')}.
 From live to served (ms): p50 ${Math.round(percentile(liveToServed, 50))}, max ${Math.round(Math.max(...liveToServed))}; the publisher's event loop held up during the publishes (ms): p99 ${Math.round(loopDelay.percentile(99) / 1e6)}, max ${Math.round(loopDelay.max / 1e6)}.
-Full build phases (ms): ${JSON.stringify(full.phases)}; peak resident memory of this process (the publisher, its site server, the bench): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB
+Full build phases (ms): ${JSON.stringify(full.phases)}; peak resident memory of this process (the publisher, its site server, the bench): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; at the end it held ${heldMb} MB of objects after a full collection (${residentMb} MB resident)
 Search index caught up, from the publish call to the story searchable: ${searchMs.map((ms) => s(ms)).join(', ')} s (target ≤ 30 s: ${Math.max(...searchMs) <= 30_000 ? 'met' : '**missed**'})
 Scheduled stories, from their time to served: ${scheduledMs.map((ms) => s(ms)).join(', ')} s (target ≤ 60 s: ${Math.max(...scheduledMs) <= 60_000 ? 'met' : '**missed**'})
 ${largestProcessesLine(peaks, 500)}
