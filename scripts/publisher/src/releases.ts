@@ -754,17 +754,17 @@ export interface FoldersAhead {
 }
 
 export function makeFoldersAhead(dir: string, parent: string, names: readonly string[]): FoldersAhead {
+  // (A name that is not one folder's is left to cp, which makes what the tree has.)
+  const folders = names.filter((name) => name && !/[/\0]/.test(name) && name !== '.' && name !== '..');
   const made = (async () => {
-    if (names.some((name) => !name || name.includes('/') || name.includes('\0') || name === '.' || name === '..'))
-      return; // not folder names: none made ahead, cp makes what the tree has
     await fs.promises.mkdir(path.join(dir, parent), { recursive: true });
     await new Promise<void>((resolve) => {
-      const xargs = spawn('nice', ['-n', '19', 'xargs', '-0', '-n', String(LINK_BATCH), 'mkdir', '-p', '--'], {
+      const xargs = spawn('nice', ['-n', '19', 'xargs', '-0', '-r', '-n', String(LINK_BATCH), 'mkdir', '-p', '--'], {
         cwd: path.join(dir, parent),
         stdio: ['pipe', 'ignore', 'ignore'],
       });
       xargs.stdin.on('error', () => undefined);
-      xargs.stdin.end(names.map((name) => `${name}\0`).join(''));
+      xargs.stdin.end(folders.map((name) => `${name}\0`).join(''));
       xargs.on('error', () => resolve());
       xargs.on('exit', () => resolve());
     });
