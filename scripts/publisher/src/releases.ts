@@ -742,11 +742,11 @@ async function linkJobs(
  * it renders). At 100,000 articles most of a whole copy is the kernel making those folders (one
  * `mkdir` ~0.1 ms in a folder that large, a hard link into a folder made ~0.02 ms): made ahead,
  * the copy after the build is the links, and the first publish after a full build waits that
- * much less for it. They are made by `mkdir` runs niced to 10, so the build keeps most of the
- * cores. At 19 (a scheduler weight of 15 against each render process's 1,024) they get ~1.5% of a
- * core beside a full build's two processes on two cores: 100,000 folders take 4-21 s of the kernel
- * here, and in one of three runs the copy after a 134 s render waited 4.0 s (1.1-1.8 s in the two
- * others), likely for them; at 10 (weight 110) they get ~10%, some 13 s of such a render.
+ * much less for it. They are made by `mkdir` runs at the lowest priority (`nice`), so the build
+ * keeps the cores as much as the kernel lets it: beside two busy processes on two cores, 100,000
+ * `mkdir`s got ~22% of a core niced to 19 or to 10 alike (a check here: done 8.5 / 6.9 s after
+ * 60 s of them, 21.5 s alone at that hour; 4-9 s at another), enough in a full build's render of
+ * that size (130-210 s).
  * `linkTreeAsync` given them (`ahead`) fills the folders, makes those not made ahead, and removes
  * those its tree does not have (compared with the tree, not guessed): the copy is the same as one
  * made from nothing. A run that fails leaves the rest to `cp`.
@@ -763,7 +763,7 @@ export function makeFoldersAhead(dir: string, parent: string, names: readonly st
   const made = (async () => {
     await fs.promises.mkdir(path.join(dir, parent), { recursive: true });
     await new Promise<void>((resolve) => {
-      const xargs = spawn('nice', ['-n', '10', 'xargs', '-0', '-r', '-n', String(LINK_BATCH), 'mkdir', '-p', '--'], {
+      const xargs = spawn('nice', ['-n', '19', 'xargs', '-0', '-r', '-n', String(LINK_BATCH), 'mkdir', '-p', '--'], {
         cwd: path.join(dir, parent),
         stdio: ['pipe', 'ignore', 'ignore'],
       });
