@@ -125,7 +125,7 @@ interface FullBuild {
   /** A copy of its tree, made while it is validated: the next publish's start once it is live (skeletonFrom). */
   copy?: Skeleton;
   /** That copy's folder, its article pages' folders made while it renders (makeFoldersAhead); the copy's once it starts. */
-  ahead?: { dir: string; folders: FoldersAhead };
+  ahead?: FoldersAhead;
   ended: Promise<void>;
   ready?: {
     snapshot: Snapshot;
@@ -397,10 +397,10 @@ export class Publisher {
    * Starts a hard-link copy of release `id`'s whole tree in the work folder: in `ahead.dir`, when
    * folders were made there ahead for it.
    */
-  private copyOf(id: string, ahead?: FullBuild['ahead']): Skeleton {
+  private copyOf(id: string, ahead?: FoldersAhead): Skeleton {
     const dir = ahead?.dir ?? path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
     const copy: Skeleton = { of: id, dir, done: Promise.resolve(false) };
-    copy.done = this.releases.linkCopy(id, dir, ahead?.folders).then(
+    copy.done = this.releases.linkCopy(id, dir, ahead).then(
       () => (copy.finished = true),
       (error: unknown) => this.copyFailed(id, error)
     );
@@ -1296,15 +1296,11 @@ export class Publisher {
       lap('fetch');
       // The folders of its article pages in the copy the publish after it will start from: made
       // while the pages render, so that copy is mostly hard links (makeFoldersAhead).
-      const ahead = path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`);
-      full.ahead = {
-        dir: ahead,
-        folders: makeFoldersAhead(
-          ahead,
-          ARTICLES_DIR,
-          snapshot.articles.map((article) => article.slug)
-        ),
-      };
+      full.ahead = makeFoldersAhead(
+        path.join(this.releases.workDir, `skeleton-${++this.skeletonCount}`),
+        ARTICLES_DIR,
+        snapshot.articles.map((article) => article.slug)
+      );
       // The base of the build that brings it up to date, and of the publishes after it: written
       // while the pages render.
       const lean = this.releases.leanSnapshot(id);
@@ -1442,7 +1438,7 @@ export class Publisher {
   private dropAhead(full: FullBuild) {
     const { ahead } = full;
     full.ahead = undefined;
-    if (ahead) void ahead.folders.made.then(() => this.releases.removeLater(ahead.dir));
+    if (ahead) void ahead.made.then(() => this.releases.removeLater(ahead.dir));
   }
 
   /** Drops the full build `full` without making it live (it failed, or another must be made). */
@@ -1798,7 +1794,7 @@ export class Publisher {
    */
   async ended() {
     const { full } = this;
-    await Promise.all([this.building, full?.ended, this.skeleton?.done, full?.copy?.done, full?.ahead?.folders.made]);
+    await Promise.all([this.building, full?.ended, this.skeleton?.done, full?.copy?.done, full?.ahead?.made]);
   }
 
   /** Cancels timers and any running build or indexing (the service is stopping). */

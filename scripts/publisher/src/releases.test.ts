@@ -398,12 +398,18 @@ describe('copyTree (the next release starts as the live one, from a retired tree
     return from;
   }
 
-  it('links a tree with several cp at once, a large folder in batches, as one cp -al does', async () => {
-    const from = archive(23);
+  /** An archive, and what linking it leaving `bo-qua` out must give: `cp -al` of it without that. */
+  function archiveAndCopy(pages: number) {
+    const from = archive(pages);
     const expected = `${from}-cp`;
     dirs.push(expected);
     execFileSync('cp', ['-al', from, expected]);
     fs.rmSync(path.join(expected, 'bo-qua'), { recursive: true });
+    return { from, expected };
+  }
+
+  it('links a tree with several cp at once, a large folder in batches, as one cp -al does', async () => {
+    const { from, expected } = archiveAndCopy(23);
     const to = `${from}-batched`;
     dirs.push(to);
     await linkTreeAsync(from, to, new Set(['bo-qua']), { batch: 5, parallel: 3 });
@@ -413,15 +419,11 @@ describe('copyTree (the next release starts as the live one, from a retired tree
   });
 
   it('links a tree into folders made ahead: those it lacks made, those it has not removed', async () => {
-    const from = archive(23);
-    const expected = `${from}-cp`;
-    dirs.push(expected);
-    execFileSync('cp', ['-al', from, expected]);
-    fs.rmSync(path.join(expected, 'bo-qua'), { recursive: true });
+    const { from, expected } = archiveAndCopy(23);
     const to = `${from}-ahead`;
     dirs.push(to);
-    // Most of its pages' folders, one that is a file in the tree, and two it does not have (a story
-    // taken down while the pages rendered).
+    // Most of its pages' folders (three are left to cp), and two it does not have (a story taken
+    // down while the pages rendered).
     const names = [...Array.from({ length: 20 }, (_, i) => `tin-${i}`), 'go-xuong', 'tin-da-xoa'];
     // Names that are not one folder's are left to cp.
     const ahead = makeFoldersAhead(to, 'bai-viet', [...names, '..', 'tin/khac', '']);

@@ -752,6 +752,8 @@ async function linkJobs(
  * made from nothing. A run that fails leaves the rest to `cp`.
  */
 export interface FoldersAhead {
+  /** The copy's folder, and the folder in it that holds those made ahead. */
+  dir: string;
   parent: string;
   /** Settles (never rejects) once the `mkdir` runs are over. */
   made: Promise<void>;
@@ -773,7 +775,7 @@ export function makeFoldersAhead(dir: string, parent: string, names: readonly st
       xargs.on('exit', () => resolve());
     });
   })().catch(() => undefined);
-  return { parent, made };
+  return { dir, parent, made };
 }
 
 /**
