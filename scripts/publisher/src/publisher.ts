@@ -1289,7 +1289,8 @@ export class Publisher {
       this.startRender(job, Object.keys(args.state.types[ARTICLE] ?? {}).length);
       if (args.content) this.log('content from the live release', { build: id });
       const snapshot: Snapshot = {
-        ...(args.content ?? keepLive(await fetchSnapshot(this.cms(), args.keep), args.baseSnapshot, args.keep)),
+        ...(args.content ??
+          keepLive(await fetchSnapshot(this.cms(), args.keep, args.baseSnapshot), args.baseSnapshot, args.keep)),
         renderedAt: args.renderAt.toISOString(),
       };
       await writeSnapshot(this.releases.snapshot(id), snapshot);

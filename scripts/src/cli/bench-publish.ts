@@ -119,8 +119,8 @@ async function main() {
     env: withCmsHeapLimit(cmsEnv),
   });
   await waitForHttp(`${cmsUrl}/_health`, 180_000, () => cms.exitCode === null);
-  // Where the CMS's memory goes, by what the bench does.
-  const cmsPhases = watchPhases(cms.pid!, 500);
+  // Where the CMS's memory and the publisher's go, by what the bench does.
+  const phases = watchPhases({ 'The CMS': cms.pid!, 'This process (the publisher, the bench)': process.pid }, 500);
   cms.stdout?.removeAllListeners('data');
   cms.stderr?.removeAllListeners('data');
 
@@ -190,7 +190,7 @@ async function main() {
   }
   const s = (ms: number) => (ms / 1000).toFixed(2);
   console.log(`Full build of ${articles} articles…`);
-  cmsPhases.phase('the first full build');
+  phases.phase('the first full build');
   while (!publisher.releases.live()) {
     if (publisher.lastBuild?.result === 'failed')
       throw new Error(`The full build failed: ${publisher.lastBuild.error}`);
@@ -241,7 +241,7 @@ async function main() {
   // a copy of the full build's tree, every folder linked anew (seconds at 100,000 articles), which
   // it may wait for. Timed on its own; the publishes after it, from the copy made.
   await untilQuiet({ copy: false });
-  cmsPhases.phase('publishes');
+  phases.phase('publishes');
   const copyThen = publisher.status().nextCopy;
   const firstBefore = builds.length;
   const firstStarted = performance.now();
@@ -361,7 +361,7 @@ async function main() {
     console.log(`CPU profiles: ${profileDir} (publisher.cpuprofile: this process during the publishes; builds/)`);
   }
   // Reconciliation: the cost of one pass (the CMS's answer, and the whole comparison).
-  cmsPhases.phase('reconciliation passes');
+  phases.phase('reconciliation passes');
   const stateMs: number[] = [];
   const passMs: number[] = [];
   const siteToken = readEnvFile(cmsEnv.SITE_ENV_FILE).SITE_API_TOKEN;
@@ -378,7 +378,7 @@ async function main() {
   );
 
   // A publish whose webhook is lost: only reconciliation brings it to readers.
-  cmsPhases.phase('lost webhooks');
+  phases.phase('lost webhooks');
   const receive = publisher.receive.bind(publisher);
   publisher.receive = () => {};
   const lost: number[] = [];
@@ -416,7 +416,7 @@ async function main() {
     probeMs.push(performance.now() - started);
   }
 
-  cmsPhases.phase('scheduled stories');
+  phases.phase('scheduled stories');
   // Scheduled stories: drafts an editor set to go up 20 to 30 s from now, published by the CMS at
   // their time (SCHEDULE_SWEEP_SECONDS, 5 s) and then by the publisher, with no click.
   const scheduledMs: number[] = [];
@@ -468,7 +468,7 @@ async function main() {
       body: JSON.stringify({ data: { name } }),
     });
   const renameBuilds = builds.length;
-  cmsPhases.phase('a category renamed, its full build');
+  phases.phase('a category renamed, its full build');
   const renameStarted = performance.now();
   await rename(`${seededName} (đổi tên)`);
   // A story published while the full build renders: it goes live beside it, on the live release.
@@ -518,7 +518,7 @@ async function main() {
     `  right after a full build with a release live (a category renamed; live after ${s(rebuilt.durationMs)} s): a story served after ${s(afterFullMs)} s (${afterFull?.summary}; build ${afterFull?.compiled}; ms ${JSON.stringify(afterFull?.phases)})`
   );
   // Leave the bench database as it was seeded.
-  cmsPhases.phase("deleting the bench's stories");
+  phases.phase("deleting the bench's stories");
   for (const documentId of created) {
     await fetch(`${cmsUrl}/api/articles/${documentId}`, {
       method: 'DELETE',
@@ -526,7 +526,7 @@ async function main() {
     });
   }
   const peaks = processPeaks.stop();
-  const cmsMemory = cmsPhases.stop('The CMS');
+  const byPhase = phases.stop();
   // What the publisher holds (its live objects after a full collection), beside what it reached.
   v8.setFlagsFromString('--expose-gc');
   (vm.runInNewContext('gc') as () => void)();
@@ -554,7 +554,7 @@ Full build phases (ms): ${JSON.stringify(full.phases)}; peak resident memory of 
 Search index caught up, from the publish call to the story searchable: ${searchMs.map((ms) => s(ms)).join(', ')} s (target ≤ 30 s: ${Math.max(...searchMs) <= 30_000 ? 'met' : '**missed**'})
 Scheduled stories, from their time to served: ${scheduledMs.map((ms) => s(ms)).join(', ')} s (target ≤ 60 s: ${Math.max(...scheduledMs) <= 60_000 ? 'met' : '**missed**'})
 ${largestProcessesLine(peaks, 500)}
-${cmsMemory}
+${byPhase}
 
 Reconciliation (every ${publisher.config.reconcileMs / 1000} s, PUBLISH_RECONCILE_SECONDS; the digest probed ${publisher.config.probeMs ? `every ${publisher.config.probeMs} ms or more, PUBLISH_PROBE_MS` : 'never: PUBLISH_PROBE_MS=0'}), ${articles} articles:
 | CMS answer p50 ms | CMS answer max ms | whole pass p50 ms | digest probe p50 ms | lost webhook → served: mean s | max s |

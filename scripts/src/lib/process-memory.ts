@@ -98,35 +98,58 @@ export function watchProcessPeaks(root = process.pid, everyMs = 250) {
 }
 
 /**
- * Samples process `pid` every `everyMs` by the phases of a run the caller names (`phase(name)`
- * starts one): the most resident memory seen in each, and the phase in which its peak (VmHWM)
- * last rose. Says which part of a run a process's peak came from.
+ * Samples the processes `pids` (by the name the report gives each) every `everyMs` by the phases
+ * of a run the caller names (`phase(name)` starts one): the most resident memory each held in
+ * each phase, and the phase in which its peak (VmHWM) last rose. Says which part of a run a
+ * process's peak came from. For this process, also the most its JavaScript heap held (live and
+ * not yet collected) and its memory outside the heap (Buffers).
  */
-export function watchPhases(pid: number, everyMs = 250) {
-  const most = new Map<string, number>();
+export function watchPhases(pids: Record<string, number>, everyMs = 250) {
+  const watched = Object.entries(pids).map(([label, pid]) => ({
+    label,
+    pid,
+    most: new Map<string, number>(),
+    heap: new Map<string, { heapMb: number; externalMb: number }>(),
+    peak: { mb: 0, phase: 'start' },
+  }));
   let current = 'start';
-  let peak = { mb: 0, phase: current };
   const sample = () => {
-    const p = processMemory(pid);
-    if (!p) return;
-    most.set(current, Math.max(most.get(current) ?? 0, p.rssMb));
-    if (p.peakMb > peak.mb) peak = { mb: p.peakMb, phase: current };
+    for (const w of watched) {
+      const p = processMemory(w.pid);
+      if (!p) continue;
+      w.most.set(current, Math.max(w.most.get(current) ?? 0, p.rssMb));
+      if (w.pid === process.pid) {
+        const { heapUsed, external } = process.memoryUsage();
+        const was = w.heap.get(current) ?? { heapMb: 0, externalMb: 0 };
+        w.heap.set(current, {
+          heapMb: Math.max(was.heapMb, heapUsed / 1024 / 1024),
+          externalMb: Math.max(was.externalMb, external / 1024 / 1024),
+        });
+      }
+      if (p.peakMb > w.peak.mb) w.peak = { mb: p.peakMb, phase: current };
+    }
   };
   sample();
   const timer = setInterval(sample, everyMs);
-  const line = (label: string) =>
-    `${label}, resident memory by phase (the most sampled every ${everyMs / 1000} s): ${[...most]
-      .map(([phase, mb]) => `${phase} ${Math.round(mb)} MB`)
+  const line = ({ label, most, heap, peak }: (typeof watched)[number]) => {
+    const inHeap = (phase: string) => {
+      const h = heap.get(phase);
+      return h ? ` (heap ${Math.round(h.heapMb)}, outside it ${Math.round(h.externalMb)})` : '';
+    };
+    return `${label}, resident memory by phase (the most sampled every ${everyMs / 1000} s): ${[...most]
+      .map(([phase, mb]) => `${phase} ${Math.round(mb)} MB${inHeap(phase)}`)
       .join(', ')}; its peak ${Math.round(peak.mb)} MB, reached during: ${peak.phase}`;
+  };
   return {
     phase(name: string) {
       sample();
       current = name;
     },
-    stop(label: string) {
+    /** Ends the watch: a line for each process. */
+    stop() {
       clearInterval(timer);
       sample();
-      return line(label);
+      return watched.map(line).join('\n');
     },
   };
 }

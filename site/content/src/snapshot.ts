@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { StrapiClient } from './strapi';
 import {
@@ -70,65 +71,115 @@ export class InvalidContentError extends Error {
 
 /** Every row parsed, or an InvalidContentError naming every row that does not parse. */
 export function parseAll<T>(schema: z.ZodType<T>, rows: unknown[], what: string): T[] {
-  const invalid: InvalidContentError['documents'] = [];
-  const out = rows.map((row) => {
-    const result = schema.safeParse(row);
-    if (result.success) return result.data;
-    const issue = result.error.issues[0];
-    const documentId = (row as { documentId?: unknown })?.documentId;
-    invalid.push({
-      what,
-      documentId: typeof documentId === 'string' ? documentId : null,
-      field: issue.path.join('.'),
-      message: issue.message,
-    });
-    return undefined as T;
-  });
-  if (invalid.length) throw new InvalidContentError(invalid);
-  return out;
+  const parser = rowParser(schema, what);
+  return parser.done(rows.map(parser.each));
 }
 
 /** Document ids a build keeps as the live release has them (the publisher's held-back documents). */
 export type Skip = ReadonlySet<string>;
-const without = (rows: unknown[], skip?: Skip) =>
-  skip?.size ? rows.filter((r) => !skip.has((r as { documentId?: string }).documentId ?? '')) : rows;
 
-/** The small collections, fetched whole on every build (a few requests). */
-export async function fetchTaxonomies(cms: StrapiClient, skip?: Skip) {
-  const [categoryRows, authorRows, tagRows, pollRows, redirectRows] = await Promise.all([
-    cms.all('categories'),
-    cms.all('authors'),
-    cms.all('tags'),
-    cms.all('polls'),
-    cms.all('redirects'),
-  ]);
+/**
+ * Parses rows one at a time, as they come (`each`, given to StrapiClient.all), leaving out those
+ * in `skip`; `done` takes what `each` gave and throws an InvalidContentError naming every row that
+ * did not parse. `reuse` may give, for a parsed row, an equal value to keep in its place (the live
+ * content's: see sameAs).
+ */
+export function rowParser<T>(schema: z.ZodType<T>, what: string, skip?: Skip, reuse?: (parsed: T) => T) {
+  const invalid: InvalidContentError['documents'] = [];
   return {
-    categories: parseAll(category, without(categoryRows, skip), 'category'),
-    authors: parseAll(author, without(authorRows, skip), 'author'),
-    tags: parseAll(tag, without(tagRows, skip), 'tag'),
-    polls: parseAll(poll, without(pollRows, skip), 'poll'),
-    redirects: parseAll(redirect, without(redirectRows, skip), 'redirect'),
+    each(row: unknown): T | undefined {
+      const documentId = (row as { documentId?: unknown })?.documentId;
+      if (skip?.size && typeof documentId === 'string' && skip.has(documentId)) return undefined;
+      const result = schema.safeParse(row);
+      if (result.success) return reuse ? reuse(result.data) : result.data;
+      const issue = result.error.issues[0];
+      invalid.push({
+        what,
+        documentId: typeof documentId === 'string' ? documentId : null,
+        field: issue.path.join('.'),
+        message: issue.message,
+      });
+      return undefined;
+    },
+    done(parsed: (T | undefined)[]): T[] {
+      if (invalid.length) throw new InvalidContentError(invalid);
+      return parsed.filter((value): value is T => value !== undefined);
+    },
   };
 }
 
-/** Published articles, all of them or those with the given document ids. */
-export async function fetchArticles(cms: StrapiClient, documentIds?: string[], skip?: Skip): Promise<Article[]> {
-  if (!documentIds) {
-    return parseAll(article, without(await cms.all('articles', { status: 'published' }), skip), 'article');
-  }
+/**
+ * For a document parsed anew, the one of `before` with its documentId when the two are equal
+ * (deeply, as util.isDeepStrictEqual compares), else the new one. A full build read while a
+ * release is live then holds one object for each article that did not change, not two: at 100,000
+ * articles a second copy of the archive in the publisher's memory until the old content goes.
+ */
+export function sameAs<T extends { documentId: string }>(before: readonly T[] | undefined) {
+  if (!before?.length) return undefined;
+  const byId = new Map(before.map((doc) => [doc.documentId, doc]));
+  return (parsed: T) => {
+    const old = byId.get(parsed.documentId);
+    return old && isDeepStrictEqual(old, parsed) ? old : parsed;
+  };
+}
+
+/** The small collections, fetched whole on every build (a few requests). */
+export async function fetchTaxonomies(cms: StrapiClient, skip?: Skip) {
+  const [categories, authors, tags, polls, redirects] = await Promise.all([
+    fetchAll(cms, 'categories', category, 'category', skip),
+    fetchAll(cms, 'authors', author, 'author', skip),
+    fetchAll(cms, 'tags', tag, 'tag', skip),
+    fetchAll(cms, 'polls', poll, 'poll', skip),
+    fetchAll(cms, 'redirects', redirect, 'redirect', skip),
+  ]);
+  return { categories, authors, tags, polls, redirects };
+}
+
+/** Every document of `collection` that `params` select, parsed as its page arrives (rowParser). */
+async function fetchAll<T>(
+  cms: StrapiClient,
+  collection: string,
+  schema: z.ZodType<T>,
+  what: string,
+  skip?: Skip,
+  params: Record<string, string> = {},
+  reuse?: (parsed: T) => T
+): Promise<T[]> {
+  const parser = rowParser(schema, what, skip, reuse);
+  return parser.done(await cms.all(collection, params, { each: parser.each }));
+}
+
+/**
+ * Published articles, all of them or those with the given document ids. `reuse`: see rowParser
+ * (an article equal to the live content's is kept as that one: sameAs).
+ */
+export async function fetchArticles(
+  cms: StrapiClient,
+  documentIds?: string[],
+  skip?: Skip,
+  reuse?: (parsed: Article) => Article
+): Promise<Article[]> {
+  const published = { status: 'published' };
+  if (!documentIds) return fetchAll(cms, 'articles', article, 'article', skip, published, reuse);
   const out: Article[] = [];
   for (let i = 0; i < documentIds.length; i += 50) {
     const filters = Object.fromEntries(
       documentIds.slice(i, i + 50).map((id, j) => [`filters[documentId][$in][${j}]`, id])
     );
-    const rows = await cms.all('articles', { status: 'published', ...filters });
-    out.push(...parseAll(article, without(rows, skip), 'article'));
+    out.push(...(await fetchAll(cms, 'articles', article, 'article', skip, { ...published, ...filters }, reuse)));
   }
   return out;
 }
 
-export async function fetchSnapshot(cms: StrapiClient, skip?: Skip): Promise<Snapshot> {
-  const [articles, taxonomies] = await Promise.all([fetchArticles(cms, undefined, skip), fetchTaxonomies(cms, skip)]);
+/**
+ * Everything published, read whole. With `live` (the content of the release live now), each
+ * article that did not change is kept as live has it (sameAs): the two contents share it.
+ */
+export async function fetchSnapshot(cms: StrapiClient, skip?: Skip, live?: Snapshot | null): Promise<Snapshot> {
+  const [articles, taxonomies] = await Promise.all([
+    fetchArticles(cms, undefined, skip, sameAs(live?.articles)),
+    fetchTaxonomies(cms, skip),
+  ]);
   return { version: 1, fetchedAt: new Date().toISOString(), articles, ...taxonomies };
 }
 
