@@ -13,7 +13,6 @@ import {
   fetchTaxonomies,
   holdsAny,
   keepLive,
-  sameAs,
   toContent,
   type SiteContent,
   type Skip,
@@ -163,7 +162,7 @@ export async function liveContentWith(
   const fetchedAt = new Date().toISOString();
   if (refetch.size > live.articles.length / 4) {
     // Read by id ranges, a whole read costs less than this many read by their ids.
-    const now = await fetchArticles(cms, undefined, keep, sameAs(live.articles));
+    const now = await fetchArticles(cms, undefined, keep, live.articles);
     return {
       version: 1,
       fetchedAt,

@@ -8,6 +8,7 @@ import {
   leanSnapshot,
   lines,
   readSnapshot,
+  sharedParts,
   snapshotDelta,
   toContent,
   writeSnapshot,
@@ -124,6 +125,89 @@ describe('content snapshots on disk', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the documents articles show, held once', () => {
+  /** A copy of `value` as JSON makes one: each article read holds its own. */
+  const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+  const photo = (n: number) => ({
+    documentId: `p${n}`,
+    caption: `Ảnh ${n}`,
+    credit: null,
+    alt: `Ảnh minh họa ${n}`,
+    image: { url: `/uploads/anh-${n}.jpg`, width: 1200, height: 800 },
+  });
+  const author = (n: number, bio = `Phóng viên ${n}`) => ({
+    documentId: `a${n}`,
+    name: `Tác giả ${n}`,
+    slug: `tac-gia-${n}`,
+    role: null,
+    bio,
+  });
+  /** 400 articles showing a few documents each, some of them as edited halfway (the same id, another value). */
+  const newsroom = () => {
+    let seed = 7;
+    const pick = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    return Array.from({ length: 400 }, (_, i) => ({
+      ...article(i),
+      category: copy({ documentId: `c${pick(3)}`, name: 'Thời sự', slug: 'thoi-su', menuOrder: 1 }),
+      tags: Array.from({ length: pick(3) }, () =>
+        copy({ documentId: `t${pick(5)}`, name: 'Nông thôn mới', slug: 'ntm' })
+      ),
+      authors: [copy(author(pick(3), i > 200 && pick(2) ? 'Tiểu sử đã sửa' : undefined))],
+      cover: pick(4) ? copy(photo(pick(6))) : null,
+      photos: Array.from({ length: pick(3) }, () => copy(photo(pick(6)))),
+    })) as unknown as Article[];
+  };
+  /** How many objects the articles hold for the documents they show, and how many distinct values. */
+  const counted = (articles: Article[]) => {
+    const parts = articles.flatMap((a) => [a.category, a.cover, ...a.photos, ...a.tags, ...a.authors].filter(Boolean));
+    return { objects: new Set(parts).size, values: new Set(parts.map((p) => JSON.stringify(p))).size };
+  };
+
+  it('read from a file, equal documents are one object and the content is as written', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'newsroom-snapshot-'));
+    try {
+      const snapshot = snapshotOf(newsroom());
+      expect(counted(snapshot.articles).objects).toBeGreaterThan(1000);
+      const file = path.join(dir, 'snapshot.json');
+      await writeSnapshot(file, snapshot);
+      for (const read of [readSnapshot(file), readSnapshot(file, 0)]) {
+        expect(read).toEqual(snapshot);
+        const { objects, values } = counted(read.articles);
+        // 3 sections, 5 tags, 6 photos, 3 authors and those edited: one object each.
+        expect(values).toBeLessThanOrEqual(3 + 5 + 6 + 3 + 3);
+        expect(objects).toBe(values);
+      }
+      // Lean but for some: the same.
+      const lean = readSnapshot(file, 0, (slug) => slug.endsWith('7'));
+      expect(lean.articles.filter((a) => a.slug.endsWith('7'))).toEqual(
+        snapshot.articles.filter((a) => a.slug.endsWith('7'))
+      );
+      expect(counted(lean.articles).objects).toBe(counted(lean.articles).values);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("given the live content, keeps live's objects for the documents it shows alike", () => {
+    // As live content is held: read, its documents shared.
+    const live = newsroom().map(sharedParts());
+    const share = sharedParts(live);
+    const read = copy(live).map(share);
+    expect(read).toEqual(live);
+    read.forEach((a, i) => {
+      expect(a.category).toBe(live[i].category);
+      a.tags.forEach((t, j) => expect(t).toBe(live[i].tags[j]));
+      a.photos.forEach((p, j) => expect(p).toBe(live[i].photos[j]));
+    });
+    // A document changed since: its own object, equal to what was read.
+    const renamed = { ...copy(live[0]), category: { ...copy(live[0].category!), name: 'Thời sự – Chính trị' } };
+    const after = share(copy(renamed));
+    expect(after).toEqual(renamed);
+    expect(after.category).not.toBe(live[0].category);
+    expect(share(copy(renamed)).category).toBe(after.category);
   });
 });
 

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CmsError, createStrapiClient } from './strapi';
+import { fetchSnapshot, InvalidContentError } from './snapshot';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 const servers: http.Server[] = [];
@@ -19,30 +20,30 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
-describe('the Strapi client', () => {
-  /**
-   * Answers a collection's list as Strapi does for what the client asks: `sort=id:asc|desc`,
-   * `filters[id][$gt|$lte]`, `pagination[pageSize]` (≤ 100) and `[page]`, the count unless
-   * `pagination[withCount]=false`.
-   */
-  function listing(rows: { id: number }[], seen: URLSearchParams[] = []): Handler {
-    return (req, res) => {
-      const q = new URL(req.url!, 'http://x').searchParams;
-      seen.push(q);
-      const above = Number(q.get('filters[id][$gt]') ?? -Infinity);
-      const upTo = Number(q.get('filters[id][$lte]') ?? Infinity);
-      const size = Math.min(100, Number(q.get('pagination[pageSize]') ?? 25));
-      const page = Number(q.get('pagination[page]') ?? 1);
-      const matching = rows.filter((r) => r.id > above && r.id <= upTo).sort((a, b) => a.id - b.id);
-      if (q.get('sort') === 'id:desc') matching.reverse();
-      const counted = q.get('pagination[withCount]') !== 'false';
-      json(res, 200, {
-        data: matching.slice((page - 1) * size, page * size),
-        meta: { pagination: { page, pageSize: size, ...(counted && { total: matching.length }) } },
-      });
-    };
-  }
+/**
+ * Answers a collection's list as Strapi does for what the client asks: `sort=id:asc|desc`,
+ * `filters[id][$gt|$lte]`, `pagination[pageSize]` (≤ 100) and `[page]`, the count unless
+ * `pagination[withCount]=false`.
+ */
+function listing(rows: { id: number }[], seen: URLSearchParams[] = []): Handler {
+  return (req, res) => {
+    const q = new URL(req.url!, 'http://x').searchParams;
+    seen.push(q);
+    const above = Number(q.get('filters[id][$gt]') ?? -Infinity);
+    const upTo = Number(q.get('filters[id][$lte]') ?? Infinity);
+    const size = Math.min(100, Number(q.get('pagination[pageSize]') ?? 25));
+    const page = Number(q.get('pagination[page]') ?? 1);
+    const matching = rows.filter((r) => r.id > above && r.id <= upTo).sort((a, b) => a.id - b.id);
+    if (q.get('sort') === 'id:desc') matching.reverse();
+    const counted = q.get('pagination[withCount]') !== 'false';
+    json(res, 200, {
+      data: matching.slice((page - 1) * size, page * size),
+      meta: { pagination: { page, pageSize: size, ...(counted && { total: matching.length }) } },
+    });
+  };
+}
 
+describe('the Strapi client', () => {
   it('reads every row once, in id order, by id ranges, with the token', async () => {
     // Sparse ids, as a CMS's are after years of republishing, with a dense stretch in the middle.
     const ids = [
@@ -138,5 +139,106 @@ describe('the Strapi client', () => {
       serveMore(req, res);
     });
     await expect(createStrapiClient({ baseUrl: url2 }).all('articles')).rejects.toThrow(/returned 251 of 250 articles/);
+  });
+});
+
+describe('a whole read, page by page', () => {
+  /** A CMS answering `collections` by path, as `listing` answers one; counts the requests. */
+  async function cmsOf(collections: Record<string, { id: number }[]>, requests: string[] = []) {
+    return fakeCms((req, res) => {
+      const name = new URL(req.url!, 'http://x').pathname.replace('/api/', '');
+      requests.push(name);
+      listing(collections[name] ?? [])(req, res);
+    });
+  }
+
+  it('keeps what `each` makes of each row as its page arrives, in id order', async () => {
+    const requests: string[] = [];
+    const url = await cmsOf({ tags: Array.from({ length: 450 }, (_, i) => ({ id: i + 1 })) }, requests);
+    const seenAt: number[] = [];
+    const kept = await createStrapiClient({ baseUrl: url }).all<{ id: number }, string>(
+      'tags',
+      {},
+      {
+        each: (row) => {
+          seenAt.push(requests.length);
+          return `tag-${row.id}`;
+        },
+      }
+    );
+    expect(kept).toEqual(Array.from({ length: 450 }, (_, i) => `tag-${i + 1}`));
+    // The first page's rows were kept before any other page was asked for: never all rows at once.
+    expect(seenAt.slice(0, 100)).toEqual(Array(100).fill(1));
+    expect(requests.length).toBeGreaterThan(4);
+  });
+
+  const row = (id: number, title = `Tin số ${id} – Thiệu Hóa`) => ({
+    id,
+    documentId: `doc${id}`,
+    title,
+    slug: `tin-so-${id}`,
+    lead: `Sa-pô ${id}`,
+    body: `Thân bài ${id}`,
+    featured: false,
+    publicationDate: '2026-11-29T02:30:00.000Z',
+    publishedAt: '2026-11-29T02:30:00.000Z',
+    updatedAt: '2026-11-29T02:30:00.000Z',
+    createdAt: '2026-11-29T02:00:00.000Z', // Strapi's, not the site's: left out by the parse
+    cover: null,
+    photos: [],
+    category: { documentId: 'c1', name: 'Thời sự', slug: 'thoi-su', description: null, menuOrder: 1 },
+    tags: [{ documentId: 't1', name: 'Nông thôn mới', slug: 'nong-thon-moi' }],
+    authors: [],
+    poll: null,
+    seo: null,
+  });
+
+  it('a read with the live content keeps each unchanged article as live has it, and only those', async () => {
+    const articles = Array.from({ length: 250 }, (_, i) => row(i + 1));
+    const url = await cmsOf({ articles });
+    const cms = createStrapiClient({ baseUrl: url });
+    const live = await fetchSnapshot(cms);
+    expect(live.articles).toHaveLength(250);
+    expect(live.articles[0]).not.toHaveProperty('createdAt');
+    // Between the two reads: a title edited, a category renamed on one article, one unpublished, one new.
+    articles[10] = row(11, 'Tiêu đề đã sửa');
+    articles[20] = { ...row(21), category: { ...row(21).category, name: 'Thời sự – Chính trị' } };
+    articles.splice(30, 1);
+    articles.push(row(900));
+    const now = await fetchSnapshot(cms, undefined, live);
+    const alone = await fetchSnapshot(cms);
+    expect(now.articles).toEqual(alone.articles);
+    const before = new Map(live.articles.map((a) => [a.documentId, a]));
+    const shared = now.articles.filter((a) => before.get(a.documentId) === a).map((a) => a.documentId);
+    expect(shared).toHaveLength(250 - 3);
+    expect(shared).not.toContain('doc11');
+    expect(shared).not.toContain('doc21');
+    const edited = now.articles.find((a) => a.documentId === 'doc11')!;
+    expect(edited.title).toBe('Tiêu đề đã sửa');
+    // Its section and tags unchanged: live's objects, as every other article's.
+    expect(edited.category).toBe(live.articles[0].category);
+    expect(edited.tags[0]).toBe(live.articles[0].tags[0]);
+    expect(now.articles.find((a) => a.documentId === 'doc21')!.category).not.toBe(live.articles[0].category);
+    // Held back (the publisher's skip): left out of the read, shared or not.
+    const held = await fetchSnapshot(cms, new Set(['doc5', 'doc11']), live);
+    expect(held.articles.map((a) => a.documentId)).toEqual(
+      alone.articles.map((a) => a.documentId).filter((id) => id !== 'doc5' && id !== 'doc11')
+    );
+  });
+
+  it('names every article that does not match the schema, on whichever page it came', async () => {
+    const articles = Array.from({ length: 250 }, (_, i) => row(i + 1));
+    articles[3] = { ...row(4), title: null as unknown as string };
+    articles[240] = { ...row(241), photos: 'none' as unknown as [] };
+    const error = await fetchSnapshot(createStrapiClient({ baseUrl: await cmsOf({ articles }) })).catch((e) => e);
+    expect(error).toBeInstanceOf(InvalidContentError);
+    // (In the order their pages arrived: the ranges are read at once.)
+    expect(error.documents).toHaveLength(2);
+    expect(error.documents).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ documentId: 'doc4', field: 'title' }),
+        expect.objectContaining({ documentId: 'doc241', field: 'photos' }),
+      ])
+    );
   });
 });
