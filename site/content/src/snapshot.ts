@@ -196,7 +196,7 @@ const MAX_PART_VALUES = 8;
  * Makes the documents that articles show (their section, authors, tags, poll, photos) one object
  * for all articles that hold equal ones (util.isDeepStrictEqual), in place, on articles just
  * parsed: the CMS sends, and a snapshot file holds, a copy of each in every article, and at
- * 100,000 articles those copies were about a third of the content a process holds (the publisher,
+ * 10,000 bench articles those copies were a quarter of the content a process holds (the publisher,
  * each build). `seed`: articles whose documents are kept as they are and given to the equal ones
  * read after them (the live content's). Nothing changes the content's objects once read, so
  * sharing them is only less memory.
