@@ -193,9 +193,11 @@ describe('the documents articles show, held once', () => {
 
   it("given the live content, keeps live's objects for the documents it shows alike", () => {
     // As live content is held: read, its documents shared.
-    const live = newsroom().map(sharedParts());
-    const share = sharedParts(live);
-    const read = copy(live).map(share);
+    const held = sharedParts();
+    const live = newsroom().map((a) => held(a));
+    const share = sharedParts();
+    // Each article read beside its live one, as a whole read offers it.
+    const read = copy(live).map((a, i) => share(a, live[i]));
     expect(read).toEqual(live);
     read.forEach((a, i) => {
       expect(a.category).toBe(live[i].category);
@@ -204,10 +206,12 @@ describe('the documents articles show, held once', () => {
     });
     // A document changed since: its own object, equal to what was read.
     const renamed = { ...copy(live[0]), category: { ...copy(live[0].category!), name: 'Thời sự – Chính trị' } };
-    const after = share(copy(renamed));
+    const after = share(copy(renamed), live[0]);
     expect(after).toEqual(renamed);
     expect(after.category).not.toBe(live[0].category);
     expect(share(copy(renamed)).category).toBe(after.category);
+    // The live content is read, never written.
+    expect(live[0].category!.name).toBe('Thời sự');
   });
 });
 

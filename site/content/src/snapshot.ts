@@ -82,7 +82,7 @@ export type Skip = ReadonlySet<string>;
  * Parses rows one at a time, as they come (`each`, given to StrapiClient.all), leaving out those
  * in `skip`; `done` takes what `each` gave and throws an InvalidContentError naming every row that
  * did not parse. `reuse` may give, for a parsed row, an equal value to keep in its place (the live
- * content's: see sameAs).
+ * content's: see fetchArticles).
  */
 export function rowParser<T>(schema: z.ZodType<T>, what: string, skip?: Skip, reuse?: (parsed: T) => T) {
   const invalid: InvalidContentError['documents'] = [];
@@ -105,21 +105,6 @@ export function rowParser<T>(schema: z.ZodType<T>, what: string, skip?: Skip, re
       if (invalid.length) throw new InvalidContentError(invalid);
       return parsed.filter((value): value is T => value !== undefined);
     },
-  };
-}
-
-/**
- * For a document parsed anew, the one of `before` with its documentId when the two are equal
- * (deeply, as util.isDeepStrictEqual compares), else the new one. A full build read while a
- * release is live then holds one object for each article that did not change, not two: at 100,000
- * articles a second copy of the archive in the publisher's memory until the old content goes.
- */
-export function sameAs<T extends { documentId: string }>(before: readonly T[] | undefined) {
-  if (!before?.length) return undefined;
-  const byId = new Map(before.map((doc) => [doc.documentId, doc]));
-  return (parsed: T) => {
-    const old = byId.get(parsed.documentId);
-    return old && isDeepStrictEqual(old, parsed) ? old : parsed;
   };
 }
 
@@ -152,7 +137,9 @@ async function fetchAll<T>(
 /**
  * Published articles, all of them or those with the given document ids, the documents they show
  * one object for equal ones (sharedParts). With `live` (the live content's articles), each that
- * did not change is kept as live has it (sameAs), and the documents shown as live holds them.
+ * did not change (util.isDeepStrictEqual) is kept as live's object, so the two contents share it:
+ * at 100,000 articles a second copy of the archive in the publisher until the old content goes;
+ * and the documents shown, as live holds them.
  */
 export async function fetchArticles(
   cms: StrapiClient,
@@ -160,9 +147,14 @@ export async function fetchArticles(
   skip?: Skip,
   live?: readonly Article[]
 ): Promise<Article[]> {
-  const share = sharedParts(live);
-  const same = sameAs(live);
-  const reuse = (a: Article) => (same ? same(share(a)) : share(a));
+  const share = sharedParts();
+  const byId = live?.length ? new Map(live.map((a) => [a.documentId, a])) : undefined;
+  const reuse = (a: Article) => {
+    const before = byId?.get(a.documentId);
+    share(a, before);
+    // Equal to live's (its documents mostly live's objects now, compared by identity): live's.
+    return before && isDeepStrictEqual(before, a) ? before : a;
+  };
   const published = { status: 'published' };
   if (!documentIds) return fetchAll(cms, 'articles', article, 'article', skip, published, reuse);
   const out: Article[] = [];
@@ -177,7 +169,7 @@ export async function fetchArticles(
 
 /**
  * Everything published, read whole. With `live` (the content of the release live now), each
- * article that did not change is kept as live has it (sameAs): the two contents share it.
+ * article that did not change is kept as live has it (fetchArticles): the two contents share it.
  */
 export async function fetchSnapshot(cms: StrapiClient, skip?: Skip, live?: Snapshot | null): Promise<Snapshot> {
   const [articles, taxonomies] = await Promise.all([
@@ -197,11 +189,12 @@ const MAX_PART_VALUES = 8;
  * for all articles that hold equal ones (util.isDeepStrictEqual), in place, on articles just
  * parsed: the CMS sends, and a snapshot file holds, a copy of each in every article, and at
  * 10,000 bench articles those copies were a quarter of the content a process holds (the publisher,
- * each build). `seed`: articles whose documents are kept as they are and given to the equal ones
- * read after them (the live content's). Nothing changes the content's objects once read, so
- * sharing them is only less memory.
+ * each build). `share(a, like)`: `like`, an article of the live content, offers its documents
+ * first, so that `a` holds live's objects for those it shows alike (one article at a time, as
+ * they are read: no walk over the live content first). Nothing changes the content's objects once
+ * read (`like` is not written to), so sharing them is only less memory.
  */
-export function sharedParts(seed: readonly Article[] = []) {
+export function sharedParts() {
   const known = new Map<string, Part[]>();
   const one = <T extends Part>(kind: string, value: T): T => {
     const key = `${kind}:${value.documentId}`;
@@ -214,7 +207,15 @@ export function sharedParts(seed: readonly Article[] = []) {
     if (values.length < MAX_PART_VALUES) values.push(value);
     return value;
   };
-  const share = (a: Article): Article => {
+  return (a: Article, like?: Article): Article => {
+    if (like) {
+      if (like.category) one('category', like.category);
+      if (like.poll) one('poll', like.poll);
+      if (like.cover) one('photo', like.cover);
+      for (const p of like.photos) one('photo', p);
+      for (const t of like.tags) one('tag', t);
+      for (const x of like.authors) one('author', x);
+    }
     if (a.category) a.category = one('category', a.category);
     if (a.poll) a.poll = one('poll', a.poll);
     if (a.cover) a.cover = one('photo', a.cover);
@@ -223,19 +224,6 @@ export function sharedParts(seed: readonly Article[] = []) {
     for (let i = 0; i < a.authors.length; i++) a.authors[i] = one('author', a.authors[i]);
     return a;
   };
-  for (const a of seed) {
-    for (const [kind, part] of [
-      ['category', a.category],
-      ['poll', a.poll],
-      ['photo', a.cover],
-      ...a.photos.map((p) => ['photo', p] as const),
-      ...a.tags.map((t) => ['tag', t] as const),
-      ...a.authors.map((x) => ['author', x] as const),
-    ] as const) {
-      if (part) one(kind, part);
-    }
-  }
-  return share;
 }
 
 /**
