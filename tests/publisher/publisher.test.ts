@@ -557,6 +557,7 @@ describe('the publisher', () => {
     signalRender(second, 'SIGSTOP');
     // The copy of its tree, made as it is validated for the publish after it, as slow as at 100,000 articles.
     const copies = holdableCopy();
+    let during: Awaited<ReturnType<typeof publishArticle>> | undefined;
     try {
       try {
         // A takedown beside the second.
@@ -565,18 +566,29 @@ describe('the publisher', () => {
         expect(await nextBuild(before)).toMatchObject({ result: 'live', kind: 'scoped' });
         expect((await page(`/bai-viet/${taken.article.slug}/`)).status).toBe(404);
         expect(status().fullBuild).toMatchObject({ build: second.build, state: 'rendering' });
+        // The copy the next publish starts from, of the takedown's release: made before the hold.
+        await until(() => status().nextCopy === 'made');
       } finally {
         copies.hold();
         signalRender(second, 'SIGCONT');
       }
-      // Rendered, it is brought up to date (with the takedown) while its tree is still being copied:
-      // that build renders, then waits for the copy before it takes the tree as its release's.
-      await until(() => logs.some((l) => l.msg === 'build waits for a copy' && l.release === second.build));
+      // Rendered and validated, it is not ready while its tree is still being copied: a story
+      // published meanwhile goes live beside it at once, on the live release and that one's copy.
+      await until(() => status().fullBuild?.state === 'copying');
+      during = await publishArticle('Tin đăng trong lúc chép cây của bản dựng toàn trang');
+      expect(during.build).toMatchObject({ result: 'live', kind: 'scoped' });
+      expect(logs).toContainEqual(
+        expect.objectContaining({ msg: 'build started', build: during.build.id, beside: second.build })
+      );
+      expect((await page('/')).text).not.toContain(renamed);
+      expect(status().fullBuild).toMatchObject({ build: second.build, state: 'copying' });
       copies.release();
       await settled();
     } finally {
       copies.restore();
     }
+    // Brought up to date once its copy was made: that build did not wait for it.
+    expect(logs.slice(from).filter((l) => l.msg === 'build waits for a copy')).toEqual([]);
     watch = false;
     await watching;
     expect(served.length).toBeGreaterThan(0);
@@ -594,6 +606,7 @@ describe('the publisher', () => {
     expect(status().fullBuild).toBeNull();
     expect((await page(href)).status).toBe(200);
     expect((await page(`/bai-viet/${taken.article.slug}/`)).status).toBe(404);
+    expect((await page(`/bai-viet/${during!.article.slug}/`)).status).toBe(200);
     expect((await page('/')).text).toContain(renamed);
     // Exactly what the CMS serves now, document for document, and page for page a full build of it.
     const recorded = new Releases(dir).readContent(status().live!.release)!.snapshot;

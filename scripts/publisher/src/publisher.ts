@@ -124,6 +124,8 @@ interface FullBuild {
   adopted: boolean;
   /** A copy of its tree, made while it is validated: the next publish's start once it is live (skeletonFrom). */
   copy?: Skeleton;
+  /** Rendered and validated, it waits for that copy to be made before it is ready (renderFull). */
+  copying?: boolean;
   /** That copy's folder, its article pages' folders made while it renders (makeFoldersAhead); the copy's once it starts. */
   ahead?: FoldersAhead;
   ended: Promise<void>;
@@ -1244,7 +1246,18 @@ export class Publisher {
     this.releases.pin(job.id);
     this.log('full build rendering beside the publishes', { build: job.id, reason: args.reason });
     full.ended = this.renderFull(full, args).then(
-      (ready) => {
+      async (ready) => {
+        if (this.full !== full) return;
+        // Ready (to go live, or to be brought up to date) once the copy of its tree is made: the
+        // publish after it starts from that copy, and would otherwise wait for what is left of it
+        // (seconds at 100,000 articles). Until then it is not ready: a publish meanwhile goes live
+        // beside it, on the live release and that one's copy, and this one is brought up to date
+        // with it after. Its build processes are let go first (renderFull).
+        const waited = performance.now();
+        full.copying = true;
+        await full.copy?.done;
+        full.copying = false;
+        ready.phases.copy = Math.round(performance.now() - waited);
         if (this.full !== full) return;
         full.ready = ready;
         this.log('full build rendered', { build: job.id, note: 'brought up to date by the next build, then live' });
@@ -1415,6 +1428,7 @@ export class Publisher {
   private async adopt(full: FullBuild, id: string) {
     try {
       // Its copy (copyOf: the next publish's start) walks this tree: renamed under it, it fails (ENOENT).
+      // Made before the full build was ready (startFull): settled by now, unless it failed.
       const copy = full.copy;
       if (copy && !copy.finished) this.log('build waits for a copy', { build: id, release: full.job.id });
       await copy?.done;
@@ -1680,13 +1694,20 @@ export class Publisher {
     return {
       live: live && { release: live.id, since: live.since },
       building: building ? { build: building.id, since: new Date(building.startedAt).toISOString() } : null,
-      /** A full build rendering beside the publishes, or rendered and waiting to be brought up to date. */
+      /**
+       * A full build rendering beside the publishes, rendered and waiting for the copy of its tree
+       * the publish after it starts from ('copying'), or ready and waiting to be brought up to date.
+       */
       fullBuild: this.full
         ? {
             build: this.full.job.id,
             reason: this.full.reason,
             since: new Date(this.full.job.startedAt).toISOString(),
-            state: this.full.ready ? ('rendered' as const) : ('rendering' as const),
+            state: this.full.ready
+              ? ('rendered' as const)
+              : this.full.copying
+                ? ('copying' as const)
+                : ('rendering' as const),
             waiting: this.full.waiting,
             /** The processes rendering it (an operator may lower their priority, or see them stall). */
             processes: this.full.job.rendering.flatMap((build) => build.pid ?? []),

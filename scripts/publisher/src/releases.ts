@@ -741,8 +741,8 @@ async function linkJobs(
  * folder of each of `names` in `dir/parent` (the article pages' folders of a full build, while
  * it renders). At 100,000 articles most of a whole copy is the kernel making those folders (one
  * `mkdir` ~0.1 ms in a folder that large, a hard link into a folder made ~0.02 ms): made ahead,
- * the copy after the build is the links, and the first publish after a full build waits that
- * much less for it. They are made by `mkdir` runs at the lowest priority (`nice`), so the build
+ * the copy after the build is the links, and the full build, which goes live once its copy is
+ * made (the next publish's start), is ready that much sooner. They are made by `mkdir` runs at the lowest priority (`nice`), so the build
  * keeps the cores as much as the kernel lets it: beside two busy processes on two cores, 100,000
  * `mkdir`s got ~22% of a core niced to 19 or to 10 alike (a check here: done 8.5 / 6.9 s after
  * 60 s of them, 21.5 s alone at that hour; 4-9 s at another), enough in a full build's render of
