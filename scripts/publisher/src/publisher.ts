@@ -144,6 +144,8 @@ interface FullBuild {
 }
 
 const RECENT_EVENTS = 20;
+/** A rendered full build waits at most this long for the copy of its tree before it is ready (startFull). */
+const COPY_WAIT_MS = 60_000;
 /** How long the desk is quiet before the whole state is compared after a build that read only its events' documents. */
 const COMPARE_AFTER_MS = 1500;
 /** At most this many documents are checked one by one (partialCheck); more, and the whole state is read. */
@@ -1253,11 +1255,19 @@ export class Publisher {
         // (seconds at 100,000 articles). Until then it is not ready: a publish meanwhile goes live
         // beside it, on the live release and that one's copy, and this one is brought up to date
         // with it after. Its build processes are let go first (renderFull).
+        // A copy far slower than that (a stalled disk) does not hold it back: past COPY_WAIT_MS it
+        // is ready, and the publish after it waits for what is left of the copy, as it must.
         const waited = performance.now();
         full.copying = true;
-        await full.copy?.done;
+        let timer: unknown;
+        const late = await Promise.race([
+          full.copy?.done.then(() => false),
+          new Promise<boolean>((resolve) => (timer = this.timers.setTimeout(() => resolve(true), COPY_WAIT_MS))),
+        ]);
+        this.timers.clearTimeout(timer);
         full.copying = false;
         ready.phases.copy = Math.round(performance.now() - waited);
+        if (late) this.log('full build ready before its copy is made', { build: job.id, waitedMs: ready.phases.copy });
         if (this.full !== full) return;
         full.ready = ready;
         this.log('full build rendered', { build: job.id, note: 'brought up to date by the next build, then live' });
