@@ -526,6 +526,8 @@ describe('the publisher', () => {
     });
     expect(rename.status, rename.text).toBe(200);
     const first = await fullBuildRendering();
+    // Its processes give way to the publishes beside it (PUBLISH_FULL_BUILD_NICENESS, 10).
+    for (const pid of first.processes) expect(os.getPriority(pid)).toBeGreaterThanOrEqual(10);
     signalRender(first, 'SIGSTOP');
     let story: Awaited<ReturnType<typeof publishArticle>>;
     try {

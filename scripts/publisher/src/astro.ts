@@ -98,6 +98,8 @@ export interface AstroOptions {
   cmsUrl: string;
   siteUrl: string;
   env?: Record<string, string>;
+  /** A niceness for the build's processes (giveWay): a full build's, to give way to the publishes beside it. */
+  priority?: number;
 }
 
 /**
@@ -128,7 +130,8 @@ function spawnBuild(
     ...options.env,
     ...extra,
   };
-  return generated(env).then(() => runCaptured(command, args, env, cwd, run));
+  const priority = options.priority || undefined;
+  return generated(env).then(() => runCaptured(command, args, env, cwd, { ...run, priority }));
 }
 
 /** `astro build` of the site. */

@@ -40,6 +40,16 @@ describe('the publisher settings', () => {
     expect(() => loadConfig({}, env({ PUBLISH_PREPARED_BUILDS: 'hai' }))).toThrow(/PUBLISH_PREPARED_BUILDS must be/);
   });
 
+  it('runs a full build beside the publishes at niceness 10 unless told, from 0 to 19, and names a bad setting', () => {
+    expect(loadConfig({}, env()).fullBuildNiceness).toBe(10);
+    expect(loadConfig({}, env({ PUBLISH_FULL_BUILD_NICENESS: '0' })).fullBuildNiceness).toBe(0);
+    expect(loadConfig({}, env({ PUBLISH_FULL_BUILD_NICENESS: '19' })).fullBuildNiceness).toBe(19);
+    for (const bad of ['20', '-1', '2.5', 'thấp'])
+      expect(() => loadConfig({}, env({ PUBLISH_FULL_BUILD_NICENESS: bad })), bad).toThrow(
+        /PUBLISH_FULL_BUILD_NICENESS must be/
+      );
+  });
+
   it('refuses a short webhook secret', () => {
     expect(() => loadConfig({}, env({ PUBLISH_WEBHOOK_SECRET: 'short' }))).toThrow(/PUBLISH_WEBHOOK_SECRET/);
   });

@@ -51,6 +51,12 @@ export interface PublisherConfig {
   contentHash: string;
   /** A build running longer than this is killed and counts as failed. */
   buildTimeoutMs: number;
+  /**
+   * The niceness of a full build's processes while a release is live (PUBLISH_FULL_BUILD_NICENESS,
+   * 10; 0: none, 19 the lowest): the publishes rendering beside it, and the CMS the desk saves in,
+   * come first on the cores; with nothing else to run it has them all the same.
+   */
+  fullBuildNiceness: number;
   /** How often the CMS's published state is compared with the live release (PUBLISH_RECONCILE_SECONDS). */
   reconcileMs: number;
   /**
@@ -108,6 +114,13 @@ const int = (value: string | undefined, fallback: number, name: string) => {
   return n;
 };
 
+/** A niceness to give way with: a whole number from 0 (none) to 19 (the lowest priority Linux has). */
+const niceness = (value: string | undefined, fallback: number, name: string) => {
+  const n = int(value, fallback, name);
+  if (!Number.isInteger(n) || n > 19) throw new Error(`${name} must be a whole number from 0 to 19, not "${value}".`);
+  return n;
+};
+
 /** The entries that are set. */
 const pick = (values: Record<string, string | undefined>) =>
   Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => !!e[1]));
@@ -150,6 +163,7 @@ export function loadConfig(
       ...fs.readdirSync(path.join(ROOT, 'cms', 'src')).flatMap((name) => (name === 'admin' ? [] : [`cms/src/${name}`])),
     ]),
     buildTimeoutMs: int(env.PUBLISH_BUILD_TIMEOUT_MS, 900_000, 'PUBLISH_BUILD_TIMEOUT_MS'),
+    fullBuildNiceness: niceness(env.PUBLISH_FULL_BUILD_NICENESS, 10, 'PUBLISH_FULL_BUILD_NICENESS'),
     reconcileMs: 1000 * Math.max(1, int(env.PUBLISH_RECONCILE_SECONDS, 15, 'PUBLISH_RECONCILE_SECONDS')),
     probeMs: int(env.PUBLISH_PROBE_MS, 1000, 'PUBLISH_PROBE_MS'),
     failureRetryMs: int(env.PUBLISH_FAILURE_RETRY_MS, 30_000, 'PUBLISH_FAILURE_RETRY_MS'),

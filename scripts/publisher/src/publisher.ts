@@ -588,8 +588,8 @@ export class Publisher {
    * while its content is fetched: one, or one per process (PUBLISH_BUILD_PROCESSES) when the archive
    * is large enough for a second compile to pay (splitFullBuildsFrom). While a release is live, new
    * ones: the builds kept compiled are left to the publishes beside it (a burst of renames and
-   * publishes otherwise left them all compiling at once, and a takedown waited ~10 s for one). With
-   * nothing live there are none beside it: those kept (after a failed first build) are taken.
+   * publishes otherwise left them all compiling at once, and a takedown waited ~10 s for one), niced.
+   * With nothing live there are none beside it: those kept (after a failed first build) are taken.
    */
   private startRender(job: Running, articles: number) {
     if (job.rendering.length) return;
@@ -598,7 +598,16 @@ export class Publisher {
       job.rendering = this.prepared.filter((build) => build.ready).slice(0, processes);
       this.prepared = this.prepared.filter((build) => !job.rendering.includes(build));
     }
-    while (job.rendering.length < processes) job.rendering.push(this.newBuild());
+    // Beside the publishes (a release is live), at a lower priority (PUBLISH_FULL_BUILD_NICENESS):
+    // they come first on the cores. Such a build is not kept for them after (recycle: its options
+    // are not theirs).
+    const options = this.releases.live()
+      ? { ...this.astroOptions(), priority: this.config.fullBuildNiceness }
+      : this.astroOptions();
+    while (job.rendering.length < processes) {
+      const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
+      job.rendering.push(new PreparedBuild(dir, options));
+    }
   }
 
   /** Takes one Strapi event; the build follows after the debounce (scheduler.ts: ~0.1 s for a lone event). */
