@@ -463,6 +463,25 @@ describe('copyTree (the next release starts as the live one, from a retired tree
     expect(sorted(to)).toEqual(sorted(from));
   });
 
+  it('keeps a release whose tree is being copied until the copy is made, then retires it', async () => {
+    const { releases, publish } = setup();
+    const v1 = publish('v1');
+    for (let i = 0; i < 40; i++) {
+      fs.mkdirSync(path.join(releases.path(v1), 'bai-viet', `tin-${i}`), { recursive: true });
+      fs.writeFileSync(path.join(releases.path(v1), 'bai-viet', `tin-${i}`, 'index.html'), `tin ${i}`);
+    }
+    // A copy of v1 under way (no spare: linked whole, by cp) when v2 goes live and the releases are pruned.
+    const copy = path.join(releases.workDir, 'copy');
+    const copied = releases.copyTree(v1, copy);
+    const v2 = publish('v2');
+    expect(releases.prune(1)).toEqual([]);
+    expect(releases.list()).toEqual([v1, v2]);
+    await copied;
+    expect(sorted(copy)).toEqual(sorted(releases.path(v1)));
+    expect(releases.prune(1)).toEqual([v1]);
+    expect(releases.list()).toEqual([v2]);
+  });
+
   it('keeps no spare that cannot be brought up to the live release (a full build came between)', async () => {
     const { releases, publish } = setup();
     const v1 = publish('v1');

@@ -147,7 +147,11 @@ export class Releases {
    * top-level entries in `skip`. From a spare tree when one's lineage reaches `from`: only the
    * paths changed in between are linked again (syncTree); else by linking the whole tree (linkTreeAsync).
    */
-  async copyTree(from: string, to: string, skip: ReadonlySet<string> = new Set()): Promise<void> {
+  copyTree(from: string, to: string, skip: ReadonlySet<string> = new Set()): Promise<void> {
+    return this.copying(from, () => this.copyTreeNow(from, to, skip));
+  }
+
+  private async copyTreeNow(from: string, to: string, skip: ReadonlySet<string>): Promise<void> {
     const source = this.path(from);
     for (;;) {
       const spare = this.spares.shift();
@@ -173,7 +177,25 @@ export class Releases {
    * the folders `ahead` made (makeFoldersAhead).
    */
   linkCopy(from: string, to: string, ahead?: FoldersAhead) {
-    return linkTreeAsync(this.path(from), to, new Set(), { ahead });
+    return this.copying(from, () => linkTreeAsync(this.path(from), to, new Set(), { ahead }));
+  }
+
+  /**
+   * Releases whose trees a copy is linking from now, and how many copies: not retired until those
+   * end (retireBeyond), as a tree renamed or removed under a `cp` fails that copy. A copy of a
+   * release that stopped being live (the one replaced by a full build brought up to date) may
+   * still run while the desk publishes on; at 100,000 articles it takes seconds.
+   */
+  private copiesFrom = new Map<string, number>();
+  private async copying(id: string, copy: () => Promise<void>) {
+    this.copiesFrom.set(id, (this.copiesFrom.get(id) ?? 0) + 1);
+    try {
+      await copy();
+    } finally {
+      const left = this.copiesFrom.get(id)! - 1;
+      if (left) this.copiesFrom.set(id, left);
+      else this.copiesFrom.delete(id);
+    }
   }
 
   /** `dir`, a complete hard-link copy of release `of`'s tree, is a spare for copyTree (see spares). */
@@ -464,8 +486,9 @@ export class Releases {
   }
 
   /**
-   * Retires (retire) the releases of all but the newest `keep` contents, never the live one;
-   * returns them. Their content files stay until prune.
+   * Retires (retire) the releases of all but the newest `keep` contents, never the live one nor
+   * one whose tree is being copied (retired at a later call); returns them. Their content files
+   * stay until prune.
    */
   retireBeyond(keep: number) {
     const live = this.live()?.id;
@@ -473,7 +496,7 @@ export class Releases {
     const doomed = versions
       .slice(0, Math.max(0, versions.length - keep))
       .flat()
-      .filter((id) => id !== live && !this.pinned.has(id));
+      .filter((id) => id !== live && !this.pinned.has(id) && !this.copiesFrom.has(id));
     for (const id of doomed) this.retire(id, live);
     return doomed;
   }
