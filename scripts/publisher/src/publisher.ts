@@ -124,7 +124,7 @@ interface FullBuild {
   adopted: boolean;
   /** A copy of its tree, made while it is validated: the next publish's start once it is live (skeletonFrom). */
   copy?: Skeleton;
-  /** Rendered and validated, it waits for that copy to be made before it is ready (renderFull). */
+  /** Rendered and validated, it waits for that copy to be made before it is ready (startFull). */
   copying?: boolean;
   /** That copy's folder, its article pages' folders made while it renders (makeFoldersAhead); the copy's once it starts. */
   ahead?: FoldersAhead;
