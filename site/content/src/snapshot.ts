@@ -192,7 +192,7 @@ const MAX_PART_VALUES = 8;
  * each build). `share(a, like)`: `like`, an article of the live content, offers its documents
  * first, so that `a` holds live's objects for those it shows alike (one article at a time, as
  * they are read: no walk over the live content first). Nothing changes the content's objects once
- * read (`like` is not written to), so sharing them is only less memory.
+ * read (`like` keeps its own), so sharing them is only less memory.
  */
 export function sharedParts() {
   const known = new Map<string, Part[]>();
@@ -207,23 +207,23 @@ export function sharedParts() {
     if (values.length < MAX_PART_VALUES) values.push(value);
     return value;
   };
+  // Live's documents are offered, each put back as it was: `like` keeps its own objects.
+  const offer = <T extends Part>(kind: string, value: T): T => (one(kind, value), value);
   return (a: Article, like?: Article): Article => {
-    if (like) {
-      if (like.category) one('category', like.category);
-      if (like.poll) one('poll', like.poll);
-      if (like.cover) one('photo', like.cover);
-      for (const p of like.photos) one('photo', p);
-      for (const t of like.tags) one('tag', t);
-      for (const x of like.authors) one('author', x);
-    }
-    if (a.category) a.category = one('category', a.category);
-    if (a.poll) a.poll = one('poll', a.poll);
-    if (a.cover) a.cover = one('photo', a.cover);
-    for (let i = 0; i < a.photos.length; i++) a.photos[i] = one('photo', a.photos[i]);
-    for (let i = 0; i < a.tags.length; i++) a.tags[i] = one('tag', a.tags[i]);
-    for (let i = 0; i < a.authors.length; i++) a.authors[i] = one('author', a.authors[i]);
+    if (like) eachPart(like, offer);
+    eachPart(a, one);
     return a;
   };
+}
+
+/** Puts in place of each document article `a` shows (by its kind) what `f` gives for it. */
+function eachPart(a: Article, f: <T extends Part>(kind: string, value: T) => T) {
+  if (a.category) a.category = f('category', a.category);
+  if (a.poll) a.poll = f('poll', a.poll);
+  if (a.cover) a.cover = f('photo', a.cover);
+  for (let i = 0; i < a.photos.length; i++) a.photos[i] = f('photo', a.photos[i]);
+  for (let i = 0; i < a.tags.length; i++) a.tags[i] = f('tag', a.tags[i]);
+  for (let i = 0; i < a.authors.length; i++) a.authors[i] = f('author', a.authors[i]);
 }
 
 /**
