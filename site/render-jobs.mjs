@@ -50,7 +50,8 @@ const [
   { collectPagesData },
   { viteBuild },
   { generatePages },
-  { createKey },
+  { createKey, encodeKey, decodeKey },
+  { createBuildInternals },
   { ensureProcessNodeEnv },
   { apply: applyPolyfill },
 ] = await Promise.all([
@@ -67,6 +68,7 @@ const [
   astro('core/build/static-build.js'),
   astro('core/build/generate.js'),
   astro('core/encryption.js'),
+  astro('core/build/internal.js'),
   astro('core/util.js'),
   astro('core/polyfill.js'),
 ]);
@@ -127,7 +129,19 @@ const viteConfig = await createVite(
   { server: { hmr: false, middlewareMode: true } },
   { settings, logger, mode: 'production', command: 'build', sync: false, routesList, manifest }
 );
-await syncInternal({ mode: 'production', settings, logger, fs, routesList, command: 'build', manifest });
+/**
+ * The compile of another build of the same site to render from (its working directory), when this
+ * is the second or a later part of a full build (scripts/publisher/src/astro.ts: `follows`): two
+ * processes compiling the same site at once spent two cores for ~8 s while the content was read.
+ */
+const compiledBy = process.env.SITE_COMPILED_BY;
+if (compiledBy !== undefined && !path.isAbsolute(compiledBy))
+  throw new Error(
+    `SITE_COMPILED_BY must name the working directory of the build to render from, absolutely, not "${compiledBy}".`
+  );
+// The types and modules Astro generates for the compile: the compiling build's.
+if (!compiledBy)
+  await syncInternal({ mode: 'production', settings, logger, fs, routesList, command: 'build', manifest });
 await hooks.runHookBuildStart({ config: settings.config, logger });
 const { allPages } = collectPagesData({ settings, logger, manifest: routesList });
 /** @type {any} Astro's StaticBuildOptions */
@@ -143,13 +157,94 @@ const opts = {
   viteConfig,
   key: createKey(),
 };
-const { internals, ssrOutputChunkNames } = await viteBuild(opts);
+/** What a build renders from besides the compiled files: written by the one that compiled them. */
+const COMPILE_FILE = 'compile.json';
+const compiled = path.join(process.cwd(), '.astro');
+const { internals, ssrOutputChunkNames } = compiledBy ? await compiledFrom(compiledBy) : await compile();
+
+/** Compiles the site (as `astro build`) and says what rendering from it takes, for builds that follow. */
+async function compile() {
+  const result = await viteBuild(opts);
+  const { internals } = result;
+  const described = {
+    astro: version,
+    key: await encodeKey(await opts.key),
+    ssrOutputChunkNames: result.ssrOutputChunkNames,
+    referencedImages: [.../** @type {any} */ ((globalThis).astroAsset.referencedImages ?? [])],
+    // What page generation reads of the compile (astro/dist/core/build: generate.js, pipeline.js).
+    internals: {
+      manifestFileName: internals.manifestFileName,
+      middlewareEntryPoint: internals.middlewareEntryPoint?.href ?? null,
+      astroActionsEntryPoint: internals.astroActionsEntryPoint?.href ?? null,
+      entrySpecifierToBundleMap: [...internals.entrySpecifierToBundleMap],
+      inlinedScripts: [...internals.inlinedScripts],
+      componentMetadata: [...internals.componentMetadata],
+      // Each page's module and styles, as the compile set them on the page's data (not its route
+      // and component: a following build has its own, alike).
+      pages: [...internals.pagesByKeys].map(([key, page]) => {
+        const fields = { ...page };
+        delete fields.route;
+        delete fields.component;
+        return [key, fields];
+      }),
+    },
+  };
+  // Whole or not at all: a following build reads it once told the compile is done.
+  const file = path.join(process.cwd(), COMPILE_FILE);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(described));
+  fs.renameSync(`${file}.tmp`, file);
+  return result;
+}
+
+/**
+ * The compile of the build working in `dir`, once it is done: asks the publisher (`awaiting-compile`)
+ * and waits for its answer (`compiled`); then its compiled folder serves as this one's, and the
+ * page data it describes (compile()) is this build's own page data with the compile's fields.
+ */
+async function compiledFrom(dir) {
+  await new Promise((resolve) => {
+    /** @param {any} message */
+    const onMessage = (message) => {
+      if (message?.type !== 'compiled') return;
+      process.off('message', onMessage);
+      resolve(undefined);
+    };
+    process.on('message', onMessage);
+    send({ type: 'awaiting-compile' });
+  });
+  const described = JSON.parse(fs.readFileSync(path.join(dir, COMPILE_FILE), 'utf8'));
+  if (described.astro !== version)
+    throw new Error(`The compile in ${dir} is Astro ${described.astro}'s, this build runs Astro ${version}.`);
+  fs.rmSync(compiled, { recursive: true, force: true });
+  fs.symlinkSync(path.join(dir, '.astro'), compiled, 'dir');
+  opts.key = decodeKey(described.key);
+  const from = described.internals;
+  const internals = createBuildInternals();
+  internals.manifestFileName = from.manifestFileName;
+  internals.middlewareEntryPoint = from.middlewareEntryPoint ? new URL(from.middlewareEntryPoint) : undefined;
+  internals.astroActionsEntryPoint = from.astroActionsEntryPoint ? new URL(from.astroActionsEntryPoint) : undefined;
+  internals.entrySpecifierToBundleMap = new Map(from.entrySpecifierToBundleMap);
+  internals.inlinedScripts = new Map(from.inlinedScripts);
+  internals.componentMetadata = new Map(from.componentMetadata);
+  for (const [key, fields] of from.pages) {
+    const page = allPages[key];
+    if (!page) throw new Error(`The compile in ${dir} has a page this site does not (${key}): not the same site.`);
+    internals.pagesByKeys.set(key, Object.assign(page, fields));
+  }
+  // As the compile's start sets it (astro:assets' Vite plugin): images the pages ask for are listed.
+  const plugin = viteConfig.plugins?.flat(Infinity).find((/** @type {any} */ p) => p?.name === 'astro:assets');
+  if (!plugin) throw new Error('astro:assets is not among the Vite plugins: check site/render-jobs.mjs against Astro.');
+  plugin.config({}, { command: 'build', mode: 'production' });
+  plugin.buildStart();
+  for (const image of described.referencedImages)
+    /** @type {any} */ (globalThis).astroAsset.referencedImages.add(image);
+  return { internals, ssrOutputChunkNames: described.ssrOutputChunkNames };
+}
 
 // The output folder is outside the working directory: Astro compiles into <cwd>/.astro, the
 // server's chunks beside what readers load (scripts, the public folder's files), and once the
 // pages are written copies the latter into the output (cleanServerOutput). The chunks stay here,
 // for the next render; the rest is copied into each render's folder.
-const compiled = path.join(process.cwd(), '.astro');
 const chunks = new Set(ssrOutputChunkNames.filter((/** @type {string} */ f) => f.endsWith('.mjs')));
 if (internals.manifestFileName) chunks.add(internals.manifestFileName);
 const forReaders = fs

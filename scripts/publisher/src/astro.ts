@@ -4,7 +4,13 @@ import { SITE_DIR } from './paths.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { JOB_OVER_IPC, parseBuildMessage, type BuildJob, type BuildMessage } from '@newsroom/content/build-protocol';
+import {
+  COMPILED_BY,
+  JOB_OVER_IPC,
+  parseBuildMessage,
+  type BuildJob,
+  type BuildMessage,
+} from '@newsroom/content/build-protocol';
 import { mergeInto } from './releases.js';
 import { buildSearchIndex, indexProcesses, type SearchIndexOptions } from '@newsroom/content/search-index';
 
@@ -119,7 +125,7 @@ function spawnBuild(
   [command, args]: [string, string[]],
   run: RunOptions
 ) {
-  const cwd = path.join(dir, 'work');
+  const cwd = workDir(dir);
   fs.mkdirSync(cwd, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...quietEnv(),
@@ -133,6 +139,9 @@ function spawnBuild(
   const priority = options.priority || undefined;
   return generated(env).then(() => runCaptured(command, args, env, cwd, { ...run, priority }));
 }
+
+/** Where the build in `dir` runs, and Astro keeps its compile (in .astro): see spawnBuild. */
+const workDir = (dir: string) => path.join(dir, 'work');
 
 /** `astro build` of the site. */
 const ASTRO_BUILD = (): [string, string[]] => [bin('astro', SITE_DIR), ['build', '--root', SITE_DIR]];
@@ -202,13 +211,29 @@ export class PreparedBuild {
   private preloadOf: string | undefined;
   /** The snapshot the build says it has read. */
   private preloaded: string | undefined;
+  /** Settled once the build is compiled (it first asks for a job), or has ended without. */
+  readonly compiled: Promise<void>;
+  private settleCompiled!: { resolve: () => void; reject: (error: Error) => void };
+  /** Why a build that follows another was stopped: that one never compiled. */
+  private unfollowed: Error | undefined;
 
+  /**
+   * `follows`: a build of the same site (and options) whose compile this one renders from, rather
+   * than compiling it again: a full build's second and later parts. It is set up meanwhile, and
+   * stopped should that one end without compiling. Its compile stays in that build's folder: such a
+   * build must not outlive the one it follows (Publisher.recycle never keeps it).
+   */
   constructor(
     readonly dir: string,
-    readonly options: AstroOptions
+    readonly options: AstroOptions,
+    readonly follows?: PreparedBuild
   ) {
     this.outDir = path.join(dir, 'site');
-    const ended = spawnBuild(dir, options, { [JOB_OVER_IPC]: '1' }, RENDER_JOBS(), {
+    this.compiled = new Promise<void>((resolve, reject) => (this.settleCompiled = { resolve, reject }));
+    this.compiled.catch(() => {}); // a failed compile is the build's own error; followers are told below
+    const extra: Record<string, string> = { [JOB_OVER_IPC]: '1' };
+    if (follows) extra[COMPILED_BY] = workDir(follows.dir);
+    const ended = spawnBuild(dir, options, extra, RENDER_JOBS(), {
       signal: this.abort.signal,
       onOutput: (chunk) => {
         this.output += chunk;
@@ -251,7 +276,20 @@ export class PreparedBuild {
       setImmediate(() => done?.resolve(this.output));
       return;
     }
+    if (parsed.type === 'awaiting-compile') {
+      this.follows?.compiled.then(
+        () => this.child?.send({ type: 'compiled' } satisfies BuildMessage),
+        (error: Error) => {
+          this.unfollowed = new Error(
+            `The build in ${this.follows!.dir}, whose compile this one renders from, ended without compiling: ${error.message}`
+          );
+          this.cancel();
+        }
+      );
+      return;
+    }
     if (parsed.type !== 'waiting') return;
+    this.settleCompiled.resolve();
     this.waiting = true;
     if (this.preloadFile) this.sendPreload();
     if (this.job) this.send(this.job);
@@ -259,7 +297,8 @@ export class PreparedBuild {
 
   private ended(error: Error) {
     this.exited = true;
-    this.rendering?.reject(error);
+    this.settleCompiled.reject(error);
+    this.rendering?.reject(this.unfollowed ?? error);
     this.rendering = undefined;
   }
 

@@ -564,12 +564,14 @@ export class Publisher {
   /**
    * A build whose job is over: kept among the prepared builds when it can render a next publish
    * from its compile (alive and idle; started as builds are started now; under JOBS_PER_BUILD
-   * jobs; one is wanted), else stopped and its folder removed. The folder of the job's pages goes
+   * jobs; one is wanted; its compile its own, not a full build part's that follows another), else
+   * stopped and its folder removed. The folder of the job's pages goes
    * either way: they were moved into the release, or the release failed.
    */
   private recycle(build: PreparedBuild) {
     const keep =
       !this.stopped &&
+      !build.follows &&
       build.ready &&
       build.jobs < JOBS_PER_BUILD &&
       JSON.stringify(build.options) === JSON.stringify(this.astroOptions()) &&
@@ -606,7 +608,8 @@ export class Publisher {
       : this.astroOptions();
     while (job.rendering.length < processes) {
       const dir = path.join(this.config.buildDir, `build-${++this.preparedCount}`);
-      job.rendering.push(new PreparedBuild(dir, options));
+      // The second and later parts render from the first one's compile: one compile, not one each.
+      job.rendering.push(new PreparedBuild(dir, options, job.rendering[0]));
     }
   }
 
@@ -1611,7 +1614,9 @@ export class Publisher {
     const [first, ...parts] = job.rendering; // started by startRender
     if (parts.length) {
       const pids = job.rendering.flatMap((build) => build.pid ?? []);
-      this.log('build split', { build: id, processes: parts.length + 1, pids });
+      // Compiled once: the other parts render from the first one's compile (startRender).
+      const compiles = job.rendering.filter((build) => !build.follows).length;
+      this.log('build split', { build: id, processes: parts.length + 1, pids, compiles });
     }
     job.compiled = first.state;
     const build = parts.length

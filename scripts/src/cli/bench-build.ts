@@ -14,7 +14,13 @@ import { parseArgs } from 'node:util';
 import { bin, withHeapLimit, withCmsHeapLimit } from '@newsroom/publisher/bin';
 import { CMS_DIR, SITE_DIR } from '@newsroom/publisher/paths';
 import { startChild, stopChildren, waitForHttp } from '../lib/processes.js';
-import { allProcesses, largestProcessesLine, processMemory, watchProcessPeaks } from '../lib/process-memory.js';
+import {
+  allProcesses,
+  groupCpuSeconds,
+  largestProcessesLine,
+  processMemory,
+  watchProcessPeaks,
+} from '../lib/process-memory.js';
 import { readEnvFile } from '@newsroom/publisher/env-file';
 import { benchCmsEnv, seedBench } from '../lib/bench-cms.js';
 import { PreparedBuild, renderInParts, searchIndex } from '@newsroom/publisher/astro';
@@ -49,6 +55,8 @@ if (!Number.isInteger(maxHeapMb) || maxHeapMb < 0)
 if (!Number.isInteger(processes) || processes < 1 || processes > 64)
   throw new Error(`--processes must be a whole number from 1 to 64, not ${values.processes}.`);
 const { work, env: cmsEnv } = benchCmsEnv(articles, Number(values.port));
+/** The CMS's process (group): its CPU over each build is counted. */
+let cmsPid = 0;
 
 /** What a release went live with: its content and the CMS's publishing state it was read at. */
 interface Live {
@@ -70,6 +78,8 @@ interface BuildFigures {
   search: number;
   searchPeakRssMb: number;
   searchShards: number;
+  /** CPU (s) the full build used: its build processes (esbuild included), the CMS, this process (fetch, merge). */
+  cpu: { builds: number; cms: number; fetch: number };
 }
 
 /**
@@ -129,18 +139,21 @@ async function build(label: string, cacheDir: string, live?: Live): Promise<Buil
  */
 async function astro(label: string, cacheDir: string, live?: Live): Promise<BuildFigures> {
   const started = performance.now();
+  const [cmsCpu, ownCpu] = [groupCpuSeconds(cmsPid), process.cpuUsage()];
   const site = readEnvFile(cmsEnv.SITE_ENV_FILE);
   const cmsUrl = site.CMS_URL ?? `http://127.0.0.1:${cmsEnv.PORT}`;
-  // Compiling while the content is fetched (each part's image cache its own: renderInParts).
-  const builds = Array.from(
-    { length: processes },
-    (_, part) =>
-      new PreparedBuild(path.join(SITE_DIR, '.builds', `bench-${process.pid}-${label}-${part}`), {
-        cmsUrl,
-        siteUrl: site.SITE_URL ?? 'http://127.0.0.1:4321',
-        env: withHeapLimit({ SITE_API_TOKEN: site.SITE_API_TOKEN ?? '', SITE_CACHE_DIR: cacheDir }, maxHeapMb),
-      })
-  );
+  // Compiling while the content is fetched (each part's image cache its own: renderInParts), once:
+  // the other parts render from the first one's compile, as the publisher's do.
+  const options = {
+    cmsUrl,
+    siteUrl: site.SITE_URL ?? 'http://127.0.0.1:4321',
+    env: withHeapLimit({ SITE_API_TOKEN: site.SITE_API_TOKEN ?? '', SITE_CACHE_DIR: cacheDir }, maxHeapMb),
+  };
+  const builds: PreparedBuild[] = [];
+  for (let part = 0; part < processes; part++)
+    builds.push(
+      new PreparedBuild(path.join(SITE_DIR, '.builds', `bench-${process.pid}-${label}-${part}`), options, builds[0])
+    );
   const peak = sampleRss(builds);
   try {
     const cms = createStrapiClient({ baseUrl: cmsUrl, token: site.SITE_API_TOKEN });
@@ -153,8 +166,17 @@ async function astro(label: string, cacheDir: string, live?: Live): Promise<Buil
     const fetched = (performance.now() - started) / 1000;
     const outputs = await renderInParts(builds, file);
     moveInto(builds[0].outDir, path.join(work, label));
+    const own = process.cpuUsage(ownCpu);
+    const cpu = {
+      builds: builds.reduce((sum, build) => sum + groupCpuSeconds(build.pid!), 0),
+      cms: groupCpuSeconds(cmsPid) - cmsCpu,
+      fetch: (own.user + own.system) / 1e6,
+    };
     const all = outputs.join('\n');
     const each = (re: RegExp) => outputs.map((out) => Number(re.exec(out)?.[1] ?? NaN));
+    const parts = each(/\[build\] \d+ page\(s\) built in ([\d.]+)s/);
+    if (parts.length > 1)
+      console.log(`${label}: the parts rendered in ${parts.map((s) => s.toFixed(1)).join(' / ')} s`);
     return {
       live: { snapshot, state },
       seconds: (performance.now() - started) / 1000,
@@ -168,6 +190,7 @@ async function astro(label: string, cacheDir: string, live?: Live): Promise<Buil
       search: 0,
       searchPeakRssMb: 0,
       searchShards: 0,
+      cpu,
     };
   } finally {
     peak();
@@ -185,6 +208,7 @@ async function main() {
   // CMS, the build parts, Pagefind): the target is none above 2 GB at any moment.
   const processPeaks = watchProcessPeaks(process.pid, 500);
   const cms = startChild('cms', bin('strapi', CMS_DIR), ['start'], { cwd: CMS_DIR, env: withCmsHeapLimit(cmsEnv) });
+  cmsPid = cms.pid!;
   await waitForHttp(`http://127.0.0.1:${cmsEnv.PORT}/_health`, 180_000, () => cms.exitCode === null);
   cms.stdout?.removeAllListeners('data'); // request logs would drown the figures
 
@@ -196,11 +220,11 @@ async function main() {
   await stopChildren();
 
   const row = (name: string, f: BuildFigures) =>
-    `| ${name} | ${f.pages} | ${f.fetch.toFixed(1)} | ${f.render.toFixed(1)} | ${f.images.toFixed(1)} (${f.imageCount}) | ${f.seconds.toFixed(1)} | ${(f.pages / f.seconds).toFixed(0)} | ${f.astroPeakRssMb.toFixed(0)} / ${f.searchPeakRssMb.toFixed(0)} | ${f.search.toFixed(1)} (${f.searchShards}) |`;
+    `| ${name} | ${f.pages} | ${f.fetch.toFixed(1)} | ${f.render.toFixed(1)} | ${f.images.toFixed(1)} (${f.imageCount}) | ${f.seconds.toFixed(1)} | ${(f.pages / f.seconds).toFixed(0)} | ${f.cpu.builds.toFixed(1)} / ${f.cpu.cms.toFixed(1)} / ${f.cpu.fetch.toFixed(1)} | ${f.astroPeakRssMb.toFixed(0)} / ${f.searchPeakRssMb.toFixed(0)} | ${f.search.toFixed(1)} (${f.searchShards}) |`;
   console.log(`
 Site build from the CMS, ${articles} articles (+ the seed article), ${os.cpus().length} cores, ${processes} build process(es), heap limit ${maxHeapMb ? `${maxHeapMb} MB` : "Node's own"}, Node ${process.version}
-| build | pages | fetch s | pages built s | images s (files encoded) | site built s | pages/s | peak RSS MB: Astro / Pagefind | search index s (shards), after |
-|---|---|---|---|---|---|---|---|---|
+| build | pages | fetch s | pages built s | images s (files encoded) | site built s | pages/s | CPU s: builds / CMS / fetch | peak RSS MB: Astro / Pagefind | search index s (shards), after |
+|---|---|---|---|---|---|---|---|---|---|
 ${row('cold image cache', cold)}
 ${row('warm image cache', warm)}
 ${row('templates changed, a release live', templates)}
@@ -208,7 +232,9 @@ ${row('templates changed, a release live', templates)}
 the content is fetched ("fetch s", into the snapshot the publisher keeps), then render it split over the processes
 ("pages built s": the slowest part's render; pages: the HTML and XML files written). The search index (Pagefind, over the article pages,
 in shards of SEARCH_SHARD_PAGES) follows, as the publisher runs it once a release is live. Peak RSS is sampled every
-200 ms: the largest build process, and the Pagefind binaries. The first two read every document from the CMS (a
+200 ms: the largest build process, and the Pagefind binaries. "CPU s" is the CPU the full build used (user and system): its build
+processes (with their esbuild services), the CMS answering it, and this process (the fetch, the parts' merge); unlike
+the times, other load on the machine does not change it. The first two read every document from the CMS (a
 first build); the third is a full build while a release is live (new templates, a category renamed), whose content is
 the live one's with what differs from it by the CMS's publishing state fetched anew, as the publisher makes it.
 

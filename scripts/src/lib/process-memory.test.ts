@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { largestProcessesLine, processMemory, watchProcessPeaks } from './process-memory';
+import { groupCpuSeconds, largestProcessesLine, processMemory, watchProcessPeaks } from './process-memory';
 
 /** A grandchild (node under a shell) that holds `mb` MB resident, then prints its pid and waits. */
 function holder(mb: number) {
@@ -41,6 +41,28 @@ describe('the benches’ process memory', () => {
     expect(node?.command).toMatch(/^\S*node -e …/);
     expect(peaks.find((p) => p.pid === process.pid)).toBeDefined();
     expect(peaks.map((p) => p.peakMb)).toEqual([...peaks.map((p) => p.peakMb)].sort((a, b) => b - a));
+  });
+
+  it('counts the CPU of a detached command’s whole group, the processes it started included, and no other', async () => {
+    // Shells leading groups of their own, whose node child spins `ms` of CPU, then says so and waits.
+    const group = async (ms: number) => {
+      const spin = `const end = performance.now() + ${ms}; while (performance.now() < end); console.log('spun'); setInterval(() => {}, 1000);`;
+      const child = spawn('sh', ['-c', `"${process.execPath}" -e "${spin}"`], {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      children.push(child);
+      await new Promise<void>((resolve) => child.stdout!.on('data', (c: Buffer) => c.includes('spun') && resolve()));
+      return child.pid!;
+    };
+    const [busy, idle] = [await group(800), await group(0)];
+    try {
+      expect(groupCpuSeconds(busy)).toBeGreaterThanOrEqual(0.7);
+      // Node's start-up and no more: the busy group's CPU is not counted in it.
+      expect(groupCpuSeconds(idle)).toBeLessThan(0.5);
+    } finally {
+      for (const pid of [busy, idle]) process.kill(-pid, 'SIGKILL');
+    }
   });
 
   it('a process that has exited has no memory to read', () => {

@@ -39,6 +39,37 @@ export function allProcesses(): ProcessMemory[] {
     .filter((p): p is ProcessMemory => p !== null);
 }
 
+/** Clock ticks per second in /proc/<pid>/stat's times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
+const USER_HZ = 100;
+
+/** Process `pid`'s group and CPU ticks (user and system, with the children it waited for); null once it has exited. */
+function cpuTicks(pid: number | string): { pgrp: number; ticks: number } | null {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // After the command's name (in parentheses, which it may itself contain): state, ppid, pgrp, …;
+  // utime, stime, cutime, cstime are fields 14-17 of proc_pid_stat(5), 12-15 here.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { pgrp: Number(fields[2]), ticks: fields.slice(11, 15).reduce((sum, f) => sum + Number(f), 0) };
+}
+
+/**
+ * The CPU (s) the processes of group `pgid` have used, each with the children it waited for: a
+ * detached command's, with everything it started and still runs (a build with its esbuild service).
+ * What a machine's other load does not change, where the time taken does.
+ */
+export function groupCpuSeconds(pgid: number): number {
+  let ticks = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    const times = /^\d+$/.test(entry) ? cpuTicks(entry) : null;
+    if (times?.pgrp === pgid) ticks += times.ticks;
+  }
+  return ticks / USER_HZ;
+}
+
 /** A process's command line, shortened for a report (`node …/strapi start`). */
 function commandOf(pid: number) {
   try {

@@ -12,6 +12,9 @@ import { z } from 'zod';
 /** Set in a build's environment: its job comes over the IPC channel. */
 export const JOB_OVER_IPC = 'SITE_JOB_IPC';
 
+/** Set in a build's environment: the working directory of the build whose compile it renders from. */
+export const COMPILED_BY = 'SITE_COMPILED_BY';
+
 /**
  * Which pages a build renders: the entries a change touched (plan.ts). Home, feeds and the sitemap
  * index always; of the sitemap files, those `sitemaps` names (all when absent). A listing
@@ -98,6 +101,13 @@ export const parseScope = (text: string, file: string): Scope =>
 export const buildMessageSchema = z.discriminatedUnion('type', [
   /** Build → publisher: compiled, and asking for its job (rendering is all that is left). */
   z.object({ type: z.literal('waiting') }),
+  /**
+   * Build → publisher, from a build that renders from another's compile (SITE_COMPILED_BY: a full
+   * build's second and later parts): set up, and asking to be told when that compile is done.
+   */
+  z.object({ type: z.literal('awaiting-compile') }),
+  /** Publisher → build, in answer: the compile it renders from is done. */
+  z.object({ type: z.literal('compiled') }),
   /**
    * Publisher → build, while it waits: the snapshot its job will most likely start from (the live
    * release's), to read now rather than when the job comes. `of`: the whole snapshot it is the
