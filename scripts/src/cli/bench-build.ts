@@ -233,8 +233,9 @@ the content is fetched ("fetch s", into the snapshot the publisher keeps), then 
 ("pages built s": the slowest part's render; pages: the HTML and XML files written). The search index (Pagefind, over the article pages,
 in shards of SEARCH_SHARD_PAGES) follows, as the publisher runs it once a release is live. Peak RSS is sampled every
 200 ms: the largest build process, and the Pagefind binaries. "CPU s" is the CPU the full build used (user and system): its build
-processes (with their esbuild services), the CMS answering it, and this process (the fetch, the parts' merge); unlike
-the times, other load on the machine does not change it. The first two read every document from the CMS (a
+processes (with their esbuild services), the CMS answering it, and this process (the fetch, the parts' merge): the
+work done, which other load on the machine changes much less than the times (the kernel's cost of making a file does
+vary: see the README). The first two read every document from the CMS (a
 first build); the third is a full build while a release is live (new templates, a category renamed), whose content is
 the live one's with what differs from it by the CMS's publishing state fetched anew, as the publisher makes it.
 

@@ -59,7 +59,7 @@ function cpuTicks(pid: number | string): { pgrp: number; ticks: number } | null 
 /**
  * The CPU (s) the processes of group `pgid` have used, each with the children it waited for: a
  * detached command's, with everything it started and still runs (a build with its esbuild service).
- * What a machine's other load does not change, where the time taken does.
+ * The work done, which a machine's other load changes much less than the time taken.
  */
 export function groupCpuSeconds(pgid: number): number {
   let ticks = 0;
