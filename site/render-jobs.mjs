@@ -170,7 +170,7 @@ async function compile() {
     astro: version,
     key: await encodeKey(await opts.key),
     ssrOutputChunkNames: result.ssrOutputChunkNames,
-    referencedImages: [.../** @type {any} */ ((globalThis).astroAsset.referencedImages ?? [])],
+    referencedImages: [.../** @type {any} */ (globalThis.astroAsset.referencedImages ?? [])],
     // What page generation reads of the compile (astro/dist/core/build: generate.js, pipeline.js).
     internals: {
       manifestFileName: internals.manifestFileName,
@@ -196,9 +196,25 @@ async function compile() {
   return result;
 }
 
+/** A copy of the tree `from` at `to` whose files are hard links to its own (copies across file systems). */
+function linkTree(from, to) {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const [src, dest] = [path.join(from, entry.name), path.join(to, entry.name)];
+    if (entry.isDirectory()) linkTree(src, dest);
+    else
+      try {
+        fs.linkSync(src, dest);
+      } catch (error) {
+        if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EXDEV') throw error;
+        fs.copyFileSync(src, dest);
+      }
+  }
+}
+
 /**
  * The compile of the build working in `dir`, once it is done: asks the publisher (`awaiting-compile`)
- * and waits for its answer (`compiled`); then its compiled folder serves as this one's, and the
+ * and waits for its answer (`compiled`); then its compiled files are this one's too, and the
  * page data it describes (compile()) is this build's own page data with the compile's fields.
  */
 async function compiledFrom(dir) {
@@ -215,8 +231,10 @@ async function compiledFrom(dir) {
   const described = JSON.parse(fs.readFileSync(path.join(dir, COMPILE_FILE), 'utf8'));
   if (described.astro !== version)
     throw new Error(`The compile in ${dir} is Astro ${described.astro}'s, this build runs Astro ${version}.`);
+  // Its own names for the compiled files (hard links: nothing written again), so that it renders on
+  // should the build it followed go first (a build kept for publishes after a full build).
   fs.rmSync(compiled, { recursive: true, force: true });
-  fs.symlinkSync(path.join(dir, '.astro'), compiled, 'dir');
+  linkTree(path.join(dir, '.astro'), compiled);
   opts.key = decodeKey(described.key);
   const from = described.internals;
   const internals = createBuildInternals();

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { PreparedBuild, runCaptured } from './astro';
+import { writeSnapshot } from '@newsroom/content/snapshot';
+import { PreparedBuild, renderInParts, runCaptured } from './astro';
 import { SITE_DIR } from './paths';
 
 describe('runCaptured', () => {
@@ -33,6 +34,46 @@ describe('runCaptured', () => {
 });
 
 describe('PreparedBuild', () => {
+  it('renders from another build’s compile, and renders on once that build is gone', async () => {
+    const root = fs.mkdtempSync(path.join(SITE_DIR, '.builds', 'follows-'));
+    const options = { cmsUrl: 'http://127.0.0.1:9', siteUrl: 'http://127.0.0.1:4321' };
+    const first = new PreparedBuild(path.join(root, 'first'), options);
+    const second = new PreparedBuild(path.join(root, 'second'), options, first);
+    try {
+      // A site with nothing published yet: its home, 404 and feeds.
+      const snapshot = path.join(root, 'content.json');
+      const now = new Date().toISOString();
+      await writeSnapshot(snapshot, {
+        version: 1,
+        fetchedAt: now,
+        articles: [],
+        categories: [],
+        authors: [],
+        tags: [],
+        polls: [],
+        redirects: [],
+      });
+      await renderInParts([first, second], snapshot);
+      const home = fs.readFileSync(path.join(first.outDir, 'index.html'), 'utf8');
+      expect(home).toContain('<html lang="vi"');
+      // The second compiled nothing: its compiled folder is the first one's files.
+      const compiled = (dir: string) => path.join(dir, 'work', '.astro');
+      const chunk = fs.readdirSync(compiled(first.dir), { recursive: true }).find((f) => String(f).endsWith('.mjs'));
+      expect(fs.statSync(path.join(compiled(second.dir), String(chunk))).ino).toBe(
+        fs.statSync(path.join(compiled(first.dir), String(chunk))).ino
+      );
+      // The first one gone with its folder, the second renders its next job all the same.
+      first.cancel();
+      fs.rmSync(first.dir, { recursive: true, force: true });
+      await second.run({ snapshot, scope: null });
+      expect(fs.readFileSync(path.join(second.outDir, 'index.html'), 'utf8')).toBe(home);
+    } finally {
+      first.cancel();
+      second.cancel();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('one rendering from another build’s compile is stopped, naming that build and its error, when it ends without compiling', async () => {
     // Build folders live in the site's (their chunks import its packages).
     const root = fs.mkdtempSync(path.join(SITE_DIR, '.builds', 'follows-'));

@@ -219,9 +219,9 @@ export class PreparedBuild {
 
   /**
    * `follows`: a build of the same site (and options) whose compile this one renders from, rather
-   * than compiling it again: a full build's second and later parts. It is set up meanwhile, and
-   * stopped should that one end without compiling. Its compile stays in that build's folder: such a
-   * build must not outlive the one it follows (Publisher.recycle never keeps it).
+   * than compiling it again: a full build's second and later parts. It is set up meanwhile, then
+   * takes that build's compiled files as its own (hard links), and is stopped should that one end
+   * without compiling. It may outlive that build: kept for publishes like any other.
    */
   constructor(
     readonly dir: string,

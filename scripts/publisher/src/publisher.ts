@@ -564,14 +564,12 @@ export class Publisher {
   /**
    * A build whose job is over: kept among the prepared builds when it can render a next publish
    * from its compile (alive and idle; started as builds are started now; under JOBS_PER_BUILD
-   * jobs; one is wanted; its compile its own, not a full build part's that follows another), else
-   * stopped and its folder removed. The folder of the job's pages goes
+   * jobs; one is wanted), else stopped and its folder removed. The folder of the job's pages goes
    * either way: they were moved into the release, or the release failed.
    */
   private recycle(build: PreparedBuild) {
     const keep =
       !this.stopped &&
-      !build.follows &&
       build.ready &&
       build.jobs < JOBS_PER_BUILD &&
       JSON.stringify(build.options) === JSON.stringify(this.astroOptions()) &&
