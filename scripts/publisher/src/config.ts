@@ -82,7 +82,10 @@ export interface PublisherConfig {
   buildMaxHeapMb: number;
 }
 
-/** A full build is split over several processes from this many articles (below, one compile is most of it). */
+/**
+ * A full build is split over several processes from this many articles (below, one compile is most of it,
+ * and a second process's start and the merge of the outputs would not pay).
+ */
 export const SPLIT_FULL_BUILDS_FROM = 2000;
 
 /**

@@ -586,7 +586,8 @@ export class Publisher {
   /**
    * The builds that render a full build of `articles` articles, started now so that they compile
    * while its content is fetched: one, or one per process (PUBLISH_BUILD_PROCESSES) when the archive
-   * is large enough for a second compile to pay (splitFullBuildsFrom). While a release is live, new
+   * is large enough for a second process to pay (splitFullBuildsFrom), the others rendering from the
+   * first one's compile. While a release is live, new
    * ones: the builds kept compiled are left to the publishes beside it (a burst of renames and
    * publishes otherwise left them all compiling at once, and a takedown waited ~10 s for one), niced.
    * With nothing live there are none beside it: those kept (after a failed first build) are taken.
